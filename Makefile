@@ -1,0 +1,51 @@
+# Two commands set everything up: `make run` (demo site) and `make test`.
+# Needs Python 3.13 (see .python-version) and make; uv is installed locally.
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+UV := .tools/bin/uv
+MANAGE := $(VENV)/bin/python manage.py
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test lint format bench install clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==0.13.8
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --quiet
+	touch $@
+
+install: $(VENV)/.synced
+
+staticfiles/staticfiles.json: $(VENV)/.synced $(shell find static -type f)
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+## Demo site on SQLite, with the demo data and a back-office login.
+run: export DEBUG ?= true
+run: install staticfiles/staticfiles.json
+	$(MANAGE) migrate --verbosity 0
+	$(MANAGE) load_demo
+	@echo "Site: http://127.0.0.1:$(PORT)/  ·  back office: http://127.0.0.1:$(PORT)/$${ADMIN_URL:-admin/}"
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+## The whole test suite (DATABASE_URL chooses the database; SQLite by default).
+test: export SECRET_KEY ?= insecure-key-for-tests-only
+test: install staticfiles/staticfiles.json
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .tools staticfiles .pytest_cache

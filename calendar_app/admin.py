@@ -1,0 +1,76 @@
+from django.contrib import admin
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import Event, EventType
+
+
+@admin.register(EventType)
+class EventTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "colour", "order"]
+    list_editable = ["colour", "order"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "event_type",
+        "starts_at",
+        "ends_at",
+        "status",
+        "visibility",
+    ]
+    list_filter = ["status", "event_type", "visibility", "starts_at", "is_demo"]
+    list_select_related = ["event_type"]
+    search_fields = ["title", "place", "summary"]
+    date_hierarchy = "starts_at"
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["is_demo", "created_at", "updated_at", "sequence"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "event_type", "summary", "description"]}),
+        (
+            "Date et lieu",
+            {"fields": ["starts_at", "ends_at", "all_day", "place", "address"]},
+        ),
+        ("Publication", {"fields": ["status", "visibility"]}),
+        (
+            "Historique",
+            {
+                "classes": ["collapse"],
+                "fields": ["is_demo", "created_at", "updated_at", "sequence"],
+            },
+        ),
+    ]
+    actions = ["publish", "unpublish", "duplicate"]
+
+    def _set_status(self, queryset, status) -> int:
+        # One UPDATE; updated_at and sequence move so feeds and clients notice.
+        return queryset.update(
+            status=status,
+            updated_at=timezone.now(),
+            sequence=models.F("sequence") + 1,
+        )
+
+    @admin.action(description="Publier les événements sélectionnés")
+    def publish(self, request, queryset):
+        count = self._set_status(queryset, Event.Status.PUBLISHED)
+        self.message_user(request, f"{count} événement(s) publié(s).")
+
+    @admin.action(description="Dépublier (repasser en brouillon)")
+    def unpublish(self, request, queryset):
+        count = self._set_status(queryset, Event.Status.DRAFT)
+        self.message_user(request, f"{count} événement(s) repassé(s) en brouillon.")
+
+    @admin.action(description="Dupliquer (copies en brouillon, à redater)")
+    @transaction.atomic
+    def duplicate(self, request, queryset):
+        copies = [event.duplicate() for event in queryset]
+        self.message_user(
+            request,
+            f"{len(copies)} copie(s) créée(s) en brouillon : "
+            "modifiez leurs dates puis publiez-les.",
+        )

@@ -1,0 +1,280 @@
+"""Demo data: the February 2023 agenda of the original site, plus a living
+agenda around today's month. Safe to run again: nothing is created twice."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from calendar_app.models import Event, EventType
+
+DEMO_USERNAME = "secretariat"
+DEMO_PASSWORD = "demo-rfve-2023"
+
+Colour = EventType.Colour
+EVENT_TYPES = [  # name, slug, colour
+    ("Réunion plénière", "reunion-pleniere", Colour.BLUE),
+    ("Groupe de travail", "groupe-de-travail", Colour.GREEN),
+    ("Audience", "audience", Colour.PURPLE),
+    ("Rencontres nationales", "rencontres-nationales", Colour.RED),
+    ("Conseil d’administration", "conseil-d-administration", Colour.TEAL),
+    ("Bureau", "bureau", Colour.BROWN),
+    ("Assemblée générale", "assemblee-generale", Colour.ORANGE),
+    ("Webinaire", "webinaire", Colour.GREY),
+]
+
+# The original site's page (shared/seed/): titles exact, hours made up.
+FEBRUARY_2023 = [
+    (
+        "2023-02-02 09:30",
+        "2023-02-02 12:00",
+        "Réunion plénière du comité de filière animation",
+        "reunion-pleniere",
+    ),
+    (
+        "2023-02-14 10:00",
+        "2023-02-14 11:30",
+        "Rencontre avec le cabinet d'Olivier Klein",
+        "audience",
+    ),
+    (
+        "2023-02-14 14:30",
+        "2023-02-14 16:00",
+        "Groupe de travail petite enfance - avec Elisabeth Laithier",
+        "groupe-de-travail",
+    ),
+    (
+        "2023-02-20 11:00",
+        "2023-02-20 12:30",
+        "Audience des membres du Mouvement ambition éducation par le ministre "
+        "de l'éducation nationale",
+        "audience",
+    ),
+]
+
+
+def nth_weekday(first_day: dt.date, weekday: int, n: int) -> dt.date:
+    """The n-th given weekday (0 = Monday) of the month; n = -1 for the last."""
+    if n < 0:
+        following = (first_day + dt.timedelta(days=32)).replace(day=1)
+        day = following - dt.timedelta(days=1)
+        return day - dt.timedelta(days=(day.weekday() - weekday) % 7)
+    day = first_day + dt.timedelta(days=(weekday - first_day.weekday()) % 7)
+    return day + dt.timedelta(weeks=n - 1)
+
+
+def add_months(first_day: dt.date, months: int) -> dt.date:
+    index = first_day.year * 12 + first_day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(
+        day.year,
+        day.month,
+        day.day,
+        hour,
+        minute,
+        tzinfo=timezone.get_default_timezone(),
+    )
+
+
+def living_agenda(today: dt.date) -> list[dict]:
+    """A believable agenda from two months ago to four months ahead."""
+    this_month = today.replace(day=1)
+    events = []
+
+    def add(title, type_slug, start, end, **extra):
+        events.append(
+            {"title": title, "type": type_slug, "starts_at": start, "ends_at": end}
+            | extra
+        )
+
+    for offset in range(-2, 5):
+        month = add_months(this_month, offset)
+        thursday = nth_weekday(month, 3, 1)
+        add(
+            "Réunion plénière du réseau",
+            "reunion-pleniere",
+            at(thursday, 9, 30),
+            at(thursday, 12, 30),
+            place="Visioconférence",
+            summary="Point mensuel des villes adhérentes : actualités, "
+            "groupes de travail, prochains rendez-vous.",
+        )
+        tuesday = nth_weekday(month, 1, 2)
+        add(
+            "Groupe de travail petite enfance",
+            "groupe-de-travail",
+            at(tuesday, 14, 30),
+            at(tuesday, 16, 30),
+            place="Hôtel de ville de Villeurbanne",
+            address="Place Lazare-Goujon, 69100 Villeurbanne",
+        )
+        wednesday = nth_weekday(month, 2, 3)
+        add(
+            "Groupe de travail Cités éducatives",
+            "groupe-de-travail",
+            at(wednesday, 10),
+            at(wednesday, 12),
+            place="Visioconférence",
+        )
+        if offset % 2 == 0:
+            monday = nth_weekday(month, 0, -1)
+            add(
+                "Conseil d’administration",
+                "conseil-d-administration",
+                at(monday, 17),
+                at(monday, 19),
+                place="Siège du réseau, Villeurbanne",
+            )
+        monday = nth_weekday(month, 0, 2)
+        add(
+            "Réunion du bureau",
+            "bureau",
+            at(monday, 18),
+            at(monday, 19, 30),
+            place="Visioconférence",
+            # This month's bureau is cancelled, next month's postponed: the
+            # statuses show on the agenda.
+            status={0: Event.Status.CANCELLED, 1: Event.Status.POSTPONED}.get(
+                offset, Event.Status.PUBLISHED
+            ),
+        )
+
+    # A few one-off events, and a busy day to show the "+ N autres" link.
+    webinar = nth_weekday(add_months(this_month, 1), 4, 2)
+    add(
+        "Webinaire : la tarification sociale de la restauration scolaire",
+        "webinaire",
+        at(webinar, 12, 30),
+        at(webinar, 13, 30),
+        place="En ligne",
+        summary="Retours d’expérience de trois villes adhérentes.",
+        description="## Programme\n\n- Le cadre national\n- Trois villes témoignent\n"
+        "- Questions des participants",
+    )
+    meetings = nth_weekday(add_months(this_month, 2), 3, 2)
+    add(
+        "Rencontres nationales des villes éducatrices",
+        "rencontres-nationales",
+        at(meetings, 0),
+        at(meetings + dt.timedelta(days=1), 0),
+        all_day=True,
+        place="Villeurbanne",
+        summary="Deux journées d’études et d’échanges ouvertes aux membres "
+        "du réseau et aux personnes extérieures.",
+    )
+    busy = nth_weekday(this_month, 3, 3)
+    for hour, title in [
+        (9, "Audience au ministère de l’Éducation nationale"),
+        (11, "Groupe de travail restauration scolaire"),
+        (14, "Rencontre avec l’Association des maires de France"),
+        (16, "Groupe de travail numérique éducatif"),
+    ]:
+        add(
+            title,
+            "audience" if hour in (9, 14) else "groupe-de-travail",
+            at(busy, hour),
+            at(busy, hour + 1, 30),
+        )
+    assembly = nth_weekday(add_months(this_month, 3), 4, 1)
+    add(
+        "Assemblée générale",
+        "assemblee-generale",
+        at(assembly, 14),
+        at(assembly, 17),
+        place="Siège du réseau, Villeurbanne",
+        visibility=Event.Visibility.INTERNAL,
+    )
+    add(
+        "Groupe de travail temps périscolaires (à confirmer)",
+        "groupe-de-travail",
+        at(busy + dt.timedelta(days=7), 14),
+        at(busy + dt.timedelta(days=7), 16),
+        status=Event.Status.DRAFT,
+    )
+    return events
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (February 2023 seed and a living agenda). Idempotent."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        types = {}
+        for order, (name, slug, colour) in enumerate(EVENT_TYPES, start=1):
+            types[slug], _ = EventType.objects.update_or_create(
+                slug=slug, defaults={"name": name, "colour": colour, "order": order}
+            )
+        paris = timezone.get_default_timezone()
+        rows = [
+            {
+                "title": title,
+                "type": type_slug,
+                "starts_at": dt.datetime.fromisoformat(start).replace(tzinfo=paris),
+                "ends_at": dt.datetime.fromisoformat(end).replace(tzinfo=paris),
+                "place": "Paris",
+            }
+            for start, end, title, type_slug in FEBRUARY_2023
+        ] + living_agenda(timezone.localdate())
+
+        kept = set()
+        for row in rows:
+            row = dict(row)
+            event_type = types[row.pop("type")]
+            slug = slugify(f"{row['title']} {row['starts_at']:%Y-%m-%d}")[:200]
+            values = (
+                {"status": Event.Status.PUBLISHED}
+                | row
+                | {
+                    "event_type_id": event_type.pk,
+                    "is_demo": True,
+                }
+            )
+            self._save_if_changed(slug, values)
+            kept.add(slug)
+        # The living agenda follows today's date: drop what an earlier run left.
+        stale, _ = Event.objects.filter(is_demo=True).exclude(slug__in=kept).delete()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo agenda: {len(kept)} events ({stale} stale removed)."
+            )
+        )
+        if settings.DEBUG:
+            self._demo_account()
+
+    def _save_if_changed(self, slug: str, values: dict):
+        """Create or update; an unchanged event is not saved again, so its
+        iCalendar SEQUENCE and the feed's ETag stay put."""
+        event = Event.objects.filter(slug=slug).first() or Event(slug=slug)
+        changed = event.pk is None
+        for name, value in values.items():
+            if getattr(event, name) != value:
+                setattr(event, name, value)
+                changed = True
+        if changed:
+            event.full_clean()
+            event.save()
+
+    def _demo_account(self):
+        """Development only (DEBUG): a secretariat login to try the back office."""
+        user, created = get_user_model().objects.get_or_create(
+            username=DEMO_USERNAME,
+            defaults={
+                "is_staff": True,
+                "is_superuser": True,
+                "email": "secretariat@example.org",
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        self.stdout.write(
+            f"Back office: user «{DEMO_USERNAME}», password «{DEMO_PASSWORD}» "
+            "(demo account, created only when DEBUG is on)."
+        )

@@ -1,0 +1,316 @@
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from rfve_site.markup import render_markdown
+
+from . import dates
+
+
+class EventType(models.Model):
+    # A fixed palette, tested for contrast in static/css/site.css: a free colour
+    # picker would let unreadable combinations onto the agenda.
+    class Colour(models.TextChoices):
+        BLUE = "bleu", "Bleu"
+        GREEN = "vert", "Vert"
+        ORANGE = "orange", "Orange"
+        PURPLE = "violet", "Violet"
+        RED = "rouge", "Rouge"
+        TEAL = "turquoise", "Turquoise"
+        BROWN = "brun", "Brun"
+        GREY = "gris", "Gris"
+
+    name = models.CharField("nom", max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    colour = models.CharField(
+        "couleur", max_length=20, choices=Colour, default=Colour.BLUE
+    )
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "type d’événement"
+        verbose_name_plural = "types d’événement"
+
+    def __str__(self):
+        return self.name
+
+
+class EventQuerySet(models.QuerySet):
+    def public(self):
+        """What visitors may see: published, cancelled or postponed, not internal.
+
+        Cancelled and postponed events stay listed, marked, so that nobody
+        travels to a meeting that will not take place."""
+        return self.filter(
+            status__in=Event.VISIBLE_STATUSES, visibility=Event.Visibility.PUBLIC
+        )
+
+    def overlapping(self, start: dt.datetime, end: dt.datetime):
+        """Events that cover some instant of [start, end)."""
+        return self.filter(starts_at__lt=end, ends_at__gte=start)
+
+    def in_month(self, year: int, month: int):
+        """Events on any day of the month (Paris time), multi-day ones included."""
+        first = dt.date(year, month, 1)
+        next_first = (first + dt.timedelta(days=31)).replace(day=1)
+        return self.overlapping(
+            dates.local_midnight(first), dates.local_midnight(next_first)
+        )
+
+    def upcoming(self, now: dt.datetime | None = None):
+        """Events not yet over, soonest first."""
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
+
+    def in_year(self, year: int):
+        return self.overlapping(
+            dates.local_midnight(dt.date(year, 1, 1)),
+            dates.local_midnight(dt.date(year + 1, 1, 1)),
+        )
+
+    def of_type(self, event_type: EventType | None):
+        return self.filter(event_type=event_type) if event_type else self
+
+
+class Event(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "brouillon", "Brouillon"
+        PUBLISHED = "publie", "Publié"
+        CANCELLED = "annule", "Annulé"
+        POSTPONED = "reporte", "Reporté"
+
+    # Cancelled and postponed events stay on the public agenda, marked.
+    VISIBLE_STATUSES = (Status.PUBLISHED, Status.CANCELLED, Status.POSTPONED)
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public"
+        INTERNAL = "interne", "Interne (réservé au réseau)"
+
+    title = models.CharField("titre", max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="Adresse de la page : /agenda/evenements/<slug>/. "
+        "La changer casse les liens déjà partagés.",
+    )
+    event_type = models.ForeignKey(
+        EventType,
+        verbose_name="type",
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    starts_at = models.DateTimeField("début")
+    ends_at = models.DateTimeField(
+        "fin",
+        blank=True,
+        help_text="Laisser vide pour un rendez-vous sans heure de fin. "
+        "Pour un événement sur la journée, seule la date compte.",
+    )
+    all_day = models.BooleanField(
+        "toute la journée",
+        default=False,
+        help_text="Les heures sont ignorées : l’événement couvre les jours "
+        "du début à la fin, inclus.",
+    )
+    place = models.CharField("lieu", max_length=200, blank=True)
+    address = models.CharField("adresse", max_length=300, blank=True)
+    summary = models.CharField(
+        "résumé",
+        max_length=300,
+        blank=True,
+        help_text="Une ou deux phrases, reprises dans les listes et les agendas.",
+    )
+    description = models.TextField(
+        blank=True, help_text="Texte au format Markdown (titres, listes, liens)."
+    )
+    status = models.CharField(
+        "statut", max_length=20, choices=Status, default=Status.DRAFT
+    )
+    visibility = models.CharField(
+        "visibilité", max_length=20, choices=Visibility, default=Visibility.PUBLIC
+    )
+    # Incremented on every change so that calendar clients update their copy
+    # (iCalendar SEQUENCE).
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    is_demo = models.BooleanField(
+        "donnée de démonstration",
+        default=False,
+        help_text="Créé par load_demo : horaires et lieux inventés.",
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True, db_index=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "title"]
+        verbose_name = "événement"
+        indexes = [models.Index(fields=["starts_at", "ends_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=F("starts_at")),
+                name="event_ends_after_start",
+                violation_error_message="La fin doit suivre le début.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.normalise_dates()
+        if self.pk is not None:
+            self.sequence += 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("calendar:event", kwargs={"slug": self.slug})
+
+    def clean(self):
+        self.normalise_dates()
+
+    def normalise_dates(self):
+        """A missing end means a point in time; all-day events run from local
+        midnight of their first day to local midnight of their last day."""
+        if self.starts_at is None:
+            return
+        if self.ends_at is None:
+            self.ends_at = self.starts_at
+        if self.all_day:
+            self.starts_at = dates.local_midnight(timezone.localdate(self.starts_at))
+            self.ends_at = dates.local_midnight(timezone.localdate(self.ends_at))
+
+    def duplicate(self) -> "Event":
+        """A draft copy with a free slug, to be re-dated and published."""
+        base = f"{self.slug}-copie"[: self._meta.get_field("slug").max_length - 4]
+        taken = set(
+            Event.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+        )
+        slug = base
+        number = 2
+        while slug in taken:
+            slug = f"{base}-{number}"
+            number += 1
+        copy = Event(
+            **{
+                field.name: getattr(self, field.name)
+                for field in self._meta.concrete_fields
+                if field.editable and not field.primary_key
+            }
+        )
+        copy.slug = slug
+        copy.status = self.Status.DRAFT
+        copy.is_demo = False
+        copy.save()
+        return copy
+
+    @property
+    def first_day(self) -> dt.date:
+        return timezone.localdate(self.starts_at)
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last local date the event covers; an end at midnight sharp
+        belongs to the day before."""
+        end = timezone.localtime(self.ends_at)
+        if (
+            not self.all_day
+            and end.time() == dt.time(0)
+            and self.ends_at > self.starts_at
+        ):
+            return end.date() - dt.timedelta(days=1)
+        return end.date()
+
+    def days(self):
+        """Every local date the event covers."""
+        day = self.first_day
+        while day <= self.last_day:
+            yield day
+            day += dt.timedelta(days=1)
+
+    @property
+    def is_multi_day(self) -> bool:
+        return self.last_day > self.first_day
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status in self.VISIBLE_STATUSES
+            and self.visibility == self.Visibility.PUBLIC
+        )
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_postponed(self) -> bool:
+        return self.status == self.Status.POSTPONED
+
+    @property
+    def when(self) -> str:
+        """The full French date, as the event page shows it."""
+        return dates.describe_span(
+            timezone.localtime(self.starts_at),
+            timezone.localtime(self.ends_at),
+            all_day=self.all_day,
+            last_day=self.last_day,
+        )
+
+    @property
+    def start_time(self) -> str:
+        """The start hour shown in a calendar cell ("14 h 30"), empty if all day."""
+        return (
+            ""
+            if self.all_day
+            else dates.french_time(timezone.localtime(self.starts_at))
+        )
+
+    @cached_property
+    def description_html(self) -> str:
+        return render_markdown(self.description)
+
+    def structured_data(self, base_url: str) -> dict:
+        """schema.org Event, for search engines (JSON-LD)."""
+        status = {
+            self.Status.CANCELLED: "EventCancelled",
+            self.Status.POSTPONED: "EventPostponed",
+        }.get(self.status, "EventScheduled")
+        if self.all_day:
+            start, end = self.first_day.isoformat(), self.last_day.isoformat()
+        else:
+            start = timezone.localtime(self.starts_at).isoformat()
+            end = timezone.localtime(self.ends_at).isoformat()
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": self.title,
+            "startDate": start,
+            "endDate": end,
+            "eventStatus": f"https://schema.org/{status}",
+            "url": base_url + self.get_absolute_url(),
+            "organizer": {
+                "@type": "Organization",
+                "name": "Réseau français des villes éducatrices",
+                "url": base_url + "/",
+            },
+        }
+        if self.summary:
+            data["description"] = self.summary
+        if self.place or self.address:
+            data["location"] = {
+                "@type": "Place",
+                "name": self.place or self.address,
+                "address": self.address or self.place,
+            }
+        return data
+
+    @property
+    def uid(self) -> str:
+        """Stable iCalendar UID: the primary key never changes, the slug might."""
+        return f"evenement-{self.pk}@{settings.SITE_DOMAIN}"

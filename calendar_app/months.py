@@ -1,0 +1,67 @@
+"""The month grid: weeks of days, Monday first, each day with its events.
+
+Plain code on a list of events already fetched: no queries here."""
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+# A cell shows this many events; the rest are reached by a "+ N autres" link.
+EVENTS_SHOWN_PER_DAY = 3
+
+
+@dataclass
+class Day:
+    date: dt.date
+    in_month: bool
+    is_today: bool = False
+    events: list = field(default_factory=list)
+
+    @property
+    def shown_events(self) -> list:
+        return self.events[:EVENTS_SHOWN_PER_DAY]
+
+    @property
+    def hidden_count(self) -> int:
+        return max(0, len(self.events) - EVENTS_SHOWN_PER_DAY)
+
+
+def events_by_day(events) -> dict[dt.date, list]:
+    """Map each local date to the events covering it, in the given order."""
+    by_day = defaultdict(list)
+    for event in events:
+        for day in event.days():
+            by_day[day].append(event)
+    return by_day
+
+
+def month_weeks(first_day: dt.date, events, today: dt.date) -> list[list[Day]]:
+    """Rows of seven days covering the month, with the neighbouring months'
+    days that complete the first and last weeks."""
+    by_day = events_by_day(events)
+    return [
+        [
+            Day(
+                date=day,
+                in_month=day.month == first_day.month,
+                is_today=day == today,
+                events=by_day.get(day, []),
+            )
+            for day in week
+        ]
+        for week in calendar.Calendar(calendar.MONDAY).monthdatescalendar(
+            first_day.year, first_day.month
+        )
+    ]
+
+
+def month_days_with_events(weeks: list[list[Day]]) -> list[Day]:
+    """The month's own days that have events, for the list under the grid."""
+    return [day for week in weeks for day in week if day.in_month and day.events]
+
+
+def shift_month(first_day: dt.date, months: int) -> dt.date:
+    """The first day of the month `months` away (negative: earlier)."""
+    index = first_day.year * 12 + first_day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)

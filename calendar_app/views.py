@@ -1,0 +1,207 @@
+import datetime as dt
+import hashlib
+import json
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Max
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import condition
+
+from . import ical
+from .forms import EventFilterForm
+from .models import Event
+from .months import month_days_with_events, month_weeks, shift_month
+
+# The agenda covers these years; beyond them a URL is a 404, not a 500.
+YEARS = range(1900, 2101)
+UPCOMING_PER_PAGE = 20
+# The subscribable feed: a year of history and everything ahead, not decades.
+FEED_HISTORY = dt.timedelta(days=365)
+WEEKDAY_NAMES = [
+    ("lun", "lundi"),
+    ("mar", "mardi"),
+    ("mer", "mercredi"),
+    ("jeu", "jeudi"),
+    ("ven", "vendredi"),
+    ("sam", "samedi"),
+    ("dim", "dimanche"),
+]
+
+
+def _first_day_or_404(year: int, month: int = 1) -> dt.date:
+    if year not in YEARS:
+        raise Http404("Cette année n’est pas couverte par l’agenda.")
+    try:
+        return dt.date(year, month, 1)
+    except ValueError:
+        raise Http404("Ce mois n’existe pas.") from None
+
+
+def _filters(request):
+    """The type filter and the query string that keeps it across links."""
+    form = EventFilterForm(request.GET)
+    event_type = form.selected_type()
+    query = "?" + urlencode({"type": event_type.slug}) if event_type else ""
+    return form, event_type, query
+
+
+def month_calendar(request, year: int | None = None, month: int | None = None):
+    today = timezone.localdate()
+    if year is None:
+        first_day = today.replace(day=1)
+    else:
+        first_day = _first_day_or_404(year, month)
+    form, event_type, query = _filters(request)
+    events = list(
+        Event.objects.public()
+        .of_type(event_type)
+        .in_month(first_day.year, first_day.month)
+        .select_related("event_type")
+    )
+    weeks = month_weeks(first_day, events, today)
+    days_with_events = month_days_with_events(weeks)
+    next_event = None
+    if not days_with_events:
+        next_event = (
+            Event.objects.public()
+            .of_type(event_type)
+            .filter(starts_at__gte=timezone.now())
+            .order_by("starts_at")
+            .first()
+        )
+    previous_month, next_month = shift_month(first_day, -1), shift_month(first_day, 1)
+    context = {
+        "first_day": first_day,
+        "weeks": weeks,
+        "weekday_names": WEEKDAY_NAMES,
+        "days_with_events": days_with_events,
+        "next_event": next_event,
+        "previous_month": previous_month if previous_month.year in YEARS else None,
+        "next_month": next_month if next_month.year in YEARS else None,
+        "current_month": today.replace(day=1),
+        "filter_form": form,
+        "event_type": event_type,
+        "query": query,
+    }
+    return render(request, "calendar_app/month.html", context)
+
+
+def upcoming(request):
+    form, event_type, query = _filters(request)
+    events = Event.objects.public().of_type(event_type).upcoming()
+    page = Paginator(events.select_related("event_type"), UPCOMING_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "archive_year": timezone.localdate().year,
+        "filter_form": form,
+        "event_type": event_type,
+        "query": query,
+    }
+    return render(request, "calendar_app/upcoming.html", context)
+
+
+def archives(request, year: int):
+    _first_day_or_404(year)
+    form, event_type, query = _filters(request)
+    events = (
+        Event.objects.public()
+        .of_type(event_type)
+        .in_year(year)
+        .filter(ends_at__lt=timezone.now())
+        .select_related("event_type")
+    )
+    context = {
+        "year": year,
+        "events": events,
+        "years": Event.objects.public().dates("starts_at", "year", order="DESC"),
+        "filter_form": form,
+        "event_type": event_type,
+        "query": query,
+    }
+    return render(request, "calendar_app/archives.html", context)
+
+
+def _visible_event_or_404(request, slug: str) -> Event:
+    """Public events for everyone; drafts and internal ones only for staff
+    previewing them from the admin."""
+    event = get_object_or_404(Event.objects.select_related("event_type"), slug=slug)
+    if not event.is_public and not request.user.is_staff:
+        raise Http404("Cet événement n’est pas public.")
+    return event
+
+
+def event_detail(request, slug: str):
+    event = _visible_event_or_404(request, slug)
+    structured_data = json.dumps(
+        event.structured_data(request.build_absolute_uri("/").rstrip("/")),
+        ensure_ascii=False,
+    )
+    context = {
+        "event": event,
+        # Escaped like Django's json_script: "</script>" cannot close the tag.
+        "structured_data": structured_data.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026"),
+    }
+    return render(request, "calendar_app/event_detail.html", context)
+
+
+def _calendar_response(
+    content: bytes, filename: str, *, download: bool
+) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    disposition = "attachment" if download else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+def _event_etag(request, slug):
+    stamp = (
+        Event.objects.filter(slug=slug).values_list("sequence", "updated_at").first()
+    )
+    return f"{slug}-{stamp[0]}-{stamp[1].timestamp()}" if stamp else None
+
+
+def _event_last_modified(request, slug):
+    return Event.objects.filter(slug=slug).values_list("updated_at", flat=True).first()
+
+
+@condition(etag_func=_event_etag, last_modified_func=_event_last_modified)
+def event_ical(request, slug: str):
+    event = _visible_event_or_404(request, slug)
+    return _calendar_response(ical.event_calendar(event), f"{slug}.ics", download=True)
+
+
+def _feed_events(request):
+    _form, event_type, _query = _filters(request)
+    since = timezone.now() - FEED_HISTORY
+    events = Event.objects.public().of_type(event_type).filter(ends_at__gte=since)
+    return events, event_type
+
+
+def _feed_etag(request):
+    events, event_type = _feed_events(request)
+    stamp = events.aggregate(count=Count("pk"), latest=Max("updated_at"))
+    # The window moves daily, so the day is part of the version too.
+    key = f"{event_type}-{stamp['count']}-{stamp['latest']}-{timezone.localdate()}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _feed_last_modified(request):
+    # Over all events: an unpublished one leaves the feed, which changes it.
+    return Event.objects.aggregate(latest=Max("updated_at"))["latest"]
+
+
+@condition(etag_func=_feed_etag, last_modified_func=_feed_last_modified)
+def ical_feed(request):
+    events, event_type = _feed_events(request)
+    name = "Agenda du Réseau français des villes éducatrices"
+    if event_type:
+        name += f" – {event_type.name}"
+    content = ical.feed_calendar(events.select_related("event_type"), name)
+    return _calendar_response(content, "agenda-rfve.ics", download=False)

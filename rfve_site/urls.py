@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from . import views
+
+admin.site.site_header = "RFVE · gestion du site"
+admin.site.site_title = "RFVE · gestion"
+admin.site.index_title = "Tableau de bord"
+
+urlpatterns = [
+    # Until the home page exists, the agenda is the front page.
+    path("", RedirectView.as_view(pattern_name="calendar:current-month"), name="home"),
+    path("agenda/", include("calendar_app.urls")),
+    path("sante/", views.health, name="health"),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
