@@ -11,4 +11,5 @@ urlpatterns = [
     path("evenements/<slug:slug>/", views.event_detail, name="event"),
     path("evenements/<slug:slug>.ics", views.event_ical, name="event-ical"),
     path("agenda.ics", views.ical_feed, name="feed"),
+    path("abonnement/", views.subscribe, name="subscribe"),
 ]

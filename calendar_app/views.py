@@ -6,13 +6,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import condition
 
 from . import ical
 from .forms import EventFilterForm
-from .models import Event
+from .models import Event, EventType
 from .months import month_days_with_events, month_weeks, shift_month
 
 # The agenda covers these years; beyond them a URL is a 404, not a 500.
@@ -149,6 +150,21 @@ def event_detail(request, slug: str):
         .replace("&", "\\u0026"),
     }
     return render(request, "calendar_app/event_detail.html", context)
+
+
+def subscribe(request):
+    """How to subscribe to the feed (all events or one type) in common software."""
+    feed_url = request.build_absolute_uri(reverse("calendar:feed"))
+    feeds = [("Tout l’agenda", feed_url)] + [
+        (event_type.name, f"{feed_url}?{urlencode({'type': event_type.slug})}")
+        for event_type in EventType.objects.all()
+    ]
+    context = {
+        "feeds": feeds,
+        # webcal:// makes the click open the calendar application, subscribed.
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+    }
+    return render(request, "calendar_app/subscribe.html", context)
 
 
 def _calendar_response(

@@ -14,5 +14,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="calendar:current-month"), name="home"),
     path("agenda/", include("calendar_app.urls")),
     path("sante/", views.health, name="health"),
+    path("sante/pret/", views.ready, name="ready"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+handler500 = "rfve_site.views.server_error"

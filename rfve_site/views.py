@@ -1,8 +1,41 @@
-"""Pages for machines rather than visitors."""
+"""Pages for machines rather than visitors, and the server-error handler."""
 
+import sys
+
+from django.db import DatabaseError, connection
 from django.http import HttpResponse
+from django.template import loader
+
+# How long a client should wait before retrying when the database is down.
+RETRY_AFTER_SECONDS = 120
 
 
 def health(request):
     """Liveness: the process answers. Touches neither the database nor templates."""
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+def ready(request):
+    """Readiness: the database answers too (for the load balancer)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse(
+            "base de données indisponible",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+def server_error(request):
+    """handler500: a database outage gets a French 503 page asking to come back
+    shortly; any other error the French 500 page. Neither template queries."""
+    if isinstance(sys.exc_info()[1], DatabaseError):
+        body = loader.render_to_string("503.html")
+        return HttpResponse(
+            body, status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+        )
+    return HttpResponse(loader.render_to_string("500.html"), status=500)
