@@ -31,7 +31,20 @@ class EventAdmin(admin.ModelAdmin):
     readonly_fields = ["is_demo", "created_at", "updated_at", "sequence"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["title", "slug", "event_type", "summary", "description"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "event_type",
+                    "summary",
+                    "description",
+                    "image",
+                    "image_alt",
+                ]
+            },
+        ),
         (
             "Date et lieu",
             {"fields": ["starts_at", "ends_at", "all_day", "place", "address"]},

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from rfve_site.markup import render_markdown
+from rfve_site.uploads import validate_image
 
 from . import dates
 
@@ -127,6 +128,19 @@ class Event(models.Model):
     )
     description = models.TextField(
         blank=True, help_text="Texte au format Markdown (titres, listes, liens)."
+    )
+    image = models.ImageField(
+        blank=True,
+        upload_to="evenements/%Y/",
+        validators=[validate_image],
+        help_text="JPEG, PNG ou WebP, 5 Mo au maximum.",
+    )
+    image_alt = models.CharField(
+        "texte alternatif de l’image",
+        max_length=200,
+        blank=True,
+        help_text="Ce que l’image montre, pour qui ne la voit pas. "
+        "Laisser vide si elle est décorative.",
     )
     status = models.CharField(
         "statut", max_length=20, choices=Status, default=Status.DRAFT
