@@ -39,6 +39,12 @@ test: install staticfiles/staticfiles.json
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
 
+## Benchmark (a command, not a test): 5,000 events in a throwaway SQLite
+## database, gunicorn on 127.0.0.1, wrk. BENCH_SECONDS per URL (default 10).
+bench: export SECRET_KEY ?= insecure-key-for-collectstatic-only
+bench: install staticfiles/staticfiles.json
+	$(VENV)/bin/python -m bench.run
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

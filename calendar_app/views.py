@@ -176,15 +176,30 @@ def _calendar_response(
     return response
 
 
+def _downloadable_events(request):
+    """The events whose .ics this visitor may get. The conditional-request
+    checks run before the view: on a draft they would answer 304 or 412 where
+    the view answers 404, telling that the slug exists."""
+    return Event.objects.all() if request.user.is_staff else Event.objects.public()
+
+
 def _event_etag(request, slug):
     stamp = (
-        Event.objects.filter(slug=slug).values_list("sequence", "updated_at").first()
+        _downloadable_events(request)
+        .filter(slug=slug)
+        .values_list("sequence", "updated_at")
+        .first()
     )
     return f"{slug}-{stamp[0]}-{stamp[1].timestamp()}" if stamp else None
 
 
 def _event_last_modified(request, slug):
-    return Event.objects.filter(slug=slug).values_list("updated_at", flat=True).first()
+    return (
+        _downloadable_events(request)
+        .filter(slug=slug)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
 
 
 @condition(etag_func=_event_etag, last_modified_func=_event_last_modified)

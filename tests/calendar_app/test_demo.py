@@ -1,0 +1,95 @@
+"""The demo data: manage.py load_demo."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from calendar_app.management.commands.load_demo import (
+    DEMO_USERNAME,
+    EVENT_TYPES,
+    FEBRUARY_2023,
+)
+from calendar_app.models import Event, EventType
+from tests.factories import EventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo():
+    call_command("load_demo", verbosity=0)
+
+
+def test_loads_the_february_2023_seed():
+    load_demo()
+
+    titles = set(Event.objects.values_list("title", flat=True))
+    assert {title for _start, _end, title, _type in FEBRUARY_2023} <= titles
+    assert EventType.objects.count() == len(EVENT_TYPES)
+    assert not Event.objects.filter(is_demo=False).exists()
+
+
+def test_running_twice_changes_nothing():
+    load_demo()
+    first = list(
+        Event.objects.order_by("pk").values_list("pk", "slug", "sequence", "updated_at")
+    )
+
+    load_demo()
+    second = list(
+        Event.objects.order_by("pk").values_list("pk", "slug", "sequence", "updated_at")
+    )
+
+    assert len(first) > len(FEBRUARY_2023)
+    assert second == first
+    assert {sequence for _pk, _slug, sequence, _updated in second} == {0}
+
+
+def test_running_again_restores_an_edited_demo_event():
+    load_demo()
+    event = Event.objects.get(title=FEBRUARY_2023[0][2])
+    event.title = "Titre modifié"
+    event.save()
+
+    load_demo()
+
+    event.refresh_from_db()
+    assert event.title == FEBRUARY_2023[0][2]
+    assert event.sequence == 2
+    assert Event.objects.filter(title=FEBRUARY_2023[0][2]).count() == 1
+
+
+def test_leaves_the_secretariats_own_events_alone():
+    own = EventFactory(title="Plénière de la vraie vie")
+
+    load_demo()
+    load_demo()
+
+    own.refresh_from_db()
+    assert own.title == "Plénière de la vraie vie"
+    assert own.sequence == 0
+
+
+def test_creates_the_demo_account_in_debug_only(settings):
+    users = get_user_model().objects
+
+    settings.DEBUG = False
+    load_demo()
+    assert not users.filter(username=DEMO_USERNAME).exists()
+
+    settings.DEBUG = True
+    load_demo()
+    account = users.get(username=DEMO_USERNAME)
+    assert account.is_staff
+    assert account.has_usable_password()
+
+    load_demo()
+    assert users.filter(username=DEMO_USERNAME).count() == 1
+
+
+def test_never_creates_the_demo_account_without_debug(settings):
+    settings.DEBUG = False
+
+    load_demo()
+    load_demo()
+
+    assert not get_user_model().objects.exists()

@@ -1,0 +1,307 @@
+"""iCalendar: one event's .ics and the subscribable feed."""
+
+import datetime as dt
+
+import icalendar
+import pytest
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+
+from calendar_app.models import Event
+from tests.factories import PARIS, EventFactory, EventTypeFactory, paris
+
+pytestmark = pytest.mark.django_db
+
+FEED_URL = reverse_lazy("calendar:feed")
+
+
+def ics_url(event: Event) -> str:
+    return reverse("calendar:event-ical", args=[event.slug])
+
+
+def parse(response) -> icalendar.Calendar:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return icalendar.Calendar.from_ical(response.content)
+
+
+def vevents(response) -> dict[str, icalendar.Event]:
+    """The feed's events by summary."""
+    return {str(vevent["SUMMARY"]): vevent for vevent in parse(response).walk("VEVENT")}
+
+
+def only_vevent(response) -> icalendar.Event:
+    [vevent] = parse(response).walk("VEVENT")
+    return vevent
+
+
+def soon(**delta) -> dt.datetime:
+    return timezone.localtime() + dt.timedelta(**delta)
+
+
+def test_event_file(client):
+    event = EventFactory(
+        title="Groupe de travail petite enfance",
+        starts_at=paris(2023, 2, 14, 14, 30),
+        ends_at=paris(2023, 2, 14, 16),
+        place="Hôtel de ville",
+        address="Place Lazare-Goujon, 69100 Villeurbanne",
+    )
+
+    response = client.get(ics_url(event))
+
+    assert response["Content-Disposition"] == f'attachment; filename="{event.slug}.ics"'
+    calendar = parse(response)
+    vevent = only_vevent(response)
+    assert str(vevent["SUMMARY"]) == "Groupe de travail petite enfance"
+    assert vevent["DTSTART"].dt == paris(2023, 2, 14, 14, 30)
+    assert vevent["DTEND"].dt == paris(2023, 2, 14, 16)
+    assert vevent["DTSTART"].params["TZID"] == "Europe/Paris"
+    assert str(vevent["UID"]) == f"evenement-{event.pk}@villeseducatrices.fr"
+    assert isinstance(vevent["DTSTAMP"].dt, dt.datetime)
+    assert str(vevent["STATUS"]) == "CONFIRMED"
+    assert str(vevent["LOCATION"]) == (
+        "Hôtel de ville, Place Lazare-Goujon, 69100 Villeurbanne"
+    )
+    assert str(vevent["URL"]) == (
+        f"https://villeseducatrices.fr/agenda/evenements/{event.slug}/"
+    )
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
+
+
+@pytest.mark.parametrize(
+    ("day", "offset_hours"),
+    [((2023, 3, 26), 2), ((2023, 10, 29), 1)],
+)
+def test_event_on_a_clock_change_day_keeps_its_local_time(client, day, offset_hours):
+    event = EventFactory(starts_at=paris(*day, 10), ends_at=paris(*day, 12))
+
+    response = client.get(ics_url(event))
+
+    date = f"{day[0]}{day[1]:02d}{day[2]:02d}"
+    assert f"DTSTART;TZID=Europe/Paris:{date}T100000" in response.content.decode()
+    start = only_vevent(response)["DTSTART"].dt
+    assert start.utcoffset() == dt.timedelta(hours=offset_hours)
+    assert start.astimezone(dt.UTC).hour == 10 - offset_hours
+    # The VTIMEZONE has the rules of that year, both changes included.
+    [vtimezone] = parse(response).walk("VTIMEZONE")
+    changes = {str(rule["DTSTART"].dt.date()) for rule in vtimezone.subcomponents}
+    assert {"2023-03-26", "2023-10-29"} <= changes
+
+
+def test_all_day_end_is_exclusive(client):
+    event = EventFactory(
+        all_day=True, starts_at=paris(2023, 2, 27), ends_at=paris(2023, 3, 1)
+    )
+
+    response = client.get(ics_url(event))
+
+    vevent = only_vevent(response)
+    assert vevent["DTSTART"].dt == dt.date(2023, 2, 27)
+    assert vevent["DTEND"].dt == dt.date(2023, 3, 2)
+    text = response.content.decode()
+    assert "DTSTART;VALUE=DATE:20230227" in text
+    assert "DTEND;VALUE=DATE:20230302" in text
+
+
+def test_one_day_all_day_event_ends_the_next_day(client):
+    event = EventFactory(
+        all_day=True, starts_at=paris(2023, 3, 26), ends_at=paris(2023, 3, 26)
+    )
+
+    vevent = only_vevent(client.get(ics_url(event)))
+
+    assert vevent["DTSTART"].dt == dt.date(2023, 3, 26)
+    assert vevent["DTEND"].dt == dt.date(2023, 3, 27)
+
+
+def test_uid_is_stable_across_edits_and_sequence_increments(client):
+    event = EventFactory(title="Bureau")
+    first = only_vevent(client.get(ics_url(event)))
+
+    event.title = "Bureau élargi"
+    event.slug = "bureau-elargi"
+    event.starts_at = paris(2023, 2, 15, 18)
+    event.ends_at = paris(2023, 2, 15, 19)
+    event.save()
+    second = only_vevent(client.get(ics_url(event)))
+
+    assert first["UID"] == second["UID"]
+    assert first["SEQUENCE"] == 0
+    assert second["SEQUENCE"] == 1
+    assert str(second["SUMMARY"]) == "Bureau élargi"
+    assert second["DTSTART"].dt == paris(2023, 2, 15, 18)
+
+
+@pytest.mark.parametrize(
+    ("status", "ical_status", "summary"),
+    [
+        (Event.Status.CANCELLED, "CANCELLED", "[Annulé] Bureau"),
+        (Event.Status.POSTPONED, "TENTATIVE", "[Reporté] Bureau"),
+        (Event.Status.PUBLISHED, "CONFIRMED", "Bureau"),
+    ],
+)
+def test_status(client, status, ical_status, summary):
+    event = EventFactory(title="Bureau", status=status)
+
+    vevent = only_vevent(client.get(ics_url(event)))
+
+    assert str(vevent["STATUS"]) == ical_status
+    assert str(vevent["SUMMARY"]) == summary
+
+
+@pytest.mark.parametrize(
+    "values",
+    [{"status": Event.Status.DRAFT}, {"visibility": Event.Visibility.INTERNAL}],
+)
+def test_event_file_of_a_draft_or_internal_event_is_not_found(client, values):
+    event = EventFactory(**values)
+
+    assert client.get(ics_url(event)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_IF_NONE_MATCH": "*"},
+        {"HTTP_IF_MODIFIED_SINCE": "Fri, 01 Jan 2100 00:00:00 GMT"},
+        {"HTTP_IF_MATCH": '"something-else"'},
+    ],
+)
+def test_conditional_request_does_not_reveal_a_draft(client, headers):
+    draft = EventFactory(status=Event.Status.DRAFT)
+    missing = "/agenda/evenements/inconnu.ics"
+
+    response = client.get(ics_url(draft), **headers)
+
+    assert response.status_code == client.get(missing, **headers).status_code
+    assert response.status_code in (404, 412)
+
+
+def test_staff_can_download_a_draft(staff_client):
+    event = EventFactory(title="Brouillon", status=Event.Status.DRAFT)
+
+    vevent = only_vevent(staff_client.get(ics_url(event)))
+
+    assert str(vevent["SUMMARY"]) == "Brouillon"
+
+
+def test_event_file_conditional_get(client):
+    event = EventFactory()
+
+    response = client.get(ics_url(event))
+    etag = response["ETag"]
+    assert response["Last-Modified"]
+
+    assert client.get(ics_url(event), HTTP_IF_NONE_MATCH=etag).status_code == 304
+    event.save()
+    changed = client.get(ics_url(event), HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_feed_lists_public_events_of_the_window(client):
+    EventFactory(title="Plénière à venir", starts_at=soon(days=10))
+    EventFactory(title="Plénière passée", starts_at=soon(days=-300))
+    EventFactory(
+        title="Plénière ancienne",
+        starts_at=soon(days=-370),
+        ends_at=soon(days=-366),
+    )
+    EventFactory(title="Seed 2023")  # default date: February 2023
+    EventFactory(title="Brouillon", starts_at=soon(days=5), status=Event.Status.DRAFT)
+    EventFactory(
+        title="Interne",
+        starts_at=soon(days=5),
+        visibility=Event.Visibility.INTERNAL,
+    )
+    EventFactory(title="Bureau", starts_at=soon(days=6), status=Event.Status.CANCELLED)
+
+    response = client.get(FEED_URL)
+
+    assert response["Content-Disposition"] == 'inline; filename="agenda-rfve.ics"'
+    calendar = parse(response)
+    assert sorted(vevents(response)) == [
+        "Plénière passée",
+        "Plénière à venir",
+        "[Annulé] Bureau",
+    ]
+    assert str(calendar["X-WR-CALNAME"]) == (
+        "Agenda du Réseau français des villes éducatrices"
+    )
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
+    for vevent in calendar.walk("VEVENT"):
+        assert "DTSTAMP" in vevent
+        assert "UID" in vevent
+    assert str(vevents(response)["[Annulé] Bureau"]["STATUS"]) == "CANCELLED"
+
+
+def test_feed_filtered_by_type(client):
+    webinar = EventTypeFactory(name="Webinaire", slug="webinaire")
+    EventFactory(
+        title="Webinaire restauration", event_type=webinar, starts_at=soon(days=3)
+    )
+    EventFactory(title="Plénière", starts_at=soon(days=4))
+
+    filtered = client.get(FEED_URL, {"type": "webinaire"})
+    unknown = client.get(FEED_URL, {"type": "inconnu"})
+
+    assert list(vevents(filtered)) == ["Webinaire restauration"]
+    assert str(parse(filtered)["X-WR-CALNAME"]).endswith(" – Webinaire")
+    assert sorted(vevents(unknown)) == ["Plénière", "Webinaire restauration"]
+
+
+def test_empty_feed_is_a_valid_calendar(client):
+    calendar = parse(client.get(FEED_URL))
+
+    assert calendar.walk("VEVENT") == []
+    assert str(calendar["VERSION"]) == "2.0"
+
+
+def test_feed_times_are_paris_local_times(client):
+    start = timezone.localtime(soon(days=20)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    EventFactory(title="Plénière", starts_at=start)
+
+    vevent = vevents(client.get(FEED_URL))["Plénière"]
+
+    assert vevent["DTSTART"].params["TZID"] == "Europe/Paris"
+    assert vevent["DTSTART"].dt.astimezone(PARIS).hour == 10
+    assert vevent["DTSTART"].dt == start
+
+
+def test_feed_conditional_get(client):
+    event = EventFactory(starts_at=soon(days=3))
+
+    response = client.get(FEED_URL)
+    etag = response["ETag"]
+    assert response["Last-Modified"]
+
+    assert client.get(FEED_URL, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    event.title = "Titre corrigé"
+    event.save()
+    changed = client.get(FEED_URL, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert list(vevents(changed)) == ["Titre corrigé"]
+
+
+def test_feed_etag_changes_when_an_event_leaves_the_feed(client):
+    event = EventFactory(starts_at=soon(days=3))
+    EventFactory(starts_at=soon(days=4))
+    etag = client.get(FEED_URL)["ETag"]
+
+    event.delete()
+
+    assert client.get(FEED_URL, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_feed_etag_depends_on_the_type_filter(client):
+    EventTypeFactory(slug="webinaire")
+    EventFactory(starts_at=soon(days=3))
+
+    all_types = client.get(FEED_URL)["ETag"]
+    webinars = client.get(FEED_URL, {"type": "webinaire"})["ETag"]
+
+    assert all_types != webinars
