@@ -6,6 +6,7 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from . import dates
 from .models import Event
 
 PRODID = "-//Réseau français des villes éducatrices//Agenda//FR"
@@ -33,8 +34,8 @@ def _vevent(event: Event, stamp: dt.datetime) -> icalendar.Event:
         # DTEND is exclusive: the day after the last one.
         vevent.add("dtend", event.last_day + dt.timedelta(days=1))
     else:
-        vevent.add("dtstart", timezone.localtime(event.starts_at))
-        vevent.add("dtend", timezone.localtime(event.ends_at))
+        vevent.add("dtstart", dates.to_local(event.starts_at))
+        vevent.add("dtend", dates.to_local(event.ends_at))
     vevent.add("status", STATUS.get(event.status, "CONFIRMED"))
     location = ", ".join(part for part in (event.place, event.address) if part)
     if location:

@@ -185,6 +185,12 @@ class Event(models.Model):
     def get_absolute_url(self):
         return reverse("calendar:event", kwargs={"slug": self.slug})
 
+    @cached_property
+    def url(self) -> str:
+        """get_absolute_url() computed once: the month view links an event on
+        every day it covers, in the grid and in the list."""
+        return self.get_absolute_url()
+
     def clean(self):
         self.normalise_dates()
 
@@ -196,8 +202,8 @@ class Event(models.Model):
         if self.ends_at is None:
             self.ends_at = self.starts_at
         if self.all_day:
-            self.starts_at = dates.local_midnight(timezone.localdate(self.starts_at))
-            self.ends_at = dates.local_midnight(timezone.localdate(self.ends_at))
+            self.starts_at = dates.local_midnight(dates.to_local(self.starts_at).date())
+            self.ends_at = dates.local_midnight(dates.to_local(self.ends_at).date())
 
     def duplicate(self) -> "Event":
         """A draft copy with a free slug, to be re-dated and published."""
@@ -225,13 +231,13 @@ class Event(models.Model):
 
     @property
     def first_day(self) -> dt.date:
-        return timezone.localdate(self.starts_at)
+        return dates.to_local(self.starts_at).date()
 
     @property
     def last_day(self) -> dt.date:
         """The last local date the event covers; an end at midnight sharp
         belongs to the day before."""
-        end = timezone.localtime(self.ends_at)
+        end = dates.to_local(self.ends_at)
         if (
             not self.all_day
             and end.time() == dt.time(0)
@@ -270,8 +276,8 @@ class Event(models.Model):
     def when(self) -> str:
         """The full French date, as the event page shows it."""
         return dates.describe_span(
-            timezone.localtime(self.starts_at),
-            timezone.localtime(self.ends_at),
+            dates.to_local(self.starts_at),
+            dates.to_local(self.ends_at),
             all_day=self.all_day,
             last_day=self.last_day,
         )
@@ -279,11 +285,7 @@ class Event(models.Model):
     @property
     def start_time(self) -> str:
         """The start hour shown in a calendar cell ("14 h 30"), empty if all day."""
-        return (
-            ""
-            if self.all_day
-            else dates.french_time(timezone.localtime(self.starts_at))
-        )
+        return "" if self.all_day else dates.french_time(dates.to_local(self.starts_at))
 
     @cached_property
     def description_html(self) -> str:
@@ -298,8 +300,8 @@ class Event(models.Model):
         if self.all_day:
             start, end = self.first_day.isoformat(), self.last_day.isoformat()
         else:
-            start = timezone.localtime(self.starts_at).isoformat()
-            end = timezone.localtime(self.ends_at).isoformat()
+            start = dates.to_local(self.starts_at).isoformat()
+            end = dates.to_local(self.ends_at).isoformat()
         data = {
             "@context": "https://schema.org",
             "@type": "Event",

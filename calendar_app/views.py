@@ -2,12 +2,14 @@ import datetime as dt
 import hashlib
 import json
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.http import urlencode
 from django.views.decorators.http import condition
 
@@ -21,6 +23,7 @@ YEARS = range(1900, 2101)
 UPCOMING_PER_PAGE = 20
 # The subscribable feed: a year of history and everything ahead, not decades.
 FEED_HISTORY = dt.timedelta(days=365)
+FEED_CACHE_SECONDS = 24 * 3600
 WEEKDAY_NAMES = [
     ("lun", "lundi"),
     ("mar", "mardi"),
@@ -208,31 +211,32 @@ def event_ical(request, slug: str):
     return _calendar_response(ical.event_calendar(event), f"{slug}.ics", download=True)
 
 
-def _feed_events(request):
+def ical_feed(request):
+    """The subscribable feed. Calendar clients poll it: an unchanged feed
+    answers 304, and a changed one is built once and then served from the cache
+    to every other subscriber."""
     _form, event_type, _query = _filters(request)
     since = timezone.now() - FEED_HISTORY
     events = Event.objects.public().of_type(event_type).filter(ends_at__gte=since)
-    return events, event_type
-
-
-def _feed_etag(request):
-    events, event_type = _feed_events(request)
     stamp = events.aggregate(count=Count("pk"), latest=Max("updated_at"))
-    # The window moves daily, so the day is part of the version too.
-    key = f"{event_type}-{stamp['count']}-{stamp['latest']}-{timezone.localdate()}"
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
-
-
-def _feed_last_modified(request):
-    # Over all events: an unpublished one leaves the feed, which changes it.
-    return Event.objects.aggregate(latest=Max("updated_at"))["latest"]
-
-
-@condition(etag_func=_feed_etag, last_modified_func=_feed_last_modified)
-def ical_feed(request):
-    events, event_type = _feed_events(request)
-    name = "Agenda du Réseau français des villes éducatrices"
-    if event_type:
-        name += f" – {event_type.name}"
-    content = ical.feed_calendar(events.select_related("event_type"), name)
-    return _calendar_response(content, "agenda-rfve.ics", download=False)
+    # The count catches deletions, the latest change catches edits, and the
+    # day catches events leaving the window. No Last-Modified: a deletion does
+    # not move it, so If-Modified-Since alone would keep a deleted event.
+    version = (
+        f"{event_type and event_type.slug}-{stamp['count']}-"
+        f"{stamp['latest'] and stamp['latest'].timestamp()}-{timezone.localdate()}"
+    )
+    etag = f'"{hashlib.sha256(version.encode()).hexdigest()[:32]}"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        name = "Agenda du Réseau français des villes éducatrices"
+        if event_type:
+            name += f" – {event_type.name}"
+        content = cache.get_or_set(
+            f"agenda-feed:{etag}",
+            lambda: ical.feed_calendar(events.select_related("event_type"), name),
+            timeout=FEED_CACHE_SECONDS,
+        )
+        response = _calendar_response(content, "agenda-rfve.ics", download=False)
+    response["ETag"] = etag
+    return response

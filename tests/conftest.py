@@ -28,3 +28,11 @@ def staff_client(client, django_user_model):
     )
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the feed is cached by version)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -191,7 +191,6 @@ def test_event_file_conditional_get(client):
 
     response = client.get(ics_url(event))
     etag = response["ETag"]
-    assert response["Last-Modified"]
 
     assert client.get(ics_url(event), HTTP_IF_NONE_MATCH=etag).status_code == 304
     event.save()
@@ -276,7 +275,6 @@ def test_feed_conditional_get(client):
 
     response = client.get(FEED_URL)
     etag = response["ETag"]
-    assert response["Last-Modified"]
 
     assert client.get(FEED_URL, HTTP_IF_NONE_MATCH=etag).status_code == 304
     event.title = "Titre corrigé"
@@ -285,6 +283,18 @@ def test_feed_conditional_get(client):
     assert changed.status_code == 200
     assert changed["ETag"] != etag
     assert list(vevents(changed)) == ["Titre corrigé"]
+
+
+def test_deleted_event_never_hidden_behind_if_modified_since(client):
+    """A client sending only If-Modified-Since must still learn of a deletion:
+    the feed has no Last-Modified (a deletion would not move it)."""
+    event = EventFactory(starts_at=soon(days=3))
+    response = client.get(FEED_URL)
+    assert "Last-Modified" not in response
+    event.delete()
+    later = client.get(FEED_URL, HTTP_IF_MODIFIED_SINCE="Fri, 01 Jan 2100 00:00:00 GMT")
+    assert later.status_code == 200
+    assert list(vevents(later)) == []
 
 
 def test_feed_etag_changes_when_an_event_leaves_the_feed(client):
