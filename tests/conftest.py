@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 
@@ -7,17 +9,15 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def _static_files_without_collectstatic(settings):
-    """Pages render without a prior collectstatic: the production storage needs
-    the manifest that collectstatic writes, and WhiteNoise warns when
-    STATIC_ROOT does not exist yet."""
-    settings.STORAGES = settings.STORAGES | {
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        }
-    }
-    settings.WHITENOISE_AUTOREFRESH = True
+@pytest.fixture(autouse=True, scope="session")
+def _collected_static_files():
+    """Pages use the production storage (hashed names from the manifest) and
+    whitenoise serves STATIC_ROOT: collect once if `make test` has not."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", "--noinput", verbosity=0)
 
 
 @pytest.fixture
@@ -36,3 +36,11 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo data, as `make run` shows it."""
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0)
