@@ -21,6 +21,13 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 install: $(VENV)/.synced
 
+# axe-core for the accessibility tests (npm registry, pinned in package-lock.json).
+# Without npm the browser tests are skipped locally; CI installs it.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the browser tests will be skipped"; fi
+
 staticfiles/staticfiles.json: $(VENV)/.synced $(shell find static -type f)
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
@@ -34,7 +41,7 @@ run: install staticfiles/staticfiles.json
 
 ## The whole test suite (DATABASE_URL chooses the database; SQLite by default).
 test: export SECRET_KEY ?= insecure-key-for-tests-only
-test: install staticfiles/staticfiles.json
+test: install staticfiles/staticfiles.json node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
@@ -54,4 +61,4 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .tools staticfiles .pytest_cache
+	rm -rf $(VENV) .tools staticfiles .pytest_cache node_modules
