@@ -5,12 +5,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
 from django.test.testcases import LiveServerThread
-
-# Playwright's sync API runs an event loop in this thread; Django must still
-# let the test code query the database.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -27,6 +24,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "e2e" in item.nodeid:
             item.add_marker(marker)
+
+
+@pytest.fixture(autouse=True)
+def _allow_queries_beside_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in this thread; Django must
+    still let the test code query the database."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
@@ -66,9 +70,18 @@ def strict_csp(page):
     assert not violations, "\n".join(violations)
 
 
+class _JoinedThreadsServer(ThreadedWSGIServer):
+    """Stopping the server waits for requests in flight, so none touches the
+    shared database connection after the test has released it."""
+
+    daemon_threads = False
+
+
 class SiteServer(LiveServerThread):
     """The site as production serves it: whitenoise serves the hashed static
     files from STATIC_ROOT (Django's test static handler would not find them)."""
+
+    server_class = _JoinedThreadsServer
 
 
 @pytest.fixture

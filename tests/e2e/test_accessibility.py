@@ -28,13 +28,15 @@ def test_no_axe_violations_on_any_public_page(site, browser, width):
     )
     page = context.new_page()
     report = []
-    for name, url in public_urls().items():
-        response = page.request.get(site + url)
-        if not response.headers["content-type"].startswith("text/html"):
-            continue
-        page.goto(site + url)
-        for violation in _violations(page):
-            report.append(f"{name} {url}: {violation['id']} ({violation['help']})")
-            report.extend(f"    {node}" for node in violation["nodes"])
-    context.close()
+    try:
+        for name, url in public_urls().items():
+            response = page.request.get(site + url)
+            if not response.headers["content-type"].startswith("text/html"):
+                continue
+            page.goto(site + url)
+            for violation in _violations(page):
+                report.append(f"{name} {url}: {violation['id']} ({violation['help']})")
+                report.extend(f"    {node}" for node in violation["nodes"])
+    finally:
+        context.close()
     assert not report, "\n".join(report)

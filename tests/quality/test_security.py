@@ -36,7 +36,8 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "SECURE_SSL_REDIRECT": "true",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'check.sqlite3'}",
     }
-    env.pop("SECURE_HSTS_SECONDS", None)
+    for name in ("SECURE_HSTS_SECONDS", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,
