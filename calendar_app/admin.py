@@ -22,6 +22,7 @@ class EventAdmin(admin.ModelAdmin):
         "ends_at",
         "status",
         "visibility",
+        "is_demo",
     ]
     list_filter = ["status", "event_type", "visibility", "starts_at", "is_demo"]
     list_select_related = ["event_type"]

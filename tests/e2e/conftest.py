@@ -13,8 +13,13 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Without Chromium (a developer's machine), skip; in CI, fail."""
+    """Browser tests run last: Playwright keeps an event loop running in the
+    main thread until the session ends, which Django's sync-only guard would
+    then see in every later test. Without Chromium (a developer's machine)
+    they are skipped; in CI they are required."""
+    items.sort(key=lambda item: "/e2e/" in item.nodeid.replace("::", "/"))
     missing = [str(path) for path in (CHROMIUM, AXE) if not path.exists()]
     if not missing:
         return
@@ -22,7 +27,7 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError(f"Browser tests need {', '.join(missing)}.")
     marker = pytest.mark.skip(reason=f"missing {', '.join(missing)}: run make test")
     for item in items:
-        if "e2e" in item.nodeid:
+        if "/e2e/" in item.nodeid:
             item.add_marker(marker)
 
 

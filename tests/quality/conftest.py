@@ -26,3 +26,10 @@ def demo_scaled(request, demo):
     if request.param > 1:
         multiply_events(request.param)
     return request.param
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.quality.test_hostile_input import REQUESTS
+
+    if REQUESTS["count"]:
+        terminalreporter.write_line(f"hostile requests tried: {REQUESTS['count']}")

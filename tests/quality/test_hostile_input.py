@@ -66,9 +66,3 @@ def test_no_500_on_hostile_urls(route, demo, data):
     response = client.get(url)
     REQUESTS["count"] += 1
     assert response.status_code < 500, url
-
-
-def test_report_fuzz_count(capsys):
-    """Runs last in this module: says how many hostile requests were tried."""
-    with capsys.disabled():
-        print(f"\nhostile requests tried: {REQUESTS['count']}")
