@@ -77,6 +77,9 @@ class EventQuerySet(models.QuerySet):
     def of_type(self, event_type: EventType | None):
         return self.filter(event_type=event_type) if event_type else self
 
+    def of_group(self, group):
+        return self.filter(working_group=group) if group else self
+
 
 class Event(models.Model):
     class Status(models.TextChoices):
@@ -117,6 +120,22 @@ class Event(models.Model):
         default=False,
         help_text="Les heures sont ignorées : l’événement couvre les jours "
         "du début à la fin, inclus.",
+    )
+    working_group = models.ForeignKey(
+        "members.WorkingGroup",
+        verbose_name="groupe de travail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    host = models.ForeignKey(
+        "members.Member",
+        verbose_name="ville d’accueil",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_events",
     )
     place = models.CharField("lieu", max_length=200, blank=True)
     address = models.CharField("adresse", max_length=300, blank=True)

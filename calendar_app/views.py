@@ -44,24 +44,15 @@ def _first_day_or_404(year: int, month: int = 1) -> dt.date:
         raise Http404("Ce mois n’existe pas.") from None
 
 
-def _filters(request):
-    """The type filter and the query string that keeps it across links."""
-    form = EventFilterForm(request.GET)
-    event_type = form.selected_type()
-    query = "?" + urlencode({"type": event_type.slug}) if event_type else ""
-    return form, event_type, query
-
-
 def month_calendar(request, year: int | None = None, month: int | None = None):
     today = timezone.localdate()
     if year is None:
         first_day = today.replace(day=1)
     else:
         first_day = _first_day_or_404(year, month)
-    form, event_type, query = _filters(request)
+    filters = EventFilterForm(request.GET)
     events = list(
-        Event.objects.public()
-        .of_type(event_type)
+        filters.apply(Event.objects.public())
         .in_month(first_day.year, first_day.month)
         .select_related("event_type")
     )
@@ -70,8 +61,7 @@ def month_calendar(request, year: int | None = None, month: int | None = None):
     next_event = None
     if not days_with_events:
         next_event = (
-            Event.objects.public()
-            .of_type(event_type)
+            filters.apply(Event.objects.public())
             .filter(starts_at__gte=timezone.now())
             .order_by("starts_at")
             .first()
@@ -86,35 +76,30 @@ def month_calendar(request, year: int | None = None, month: int | None = None):
         "previous_month": previous_month if previous_month.year in YEARS else None,
         "next_month": next_month if next_month.year in YEARS else None,
         "current_month": today.replace(day=1),
-        "filter_form": form,
-        "event_type": event_type,
-        "query": query,
+        "filters": filters,
     }
     return render(request, "calendar_app/month.html", context)
 
 
 def upcoming(request):
-    form, event_type, query = _filters(request)
-    events = Event.objects.public().of_type(event_type).upcoming()
+    filters = EventFilterForm(request.GET)
+    events = filters.apply(Event.objects.public()).upcoming()
     page = Paginator(events.select_related("event_type"), UPCOMING_PER_PAGE).get_page(
         request.GET.get("page")
     )
     context = {
         "page": page,
         "archive_year": timezone.localdate().year,
-        "filter_form": form,
-        "event_type": event_type,
-        "query": query,
+        "filters": filters,
     }
     return render(request, "calendar_app/upcoming.html", context)
 
 
 def archives(request, year: int):
     _first_day_or_404(year)
-    form, event_type, query = _filters(request)
+    filters = EventFilterForm(request.GET)
     events = (
-        Event.objects.public()
-        .of_type(event_type)
+        filters.apply(Event.objects.public())
         .in_year(year)
         .filter(ends_at__lt=timezone.now())
         .select_related("event_type")
@@ -123,9 +108,7 @@ def archives(request, year: int):
         "year": year,
         "events": events,
         "years": Event.objects.public().dates("starts_at", "year", order="DESC"),
-        "filter_form": form,
-        "event_type": event_type,
-        "query": query,
+        "filters": filters,
     }
     return render(request, "calendar_app/archives.html", context)
 
@@ -215,23 +198,23 @@ def ical_feed(request):
     """The subscribable feed. Calendar clients poll it: an unchanged feed
     answers 304, and a changed one is built once and then served from the cache
     to every other subscriber."""
-    _form, event_type, _query = _filters(request)
+    filters = EventFilterForm(request.GET)
     since = timezone.now() - FEED_HISTORY
-    events = Event.objects.public().of_type(event_type).filter(ends_at__gte=since)
+    events = filters.apply(Event.objects.public()).filter(ends_at__gte=since)
     stamp = events.aggregate(count=Count("pk"), latest=Max("updated_at"))
     # The count catches deletions, the latest change catches edits, and the
     # day catches events leaving the window. No Last-Modified: a deletion does
     # not move it, so If-Modified-Since alone would keep a deleted event.
     version = (
-        f"{event_type and event_type.slug}-{stamp['count']}-"
+        f"{filters.query_string}-{stamp['count']}-"
         f"{stamp['latest'] and stamp['latest'].timestamp()}-{timezone.localdate()}"
     )
     etag = f'"{hashlib.sha256(version.encode()).hexdigest()[:32]}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:
         name = "Agenda du Réseau français des villes éducatrices"
-        if event_type:
-            name += f" – {event_type.name}"
+        if filters.label:
+            name += f" – {filters.label}"
         content = cache.get_or_set(
             f"agenda-feed:{etag}",
             lambda: ical.feed_calendar(events.select_related("event_type"), name),

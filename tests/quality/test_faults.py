@@ -60,6 +60,7 @@ def _rows():
     return rows
 
 
+@pytest.mark.django_db(transaction=True)  # flush truncates: not inside a transaction
 def test_dumpdata_loaddata_round_trip(demo, tmp_path):
     before = _rows()
     assert any(len(rows) > 2 for rows in before.values())

@@ -1,0 +1,441 @@
+"""Member cities, their people and mandates, working groups, and the yearly dues.
+
+Members are local authorities (communes and intercommunalités), not people."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+# ---------------------------------------------------------------------------
+# Official reference data (INSEE / @etalab/decoupage-administratif)
+# ---------------------------------------------------------------------------
+
+
+class LocalAuthorityQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """By name (accents, hyphens and case ignored), postcode or code."""
+        from .communes import normalise_name  # plain module, no models
+
+        text = text.strip()
+        if text.isdigit() or (len(text) == 5 and text[:2] in {"2A", "2B"}):
+            return self.filter(Q(code=text) | Q(postcodes__contains=text))
+        return self.filter(search_name__contains=normalise_name(text))
+
+
+class LocalAuthority(models.Model):
+    """A current commune or EPCI of the official reference."""
+
+    class Kind(models.TextChoices):
+        COMMUNE = "commune", "Commune"
+        EPCI = "epci", "Intercommunalité (EPCI)"
+
+    kind = models.CharField("nature", max_length=10, choices=Kind)
+    # INSEE code for a commune (5 characters), SIREN for an EPCI (9 digits).
+    code = models.CharField("code officiel", max_length=9, unique=True)
+    name = models.CharField("nom", max_length=200)
+    # Lower case, without accents or punctuation: "saint etienne".
+    search_name = models.CharField(max_length=200, db_index=True, editable=False)
+    department_code = models.CharField("département", max_length=3, blank=True)
+    department_name = models.CharField("nom du département", max_length=100, blank=True)
+    region_code = models.CharField("région", max_length=3, blank=True)
+    region_name = models.CharField("nom de la région", max_length=100, blank=True)
+    # Space-separated: "69100 69616".
+    postcodes = models.CharField("codes postaux", max_length=300, blank=True)
+    siren = models.CharField("SIREN", max_length=9, blank=True)
+    population = models.PositiveIntegerField("population légale", null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        "millésime de la population", null=True, blank=True
+    )
+
+    objects = LocalAuthorityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "code"]
+        verbose_name = "collectivité (référentiel)"
+        verbose_name_plural = "collectivités (référentiel)"
+
+    def __str__(self):
+        if self.kind == self.Kind.COMMUNE and self.department_code:
+            return f"{self.name} ({self.department_code})"
+        return self.name
+
+
+# ---------------------------------------------------------------------------
+# Members, people, mandates, working groups
+# ---------------------------------------------------------------------------
+
+
+class MemberQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Member.Status.ACTIVE)
+
+
+class Member(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Adhérente"
+        SUSPENDED = "suspendue", "Suspendue"
+        LEFT = "partie", "A quitté le réseau"
+
+    authority = models.OneToOneField(
+        LocalAuthority,
+        verbose_name="collectivité",
+        on_delete=models.PROTECT,
+        related_name="member",
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    member_since = models.DateField("adhérente depuis", null=True, blank=True)
+    status = models.CharField(
+        "statut", max_length=20, choices=Status, default=Status.ACTIVE
+    )
+    website = models.URLField("site internet", blank=True)
+    # Invoicing (Chorus Pro): what a town hall needs to pay an invoice.
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    chorus_service_code = models.CharField(
+        "code service Chorus Pro", max_length=100, blank=True
+    )
+    commitment_number_required = models.BooleanField(
+        "numéro d’engagement exigé", default=False
+    )
+    invoicing_address = models.TextField("adresse de facturation", blank=True)
+    # Private: never shown on a public page.
+    finance_contact_name = models.CharField(
+        "contact finances (nom)", max_length=200, blank=True
+    )
+    finance_contact_email = models.EmailField("contact finances (courriel)", blank=True)
+    finance_contact_phone = models.CharField(
+        "contact finances (téléphone)", max_length=30, blank=True
+    )
+    notes = models.TextField("notes internes", blank=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["authority__name"]
+        verbose_name = "ville adhérente"
+        verbose_name_plural = "villes adhérentes"
+
+    def __str__(self):
+        return self.authority.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(f"{self.authority.name} {self.authority.code}")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("members:city", kwargs={"slug": self.slug})
+
+    @property
+    def name(self) -> str:
+        return self.authority.name
+
+
+class Person(models.Model):
+    """An elected official or an officer of a member city. Contact details are
+    private: only name, role and city appear on public pages."""
+
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    member = models.ForeignKey(
+        Member,
+        verbose_name="ville",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    position = models.CharField(
+        "fonction dans sa ville",
+        max_length=200,
+        blank=True,
+        help_text="Par exemple : adjointe au maire chargée de l’éducation.",
+    )
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    is_demo = models.BooleanField("donnée de démonstration", default=False)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = "personne"
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+
+class WorkingGroup(models.Model):
+    name = models.CharField("nom", max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True, help_text="Texte au format Markdown.")
+    lead = models.ForeignKey(
+        Person,
+        verbose_name="pilote",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_groups",
+    )
+    is_active = models.BooleanField("actif", default=True)
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "groupe de travail"
+        verbose_name_plural = "groupes de travail"
+
+    def __str__(self):
+        return self.name
+
+
+class MandateQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Mandates running on the given date (today by default)."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.filter(Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
+
+
+class Mandate(models.Model):
+    class Role(models.TextChoices):
+        PRESIDENT = "presidence", "Présidente / Président"
+        VICE_PRESIDENT = "vice-presidence", "Vice-présidente / Vice-président"
+        TREASURER = "tresorerie", "Trésorière / Trésorier"
+        SECRETARY = "secretariat", "Secrétaire"
+        MEMBER = "membre", "Membre"
+
+    class Body(models.TextChoices):
+        BUREAU = "bureau", "Bureau"
+        BOARD = "ca", "Conseil d’administration"
+        WORKING_GROUP = "groupe", "Groupe de travail"
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name="personne",
+        on_delete=models.CASCADE,
+        related_name="mandates",
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role, default=Role.MEMBER)
+    body = models.CharField("instance", max_length=10, choices=Body)
+    working_group = models.ForeignKey(
+        WorkingGroup,
+        verbose_name="groupe de travail",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mandates",
+    )
+    start = models.DateField("début")
+    end = models.DateField("fin", null=True, blank=True)
+
+    objects = MandateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["body", "role", "person__last_name"]
+        verbose_name = "mandat"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="mandate_ends_after_start",
+                violation_error_message="La fin du mandat doit suivre son début.",
+            ),
+            models.CheckConstraint(
+                condition=Q(body="groupe", working_group__isnull=False)
+                | (~Q(body="groupe") & Q(working_group__isnull=True)),
+                name="mandate_group_matches_body",
+                violation_error_message="Un groupe de travail est requis pour "
+                "l’instance « Groupe de travail », et seulement pour elle.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.get_role_display()} ({self.get_body_display()})"
+
+
+# ---------------------------------------------------------------------------
+# Dues: yearly scale, calls (invoices), payments, reminders
+# ---------------------------------------------------------------------------
+
+
+class DuesScale(models.Model):
+    """The dues of one year: population brackets → amount."""
+
+    year = models.PositiveSmallIntegerField("année", unique=True)
+    notes = models.TextField("notes", blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = "barème de cotisation"
+        verbose_name_plural = "barèmes de cotisation"
+
+    def __str__(self):
+        return f"Barème {self.year}"
+
+
+class DuesBracket(models.Model):
+    scale = models.ForeignKey(
+        DuesScale, on_delete=models.CASCADE, related_name="brackets"
+    )
+    min_population = models.PositiveIntegerField("population à partir de")
+    # Empty on the last bracket: open-ended.
+    max_population = models.PositiveIntegerField(
+        "population jusqu’à (incluse)", null=True, blank=True
+    )
+    amount = models.DecimalField("montant (€)", max_digits=9, decimal_places=2)
+
+    class Meta:
+        ordering = ["scale", "min_population"]
+        verbose_name = "tranche"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scale", "min_population"], name="bracket_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="bracket_amount_not_negative",
+                violation_error_message="Le montant ne peut pas être négatif.",
+            ),
+        ]
+
+    def __str__(self):
+        upper = f"à {self.max_population}" if self.max_population else "et plus"
+        return f"{self.min_population} {upper} : {self.amount} €"
+
+
+class DuesCall(models.Model):
+    """One member's dues for one year; once numbered, it is an invoice."""
+
+    member = models.ForeignKey(
+        Member,
+        verbose_name="ville",
+        on_delete=models.PROTECT,
+        related_name="dues_calls",
+    )
+    year = models.PositiveSmallIntegerField("année")
+    # Gap-free per year (2027-0001…), given when the invoice is issued.
+    number = models.PositiveIntegerField("numéro", null=True, blank=True)
+    amount = models.DecimalField("montant (€)", max_digits=9, decimal_places=2)
+    population = models.PositiveIntegerField(
+        "population retenue", null=True, blank=True
+    )
+    population_year = models.PositiveSmallIntegerField(
+        "millésime de la population", null=True, blank=True
+    )
+    scale_amount = models.DecimalField(
+        "montant du barème (€)", max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    override_reason = models.TextField(
+        "motif du montant modifié",
+        blank=True,
+        help_text="Obligatoire si le montant diffère du barème.",
+    )
+    commitment_number = models.CharField(
+        "numéro d’engagement", max_length=100, blank=True
+    )
+    issued_on = models.DateField("émise le", null=True, blank=True)
+    due_on = models.DateField("échéance", null=True, blank=True)
+    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    no_reminders = models.BooleanField("ne pas relancer", default=False)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "number", "member__authority__name"]
+        verbose_name = "appel de cotisation"
+        verbose_name_plural = "appels de cotisation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "year"], name="one_dues_call_per_member_and_year"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "number"], name="dues_call_number_unique_per_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Cotisation {self.year} – {self.member}"
+
+    @property
+    def invoice_number(self) -> str:
+        return f"{self.year}-{self.number:04d}" if self.number else ""
+
+
+class Payment(models.Model):
+    class Method(models.TextChoices):
+        TRANSFER = "virement", "Virement"
+        MANDATE = "mandat", "Mandat administratif"
+        CHEQUE = "cheque", "Chèque"
+
+    call = models.ForeignKey(
+        DuesCall,
+        verbose_name="appel",
+        on_delete=models.CASCADE,
+        related_name="payments",
+    )
+    paid_on = models.DateField("date")
+    amount = models.DecimalField("montant (€)", max_digits=9, decimal_places=2)
+    method = models.CharField("mode", max_length=20, choices=Method)
+    reference = models.CharField("référence", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["paid_on"]
+        verbose_name = "paiement"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="payment_amount_positive",
+                violation_error_message="Le montant doit être positif.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.amount} € le {self.paid_on:%d/%m/%Y}"
+
+
+class ReminderStep(models.Model):
+    """A step of the reminder schedule, editable by the secretariat."""
+
+    days_after_due = models.PositiveSmallIntegerField(
+        "jours après l’échéance", unique=True
+    )
+    subject = models.CharField("objet du courriel", max_length=200)
+    body = models.TextField(
+        "texte du courriel",
+        help_text="Variables : {ville}, {numero}, {montant}, {reste}, {echeance}.",
+    )
+
+    class Meta:
+        ordering = ["days_after_due"]
+        verbose_name = "étape de relance"
+        verbose_name_plural = "calendrier des relances"
+
+    def __str__(self):
+        return f"Relance à {self.days_after_due} jours"
+
+
+class Reminder(models.Model):
+    """A reminder sent: logged, and never sent twice for the same step."""
+
+    call = models.ForeignKey(
+        DuesCall,
+        verbose_name="appel",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    step = models.ForeignKey(
+        ReminderStep, verbose_name="étape", on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField("envoyée le", auto_now_add=True)
+    recipient = models.EmailField("destinataire")
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = "relance envoyée"
+        verbose_name_plural = "relances envoyées"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "step"], name="one_reminder_per_call_and_step"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.step} – {self.call}"
