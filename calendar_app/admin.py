@@ -24,7 +24,15 @@ class EventAdmin(admin.ModelAdmin):
         "visibility",
         "is_demo",
     ]
-    list_filter = ["status", "event_type", "visibility", "starts_at", "is_demo"]
+    list_filter = [
+        "status",
+        "event_type",
+        "working_group",
+        "visibility",
+        "starts_at",
+        "is_demo",
+    ]
+    autocomplete_fields = ["working_group", "host"]
     list_select_related = ["event_type"]
     search_fields = ["title", "place", "summary"]
     date_hierarchy = "starts_at"
@@ -50,6 +58,7 @@ class EventAdmin(admin.ModelAdmin):
             "Date et lieu",
             {"fields": ["starts_at", "ends_at", "all_day", "place", "address"]},
         ),
+        ("Réseau", {"fields": ["working_group", "host"]}),
         ("Publication", {"fields": ["status", "visibility"]}),
         (
             "Historique",
