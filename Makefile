@@ -35,6 +35,7 @@ staticfiles/staticfiles.json: $(VENV)/.synced $(shell find static -type f)
 run: export DEBUG ?= true
 run: install staticfiles/staticfiles.json
 	$(MANAGE) migrate --verbosity 0
+	$(MANAGE) load_communes
 	$(MANAGE) load_demo
 	@echo "Site: http://127.0.0.1:$(PORT)/  ·  back office: http://127.0.0.1:$(PORT)/$${ADMIN_URL:-admin/}"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)

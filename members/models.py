@@ -2,8 +2,13 @@
 
 Members are local authorities (communes and intercommunalités), not people."""
 
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -12,15 +17,32 @@ from django.utils.text import slugify
 # ---------------------------------------------------------------------------
 
 
+# Abbreviations people type: "St-Étienne", "Ste-Foy".
+SAINTS = {"st": "saint", "ste": "sainte"}
+
+
 class LocalAuthorityQuerySet(models.QuerySet):
     def search(self, text: str):
-        """By name (accents, hyphens and case ignored), postcode or code."""
+        """By name (accents, hyphens and case ignored; "st" for "saint"),
+        postcode or official code. Exact matches first, then larger places."""
         from .communes import normalise_name  # plain module, no models
 
-        text = text.strip()
-        if text.isdigit() or (len(text) == 5 and text[:2] in {"2A", "2B"}):
-            return self.filter(Q(code=text) | Q(postcodes__contains=text))
-        return self.filter(search_name__contains=normalise_name(text))
+        text = text.strip().upper()
+        by_size = [models.F("population").desc(nulls_last=True), "name", "code"]
+        if text.isdigit() or (text[:2] in {"2A", "2B"} and text[2:].isdigit()):
+            # INSEE code (Corsica: 2A…, 2B…), SIREN or postcode: "69100" is
+            # Villeurbanne's postcode and Irigny's INSEE code.
+            matches = self.filter(Q(code=text) | Q(postcodes__contains=text))
+            return matches.order_by(*by_size)
+        words = normalise_name(text).split()
+        name = " ".join(SAINTS.get(word, word) for word in words)
+        if not name:
+            return self.none()
+        return (
+            self.filter(search_name__contains=name)
+            .alias(exact=models.Case(models.When(search_name=name, then=0), default=1))
+            .order_by("exact", *by_size)
+        )
 
 
 class LocalAuthority(models.Model):
@@ -302,8 +324,51 @@ class DuesBracket(models.Model):
         return f"{self.min_population} {upper} : {self.amount} €"
 
 
+class DuesCallQuerySet(models.QuerySet):
+    def with_paid_total(self):
+        """Adds `paid_total`: the sum of the call's payments (0 without any)."""
+        paid = (
+            Payment.objects.filter(call=OuterRef("pk"))
+            .values("call")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        return self.annotate(
+            paid_total=Coalesce(
+                Subquery(paid),
+                Value(Decimal("0")),
+                output_field=models.DecimalField(max_digits=9, decimal_places=2),
+            )
+        )
+
+    def with_status(self, today: dt.date):
+        """Adds `paid_total` and `status` (a DuesCall.Status value) as of today."""
+        return self.with_paid_total().annotate(
+            status=Case(
+                When(paid_total__gte=F("amount"), then=Value(DuesCall.Status.PAID)),
+                When(due_on__lt=today, then=Value(DuesCall.Status.LATE)),
+                When(paid_total__gt=0, then=Value(DuesCall.Status.PARTLY_PAID)),
+                default=Value(DuesCall.Status.DUE),
+                output_field=models.CharField(),
+            )
+        )
+
+    def unpaid(self):
+        return self.with_paid_total().filter(paid_total__lt=F("amount"))
+
+    def late(self, today: dt.date):
+        """Not fully paid after the due date."""
+        return self.unpaid().filter(due_on__lt=today)
+
+
 class DuesCall(models.Model):
     """One member's dues for one year; once numbered, it is an invoice."""
+
+    class Status(models.TextChoices):
+        DUE = "due", "à payer"
+        PARTLY_PAID = "partial", "partiellement payée"
+        PAID = "paid", "payée"
+        LATE = "late", "en retard"
 
     member = models.ForeignKey(
         Member,
@@ -338,6 +403,8 @@ class DuesCall(models.Model):
     no_reminders = models.BooleanField("ne pas relancer", default=False)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 
+    objects = DuesCallQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year", "number", "member__authority__name"]
         verbose_name = "appel de cotisation"
@@ -357,6 +424,31 @@ class DuesCall(models.Model):
     @property
     def invoice_number(self) -> str:
         return f"{self.year}-{self.number:04d}" if self.number else ""
+
+    def clean(self):
+        overridden = self.scale_amount is not None and self.amount != self.scale_amount
+        if overridden and not self.override_reason.strip():
+            raise ValidationError(
+                {
+                    "override_reason": "Indiquez le motif : le montant diffère "
+                    f"du barème ({self.scale_amount} €)."
+                }
+            )
+
+
+class InvoiceSequence(models.Model):
+    """Last invoice number given in a year; its row is locked while numbering,
+    so that numbers have no gaps even when two people issue at once."""
+
+    year = models.PositiveSmallIntegerField("année", unique=True)
+    last_number = models.PositiveIntegerField("dernier numéro", default=0)
+
+    class Meta:
+        verbose_name = "numérotation des factures"
+        verbose_name_plural = "numérotation des factures"
+
+    def __str__(self):
+        return f"{self.year} : {self.last_number}"
 
 
 class Payment(models.Model):

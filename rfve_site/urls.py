@@ -14,6 +14,7 @@ urlpatterns = [
     # Until the home page exists, the agenda is the front page.
     path("", RedirectView.as_view(pattern_name="calendar:current-month"), name="home"),
     path("agenda/", include("calendar_app.urls")),
+    path("", include("members.urls")),
     path("sante/", views.health, name="health"),
     path("sante/pret/", views.ready, name="ready"),
     path(settings.ADMIN_URL, admin.site.urls),

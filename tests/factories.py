@@ -1,11 +1,22 @@
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import factory
 
 from calendar_app.models import Event, EventType
 from members.communes import normalise_name
-from members.models import LocalAuthority, Mandate, Member, Person, WorkingGroup
+from members.models import (
+    DuesBracket,
+    DuesCall,
+    DuesScale,
+    LocalAuthority,
+    Mandate,
+    Member,
+    Payment,
+    Person,
+    WorkingGroup,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -92,3 +103,57 @@ class MandateFactory(factory.django.DjangoModelFactory):
     body = Mandate.Body.BUREAU
     role = Mandate.Role.MEMBER
     start = dt.date(2024, 1, 1)
+
+
+# --- Dues -------------------------------------------------------------------
+
+
+class DuesScaleFactory(factory.django.DjangoModelFactory):
+    """A scale with three brackets: 0–9 999: 300 €, 10 000–49 999: 900 €,
+    50 000 and more: 2 500 €."""
+
+    class Meta:
+        model = DuesScale
+        django_get_or_create = ["year"]
+        skip_postgeneration_save = True
+
+    year = 2027
+
+    @factory.post_generation
+    def brackets(scale, create, extracted, **kwargs):
+        if not create or scale.brackets.exists():
+            return
+        for low, high, amount in extracted or [
+            (0, 9_999, "300"),
+            (10_000, 49_999, "900"),
+            (50_000, None, "2500"),
+        ]:
+            DuesBracket.objects.create(
+                scale=scale,
+                min_population=low,
+                max_population=high,
+                amount=Decimal(amount),
+            )
+
+
+class DuesCallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DuesCall
+
+    member = factory.SubFactory(MemberFactory)
+    year = 2027
+    amount = Decimal("900.00")
+    scale_amount = factory.LazyAttribute(lambda o: o.amount)
+    population = 25_000
+    population_year = 2022
+    due_on = dt.date(2027, 3, 31)
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Payment
+
+    call = factory.SubFactory(DuesCallFactory)
+    paid_on = dt.date(2027, 3, 1)
+    amount = Decimal("900.00")
+    method = Payment.Method.TRANSFER

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from calendar_app.models import Event
+from members.models import Member
 
 # Namespaces that are not public pages.
 PRIVATE_NAMESPACES = {"admin"}
@@ -56,6 +57,7 @@ SAMPLE_KWARGS = {
     "calendar:archives": lambda: {"year": _past_year()},
     "calendar:event": lambda: {"slug": _public_event().slug},
     "calendar:event-ical": lambda: {"slug": _public_event().slug},
+    "members:city": lambda: {"slug": Member.objects.active().first().slug},
 }
 
 # Most SQL queries a page may run, whatever the amount of data. Asserted with
@@ -72,6 +74,9 @@ QUERY_BUDGETS = {
     "calendar:event-ical": 3,
     "calendar:feed": 4,
     "calendar:subscribe": 1,
+    "members:cities": 1,
+    "members:city": 3,
+    "members:join": 2,
 }
 
 

@@ -56,7 +56,12 @@ def _rows():
             "admin.logentry",
         }:
             continue
-        rows[label] = serializers.serialize("json", model.objects.order_by("pk"))
+        rows[label] = serializers.serialize(
+            "json",
+            model.objects.order_by("pk"),
+            use_natural_foreign_keys=True,  # permissions get new ids on flush
+            use_natural_primary_keys=True,
+        )
     return rows
 
 

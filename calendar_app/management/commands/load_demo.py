@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from calendar_app.models import Event, EventType
+from members import demo as members_demo
+from members.models import WorkingGroup
 
 DEMO_USERNAME = "secretariat"
 DEMO_PASSWORD = "demo-rfve-2023"
@@ -201,11 +203,34 @@ def living_agenda(today: dt.date) -> list[dict]:
     return events
 
 
+def _group_of(title: str, groups: dict) -> int | None:
+    lowered = title.lower()
+    for slug, words in (
+        ("petite-enfance", "petite enfance"),
+        ("cites-educatives", "cités éducatives"),
+    ):
+        if words in lowered and slug in groups:
+            return groups[slug].pk
+    return None
+
+
+def _host_of(row: dict, villeurbanne) -> int | None:
+    """The seat hosts the Rencontres nationales and its own meetings."""
+    if villeurbanne and "Villeurbanne" in row.get("place", ""):
+        return villeurbanne.pk
+    return None
+
+
 class Command(BaseCommand):
     help = "Load the demo data (February 2023 seed and a living agenda). Idempotent."
 
     @transaction.atomic
     def handle(self, *args, **options):
+        today = timezone.localdate()
+        members = members_demo.load(today.year)
+        members_demo.load_campaign(today.year)
+        self.stdout.write(self.style.SUCCESS(f"Demo members: {len(members)} cities."))
+        groups = {group.slug: group for group in WorkingGroup.objects.all()}
         types = {}
         for order, (name, slug, colour) in enumerate(EVENT_TYPES, start=1):
             types[slug], _ = EventType.objects.update_or_create(
@@ -223,6 +248,7 @@ class Command(BaseCommand):
             for start, end, title, type_slug in FEBRUARY_2023
         ] + living_agenda(timezone.localdate())
 
+        villeurbanne = members.get("69266")
         kept = set()
         for row in rows:
             row = dict(row)
@@ -233,6 +259,8 @@ class Command(BaseCommand):
                 | row
                 | {
                     "event_type_id": event_type.pk,
+                    "working_group_id": _group_of(row["title"], groups),
+                    "host_id": _host_of(row, villeurbanne),
                     "is_demo": True,
                 }
             )

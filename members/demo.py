@@ -1,0 +1,253 @@
+"""Demo members: cities across France (real communes, official figures),
+working groups from the original site, a fictional bureau and council.
+
+Called by `manage.py load_demo`; safe to run again."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+
+from .communes import ensure_authorities
+from .models import DuesBracket, DuesScale, Mandate, Member, Person, WorkingGroup
+
+# INSEE code, member since (year). Villeurbanne hosts the seat.
+CITIES = [
+    ("69266", 1998),  # Villeurbanne
+    ("69123", 1998),  # Lyon
+    ("38185", 1999),  # Grenoble
+    ("42218", 2004),  # Saint-Étienne
+    ("63113", 2001),  # Clermont-Ferrand
+    ("73065", 2012),  # Chambéry
+    ("35238", 1998),  # Rennes
+    ("29019", 2003),  # Brest
+    ("22093", 2019),  # Lamballe-Armor
+    ("44109", 1998),  # Nantes
+    ("49007", 2006),  # Angers
+    ("59350", 1998),  # Lille
+    ("59512", 2008),  # Roubaix
+    ("80021", 2010),  # Amiens
+    ("67482", 1998),  # Strasbourg
+    ("57463", 2005),  # Metz
+    ("54395", 1999),  # Nancy
+    ("21231", 2002),  # Dijon
+    ("21515", 2016),  # Quetigny
+    ("25056", 2000),  # Besançon
+    ("33063", 2001),  # Bordeaux
+    ("33318", 2014),  # Pessac
+    ("87085", 2007),  # Limoges
+    ("86194", 2003),  # Poitiers
+    ("31555", 1999),  # Toulouse
+    ("34172", 2002),  # Montpellier
+    ("30189", 2011),  # Nîmes
+    ("13055", 2009),  # Marseille
+    ("84007", 2013),  # Avignon
+    ("45234", 2004),  # Orléans
+    ("45284", 2018),  # Saint-Jean-de-Braye
+    ("37261", 2006),  # Tours
+    ("76540", 2000),  # Rouen
+    ("14118", 2008),  # Caen
+    ("93066", 2015),  # Saint-Denis
+    ("94028", 2012),  # Créteil
+    ("26113", 2021),  # Die
+]
+# A suspended member and a former one: the public pages leave them out.
+SUSPENDED = {"84007"}
+LEFT = {"26113"}
+
+WORKING_GROUPS = [
+    (
+        "Petite enfance",
+        "petite-enfance",
+        "Accueil du jeune enfant, parentalité, premiers apprentissages : les villes "
+        "comparent leurs politiques de la petite enfance et portent leurs propositions "
+        "auprès de l’État.",
+    ),
+    (
+        "Cités éducatives",
+        "cites-educatives",
+        "Les villes engagées dans le programme des Cités éducatives partagent leurs "
+        "démarches, leurs outils d’évaluation et leurs questions.",
+    ),
+]
+
+# (first name, last name, INSEE code of the city, position, bureau role or None).
+# Fictional people, except Elisabeth Laithier, named on the original site.
+PEOPLE = [
+    ("Claire", "Morel", "69266", "Adjointe à l’éducation", Mandate.Role.PRESIDENT),
+    (
+        "Julien",
+        "Garnier",
+        "35238",
+        "Adjoint à l’éducation",
+        Mandate.Role.VICE_PRESIDENT,
+    ),
+    (
+        "Nadia",
+        "Benali",
+        "59350",
+        "Adjointe à la réussite éducative",
+        Mandate.Role.VICE_PRESIDENT,
+    ),
+    ("Thomas", "Lefèvre", "33063", "Adjoint à l’enfance", Mandate.Role.VICE_PRESIDENT),
+    ("Sophie", "Marchand", "67482", "Adjointe à l’éducation", Mandate.Role.TREASURER),
+    ("Karim", "Haddad", "93066", "Adjoint à l’éducation", Mandate.Role.SECRETARY),
+    (
+        "Élodie",
+        "Fabre",
+        "34172",
+        "Conseillère municipale déléguée",
+        Mandate.Role.MEMBER,
+    ),
+    ("Marc", "Perrin", "38185", "Adjoint à l’éducation", Mandate.Role.MEMBER),
+    ("Elisabeth", "Laithier", "54395", "Ancienne adjointe à la petite enfance", None),
+    ("Pauline", "Roux", "44109", "Adjointe à l’éducation", None),
+    ("Hugo", "Blanc", "31555", "Adjoint à la jeunesse", None),
+    ("Amélie", "Girard", "21231", "Adjointe à l’éducation", None),
+    ("Samir", "Mansouri", "59512", "Adjoint à l’éducation", None),
+    ("Léa", "Dupuis", "29019", "Adjointe à l’enfance", None),
+    ("Vincent", "Colin", "14118", "Adjoint à l’éducation", None),
+]
+MANDATE_START = dt.date(2024, 6, 15)  # the last general assembly's elections
+
+# Population brackets (upper bound inclusive, None: open-ended) and amounts.
+DEMO_SCALE = [
+    (0, 1_999, "150"),
+    (2_000, 9_999, "400"),
+    (10_000, 19_999, "800"),
+    (20_000, 49_999, "1200"),
+    (50_000, 99_999, "2000"),
+    (100_000, 199_999, "3000"),
+    (200_000, None, "4000"),
+]
+
+
+@transaction.atomic
+def load(year: int) -> dict[str, Member]:
+    """Create or refresh the demo members; returns them by INSEE code."""
+    authorities = ensure_authorities([code for code, _since in CITIES])
+    members = {}
+    for code, since in CITIES:
+        if code not in authorities:
+            continue  # not in this version of the reference file
+        mail_domain = authorities[code].search_name.replace(" ", "-")
+        status = (
+            Member.Status.SUSPENDED
+            if code in SUSPENDED
+            else Member.Status.LEFT
+            if code in LEFT
+            else Member.Status.ACTIVE
+        )
+        member, _ = Member.objects.update_or_create(
+            authority=authorities[code],
+            defaults={
+                "member_since": dt.date(since, 1, 1),
+                "status": status,
+                "siret": f"{authorities[code].siren or '000000000'}00013"[:14],
+                "chorus_service_code": "FINANCES" if len(members) % 3 == 0 else "",
+                "commitment_number_required": len(members) % 4 == 0,
+                "finance_contact_name": "Direction des finances",
+                "finance_contact_email": f"finances@{mail_domain}.example.org",
+                "invoicing_address": f"Hôtel de ville\n{authorities[code].name}",
+            },
+        )
+        members[code] = member
+
+    groups = {}
+    for order, (name, slug, description) in enumerate(WORKING_GROUPS, start=1):
+        groups[slug], _ = WorkingGroup.objects.update_or_create(
+            slug=slug,
+            defaults={"name": name, "description": description, "order": order},
+        )
+
+    for first, last, code, position, bureau_role in PEOPLE:
+        person, _ = Person.objects.update_or_create(
+            first_name=first,
+            last_name=last,
+            defaults={
+                "member": members.get(code),
+                "position": position,
+                "email": f"{first.lower()}.{last.lower()}@demo.example.org".replace(
+                    "é", "e"
+                ).replace("è", "e"),
+                "is_demo": True,
+            },
+        )
+        board_role = bureau_role or Mandate.Role.MEMBER
+        _mandate(person, Mandate.Body.BOARD, board_role)
+        if bureau_role:
+            _mandate(person, Mandate.Body.BUREAU, bureau_role)
+    laithier = Person.objects.get(first_name="Elisabeth", last_name="Laithier")
+    groups["petite-enfance"].lead = laithier
+    groups["petite-enfance"].save()
+    _mandate(
+        laithier,
+        Mandate.Body.WORKING_GROUP,
+        Mandate.Role.MEMBER,
+        groups["petite-enfance"],
+    )
+    haddad = Person.objects.get(first_name="Karim", last_name="Haddad")
+    groups["cites-educatives"].lead = haddad
+    groups["cites-educatives"].save()
+
+    for scale_year in (year - 1, year):
+        _scale(scale_year)
+    return members
+
+
+def _mandate(person, body, role, group=None):
+    Mandate.objects.update_or_create(
+        person=person,
+        body=body,
+        working_group=group,
+        defaults={"role": role, "start": MANDATE_START},
+    )
+
+
+def _scale(year: int):
+    scale, created = DuesScale.objects.get_or_create(year=year)
+    if created:
+        DuesBracket.objects.bulk_create(
+            DuesBracket(
+                scale=scale,
+                min_population=low,
+                max_population=high,
+                amount=Decimal(amount),
+            )
+            for low, high, amount in DEMO_SCALE
+        )
+
+
+def load_campaign(year: int):
+    """This year's campaign: invoices issued in February, due end of March,
+    most paid, some in part, some late. Payments are added only once."""
+    from . import dues
+    from .models import DuesCall, Payment
+
+    dues.launch_campaign(year, due_on=dt.date(year, 3, 31))
+    calls = list(
+        DuesCall.objects.filter(year=year)
+        .select_related("member__authority")
+        .order_by("member__authority__name")
+    )
+    for index, call in enumerate(calls):
+        if call.member.commitment_number_required and not call.commitment_number:
+            call.commitment_number = f"EJ-{year}-{index + 1:05d}"
+            call.save(update_fields=["commitment_number"])
+        call = dues.issue_invoice(call, today=dt.date(year, 2, 1))
+        if call.payments.exists() or index % 7 in (5, 6):
+            continue  # two calls in seven are still unpaid: late
+        method = [
+            Payment.Method.TRANSFER,
+            Payment.Method.MANDATE,
+            Payment.Method.CHEQUE,
+        ][index % 3]
+        paid = (
+            call.amount if index % 7 != 4 else (call.amount / 2).quantize(Decimal("1"))
+        )
+        Payment.objects.create(
+            call=call,
+            paid_on=dt.date(year, 3, 1 + index % 28),
+            amount=paid,
+            method=method,
+        )

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "members"
+urlpatterns = [
+    path("villes/", views.city_list, name="cities"),
+    path("villes/<slug:slug>/", views.city_detail, name="city"),
+    path("adherer/", views.join, name="join"),
+]

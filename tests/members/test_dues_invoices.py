@@ -1,0 +1,178 @@
+"""Invoices: gap-free numbering (also under concurrency, on PostgreSQL), the
+PDF, the email to the finance contact, the download from the admin."""
+
+import datetime as dt
+import io
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.db import connection, connections
+from django.urls import reverse
+from pypdf import PdfReader
+
+from members import dues
+from members.invoices import invoice_pdf
+from members.models import DuesCall
+from tests.factories import DuesCallFactory, MemberFactory
+
+TODAY = dt.date(2027, 1, 15)
+
+
+def _pdf_text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+@pytest.mark.django_db
+def test_numbers_follow_each_other_per_year():
+    calls = DuesCallFactory.create_batch(3)
+    numbers = [dues.issue_invoice(call, today=TODAY).invoice_number for call in calls]
+    assert numbers == ["2027-0001", "2027-0002", "2027-0003"]
+    # Issuing again keeps the number; another year starts at 1.
+    assert dues.issue_invoice(calls[0], today=TODAY).invoice_number == "2027-0001"
+    other_year = DuesCallFactory(year=2028)
+    assert dues.issue_invoice(other_year, today=TODAY).invoice_number == "2028-0001"
+
+
+@pytest.mark.django_db
+def test_issuing_sets_the_dates(settings):
+    settings.DUES_PAYMENT_DAYS = 30
+    call = dues.issue_invoice(DuesCallFactory(due_on=None), today=TODAY)
+    assert call.issued_on == TODAY
+    assert call.due_on == dt.date(2027, 2, 14)
+
+
+@pytest.mark.django_db
+def test_a_required_commitment_number_blocks_issuing():
+    call = DuesCallFactory(member=MemberFactory(commitment_number_required=True))
+    with pytest.raises(dues.DuesError, match="numéro d’engagement"):
+        dues.issue_invoice(call, today=TODAY)
+    call.commitment_number = "EJ-2027-118"
+    call.save()
+    assert dues.issue_invoice(call, today=TODAY).number == 1
+
+
+@pytest.mark.django_db
+def test_issue_invoices_admin_action(admin_client):
+    calls = DuesCallFactory.create_batch(2)
+    response = admin_client.post(
+        reverse("admin:members_duescall_changelist"),
+        {"action": "issue_invoices", "_selected_action": [c.pk for c in calls]},
+        follow=True,
+    )
+    assert "2 facture(s) émise(s)." in response.content.decode()
+    assert sorted(DuesCall.objects.values_list("number", flat=True)) == [1, 2]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: SQLite has no row locks (select_for_update); "
+    "run with DATABASE_URL=postgres://…",
+)
+@pytest.mark.django_db(transaction=True)
+def test_numbers_have_no_gaps_when_people_issue_at_once():
+    calls = DuesCallFactory.create_batch(24)
+    workers = 4
+    start = threading.Barrier(workers)
+    errors = []
+
+    def issue(chunk):
+        try:
+            start.wait()
+            for call in chunk:
+                dues.issue_invoice(call, today=TODAY)
+        except Exception as error:  # reported below, in the test's thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    # Each worker issues half of the calls, so each call is issued by two
+    # workers at once: it must still get one number, and no number is lost.
+    threads = [
+        threading.Thread(target=issue, args=(calls[i % 2 :: 2],))
+        for i in range(workers)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    numbers = sorted(DuesCall.objects.values_list("number", flat=True))
+    assert numbers == list(range(1, 25))
+
+
+@pytest.mark.django_db
+def test_pdf_carries_the_number_amount_and_sirets(settings):
+    settings.ASSOCIATION_SIRET = "77567227200028"
+    settings.ASSOCIATION_IBAN = "FR76 3000 1007 9412 3456 7890 185"
+    member = MemberFactory(siret="21690123400017", chorus_service_code="FINANCES-01")
+    call = DuesCallFactory(
+        member=member, amount=Decimal("1234.50"), commitment_number="EJ-118"
+    )
+    call = dues.issue_invoice(call, today=TODAY)
+
+    pdf = invoice_pdf(call)
+
+    assert pdf.startswith(b"%PDF")
+    text = _pdf_text(pdf)
+    assert "2027-0001" in text
+    assert "1 234,50 €" in text
+    assert "77567227200028" in text  # the association's SIRET
+    assert "21690123400017" in text  # the buyer's SIRET (Chorus Pro)
+    assert "FINANCES-01" in text and "EJ-118" in text
+    assert "FR76 3000 1007 9412 3456 7890 185" in text
+
+
+@pytest.mark.django_db
+def test_invoice_is_emailed_to_the_finance_contact():
+    call = DuesCallFactory()
+    with pytest.raises(dues.DuesError, match="émettez la facture"):
+        dues.send_invoice(call)
+    call = dues.issue_invoice(call, today=TODAY)
+
+    dues.send_invoice(call)
+
+    (message,) = mail.outbox
+    assert message.to == [call.member.finance_contact_email]
+    assert "facture 2027-0001" in message.subject
+    name, content, mimetype = message.attachments[0]
+    assert (name, mimetype) == ("facture-rfve-2027-0001.pdf", "application/pdf")
+    assert "2027-0001" in _pdf_text(content)
+    call.refresh_from_db()
+    assert call.sent_at is not None
+
+
+@pytest.mark.django_db
+def test_send_action_reports_missing_email(admin_client):
+    call = dues.issue_invoice(
+        DuesCallFactory(member=MemberFactory(finance_contact_email="")), today=TODAY
+    )
+    response = admin_client.post(
+        reverse("admin:members_duescall_changelist"),
+        {"action": "send_invoices", "_selected_action": [call.pk]},
+        follow=True,
+    )
+    assert "aucun courriel du contact finances" in response.content.decode()
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_pdf_download_from_the_admin(admin_client):
+    call = DuesCallFactory()
+    url = reverse("admin:members_duescall_pdf", args=[call.pk])
+    assert admin_client.get(url).status_code == 404  # not issued yet
+    dues.issue_invoice(call, today=TODAY)
+    change_page = admin_client.get(
+        reverse("admin:members_duescall_change", args=[call.pk])
+    )
+    assert url in change_page.content.decode()
+
+    response = admin_client.get(url)
+
+    assert response["Content-Type"] == "application/pdf"
+    assert "facture-rfve-2027-0001.pdf" in response["Content-Disposition"]
+    assert response.content.startswith(b"%PDF")
