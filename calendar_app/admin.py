@@ -78,17 +78,23 @@ class EventAdmin(admin.ModelAdmin):
             sequence=models.F("sequence") + 1,
         )
 
-    @admin.action(description="Publier les événements sélectionnés")
+    @admin.action(
+        description="Publier les événements sélectionnés", permissions=["change"]
+    )
     def publish(self, request, queryset):
         count = self._set_status(queryset, Event.Status.PUBLISHED)
         self.message_user(request, f"{count} événement(s) publié(s).")
 
-    @admin.action(description="Dépublier (repasser en brouillon)")
+    @admin.action(
+        description="Dépublier (repasser en brouillon)", permissions=["change"]
+    )
     def unpublish(self, request, queryset):
         count = self._set_status(queryset, Event.Status.DRAFT)
         self.message_user(request, f"{count} événement(s) repassé(s) en brouillon.")
 
-    @admin.action(description="Dupliquer (copies en brouillon, à redater)")
+    @admin.action(
+        description="Dupliquer (copies en brouillon, à redater)", permissions=["add"]
+    )
     @transaction.atomic
     def duplicate(self, request, queryset):
         copies = [event.duplicate() for event in queryset]

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -441,6 +442,13 @@ class DuesCallAdmin(admin.ModelAdmin):
                 result = dues.launch_campaign(year, due_on=form.cleaned_data["due_on"])
             except dues.DuesError as error:
                 self.message_user(request, str(error), messages.ERROR)
+            except IntegrityError:  # the same campaign launched at the same time
+                self.message_user(
+                    request,
+                    "La campagne est lancée par quelqu’un d’autre en ce moment : "
+                    "réessayez dans un instant.",
+                    messages.ERROR,
+                )
             else:
                 self.message_user(
                     request,

@@ -176,3 +176,20 @@ def test_secretariat_changes_an_event_and_a_member(login):
 def _errors(response):
     formsets = response.context["inline_admin_formsets"]
     return response.context["errors"], [f.formset.errors for f in formsets]
+
+
+def test_bureau_cannot_publish_or_duplicate_events(login):
+    event = EventFactory(status=Event.Status.DRAFT)
+    client = login("Bureau")
+    response = client.post(
+        reverse("admin:calendar_app_event_changelist"),
+        {"action": "publish", "_selected_action": [event.pk]},
+    )
+    event.refresh_from_db()
+    assert event.status == Event.Status.DRAFT
+    assert response.status_code in (200, 302, 403)
+    client.post(
+        reverse("admin:calendar_app_event_changelist"),
+        {"action": "duplicate", "_selected_action": [event.pk]},
+    )
+    assert Event.objects.count() == 1
