@@ -16,7 +16,10 @@ SIMULATOR_MAX_CHOICES = 10
 
 def city_list(request):
     members = list(Member.objects.active().select_related("authority"))
-    members.sort(key=lambda member: (member.authority.region_name, member.name))
+    # Alphabetical as French readers expect: Île-de-France among the I.
+    members.sort(
+        key=lambda m: (normalise_name(m.authority.region_name), normalise_name(m.name))
+    )
     regions = [
         (region or "Autres", list(group))
         for region, group in groupby(members, key=lambda m: m.authority.region_name)
