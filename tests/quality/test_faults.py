@@ -1,5 +1,6 @@
 """Faults: the database down, and backups that restore every row."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -13,7 +14,7 @@ from tests.public_pages import iter_routes, public_urls
 
 ROUTES = sorted(route.name for route in iter_routes())
 # Pages that must answer without the database.
-NO_DATABASE = {"health", "home"}
+NO_DATABASE = {"health", "robots"}
 
 
 def _database_down(execute, sql, params, many, context):
@@ -56,19 +57,31 @@ def _rows():
             "admin.logentry",
         }:
             continue
-        rows[label] = serializers.serialize(
-            "json",
+        objects = serializers.serialize(
+            "python",
             model.objects.order_by("pk"),
             use_natural_foreign_keys=True,  # permissions get new ids on flush
             use_natural_primary_keys=True,
         )
+        rows[label] = [_to_milliseconds(obj) for obj in objects]
     return rows
+
+
+def _to_milliseconds(obj: dict) -> dict:
+    """JSON backups keep datetimes to the millisecond (Django's encoder)."""
+    fields = {
+        name: value.replace(microsecond=value.microsecond // 1000 * 1000)
+        if isinstance(value, dt.datetime)
+        else value
+        for name, value in obj["fields"].items()
+    }
+    return obj | {"fields": fields}
 
 
 @pytest.mark.django_db(transaction=True)  # flush truncates: not inside a transaction
 def test_dumpdata_loaddata_round_trip(demo, tmp_path):
     before = _rows()
-    assert any(len(rows) > 2 for rows in before.values())
+    assert all(before[label] for label in ("calendar_app.event", "members.duescall"))
     backup = tmp_path / "sauvegarde.json"
     call_command(
         "dumpdata",
