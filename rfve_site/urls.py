@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from pages import views as pages_views
+from pages.sitemaps import SITEMAPS
 
 from . import views
 
@@ -11,17 +14,23 @@ admin.site.site_title = "RFVE · gestion"
 admin.site.index_title = "Tableau de bord"
 
 urlpatterns = [
-    # Until the home page exists, the agenda is the front page.
-    path("", RedirectView.as_view(pattern_name="calendar:current-month"), name="home"),
+    path("", pages_views.home, name="home"),
     path("agenda/", include("calendar_app.urls")),
     path("", include("members.urls")),
     path("sante/", views.health, name="health"),
     path("sante/pret/", views.ready, name="ready"),
+    path("", include("pages.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", pages_views.robots_txt, name="robots"),
+    path(".well-known/security.txt", pages_views.security_txt, name="security-txt"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
 if settings.DEBUG:
     # In production the reverse proxy serves MEDIA_ROOT.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Content pages (/le-reseau/adn/): last, so that it shadows no other route.
+urlpatterns.append(path("<path:path>/", pages_views.page_detail, name="page"))
 
 handler500 = "rfve_site.views.server_error"

@@ -17,6 +17,7 @@ from members.models import (
     Person,
     WorkingGroup,
 )
+from pages.models import Page
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -157,3 +158,16 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     paid_on = dt.date(2027, 3, 1)
     amount = Decimal("900.00")
     method = Payment.Method.TRANSFER
+
+
+# --- Pages ------------------------------------------------------------------
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Page
+
+    title = factory.Sequence(lambda n: f"Page {n}")
+    slug = factory.Sequence(lambda n: f"page-{n}")
+    body = "Un paragraphe."
+    is_published = True

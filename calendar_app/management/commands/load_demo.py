@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from calendar_app.models import Event, EventType
 from members import demo as members_demo
 from members.models import WorkingGroup
+from pages import demo as pages_demo
 
 DEMO_USERNAME = "secretariat"
 DEMO_PASSWORD = "demo-rfve-2023"
@@ -273,6 +274,8 @@ class Command(BaseCommand):
                 f"Demo agenda: {len(kept)} events ({stale} stale removed)."
             )
         )
+        pages = pages_demo.load()
+        self.stdout.write(self.style.SUCCESS(f"Demo pages: {len(pages)} pages."))
         if settings.DEBUG:
             self._demo_account()
 

@@ -1,0 +1,52 @@
+"""RSS and Atom feeds of the upcoming events, for news readers."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+
+from .models import Event
+
+FEED_SIZE = 50
+
+
+class UpcomingEventsFeed(Feed):
+    title = "Prochains rendez-vous du Réseau français des villes éducatrices"
+    link = reverse_lazy("calendar:upcoming")
+    description = "Réunions, groupes de travail et rencontres à venir."
+
+    def items(self):
+        return (
+            Event.objects.public().upcoming().select_related("event_type")[:FEED_SIZE]
+        )
+
+    def item_title(self, event):
+        status = {
+            Event.Status.CANCELLED: "Annulé : ",
+            Event.Status.POSTPONED: "Reporté : ",
+        }.get(event.status, "")
+        return f"{status}{event.title}"
+
+    def item_description(self, event):
+        # Readers take the description as HTML: plain text is escaped.
+        parts = [event.when.capitalize(), event.place, event.summary]
+        return escape(" · ".join(part for part in parts if part))
+
+    def item_pubdate(self, event):
+        return event.created_at
+
+    def item_updateddate(self, event):
+        return event.updated_at
+
+    def item_categories(self, event):
+        return [event.event_type.name]
+
+    def item_guid(self, event):
+        return event.uid
+
+    item_guid_is_permalink = False
+
+
+class UpcomingEventsAtomFeed(UpcomingEventsFeed):
+    feed_type = Atom1Feed
+    subtitle = UpcomingEventsFeed.description

@@ -1,0 +1,279 @@
+"""Content pages (a tree whose paths are the URLs), the redirects left when a
+page moves, and the association's settings used by the legal pages."""
+
+import re
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.urls import Resolver404, resolve
+
+from members.models import Member
+from rfve_site.markup import render_markdown
+
+# The header menu and the footer's settings, cached together (see
+# context_processors.py); any change to a page or to the settings drops it.
+CHROME_CACHE_KEY = "pages:chrome"
+# In a page body, replaced by the number of active member cities.
+MEMBER_COUNT_PLACEHOLDER = "{villes}"
+# What a page path may look like: slugs joined by "/".
+PATH_PATTERN = re.compile(r"[-a-zA-Z0-9_]+(/[-a-zA-Z0-9_]+)*")
+PATH_MAX_LENGTH = 500
+# URL names a page may share its address with: they show its text as intro.
+PAGE_VIEW_NAMES = {
+    "page",
+    "pages:governance",
+    "pages:groups",
+    "pages:group",
+    "pages:rencontres",
+}
+
+
+def with_member_count(text: str) -> str:
+    """The text with the live number of active member cities in place of the
+    placeholder: no figure goes stale in an editor's prose."""
+    if MEMBER_COUNT_PLACEHOLDER not in text:
+        return text
+    return text.replace(MEMBER_COUNT_PLACEHOLDER, str(Member.objects.active().count()))
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def in_menu(self):
+        return self.published().filter(in_menu=True).order_by("menu_order", "title")
+
+
+class Page(models.Model):
+    title = models.CharField("titre", max_length=200)
+    slug = models.SlugField(
+        max_length=100,
+        help_text="Dernier segment de l’adresse. Le changer laisse une "
+        "redirection depuis l’ancienne adresse.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="page parente",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    # "le-reseau/adn": the URL without its slashes, kept in step with the tree.
+    path = models.CharField(
+        "adresse", max_length=PATH_MAX_LENGTH, unique=True, editable=False
+    )
+    summary = models.CharField(
+        "résumé",
+        max_length=300,
+        blank=True,
+        help_text="Une ou deux phrases : description pour les moteurs de "
+        "recherche et les listes de pages.",
+    )
+    body = models.TextField(
+        "texte",
+        blank=True,
+        help_text="Markdown (titres ##, listes, liens). "
+        f"« {MEMBER_COUNT_PLACEHOLDER} » est remplacé par le nombre de villes "
+        "adhérentes.",
+    )
+    is_published = models.BooleanField("publiée", default=False)
+    in_menu = models.BooleanField("dans le menu principal", default=False)
+    menu_order = models.PositiveSmallIntegerField("ordre", default=0)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["menu_order", "title"]
+        verbose_name = "page"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "slug"],
+                name="page_slug_unique_among_siblings",
+                violation_error_message="Une page de même parent a déjà cette adresse.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @transaction.atomic
+    def save(self, *args, **kwargs):
+        old_path = None
+        if self.pk is not None:
+            old_path = (
+                Page.objects.filter(pk=self.pk).values_list("path", flat=True).first()
+            )
+        self.path = self.build_path()
+        super().save(*args, **kwargs)
+        # The page owns its new address: an older redirect from it goes.
+        PageRedirect.objects.filter(old_path=self.path).delete()
+        if old_path and old_path != self.path:
+            PageRedirect.objects.update_or_create(
+                old_path=old_path, defaults={"page": self}
+            )
+            for child in self.children.all():
+                child.save()  # recomputes its path, leaves its own redirect
+
+    def get_absolute_url(self):
+        return f"/{self.path}/"
+
+    def build_path(self) -> str:
+        return f"{self.parent.path}/{self.slug}" if self.parent else self.slug
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError(
+                    {"parent": "Une page ne peut pas être rangée sous elle-même."}
+                )
+            ancestor = ancestor.parent
+        if not self.slug:
+            return
+        path = self.build_path()
+        if len(path) > PATH_MAX_LENGTH:
+            raise ValidationError({"slug": "L’adresse complète est trop longue."})
+        try:
+            match = resolve(f"/{path}/")
+        except Resolver404:
+            match = None
+        if match is None or match.view_name not in PAGE_VIEW_NAMES:
+            raise ValidationError(
+                {
+                    "slug": f"L’adresse /{path}/ est déjà celle d’une autre partie "
+                    "du site."
+                }
+            )
+        clash = Page.objects.filter(path=path).exclude(pk=self.pk)
+        if clash.exists():
+            raise ValidationError({"slug": f"L’adresse /{path}/ est déjà prise."})
+
+    @property
+    def body_html(self) -> str:
+        return render_markdown(with_member_count(self.body))
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/")
+
+
+class PageRedirect(models.Model):
+    """An address a page had before it moved: answered with a 301."""
+
+    old_path = models.CharField(
+        "ancienne adresse", max_length=PATH_MAX_LENGTH, unique=True
+    )
+    page = models.ForeignKey(
+        Page, verbose_name="page", on_delete=models.CASCADE, related_name="redirects"
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+        verbose_name = "redirection"
+
+    def __str__(self):
+        return f"/{self.old_path}/ → {self.page}"
+
+
+class SiteSettings(models.Model):
+    """The association as the legal pages and the footer present it. One row."""
+
+    class Conformity(models.TextChoices):
+        FULL = "totale", "totalement conforme"
+        PARTIAL = "partielle", "partiellement conforme"
+        NONE = "non", "non conforme"
+
+    name = models.CharField(
+        "nom", max_length=200, default="Réseau français des villes éducatrices"
+    )
+    legal_form = models.CharField(
+        "forme juridique", max_length=200, default="Association loi 1901"
+    )
+    presentation = models.TextField(
+        "présentation (page d’accueil)",
+        blank=True,
+        help_text="Trois phrases sur le réseau, en Markdown. "
+        f"« {MEMBER_COUNT_PLACEHOLDER} » est remplacé par le nombre de villes "
+        "adhérentes.",
+    )
+    seat_address = models.TextField("adresse du siège", blank=True)
+    seat_city = models.CharField(
+        "ville du siège", max_length=100, blank=True, help_text="Pour le pied de page."
+    )
+    rna = models.CharField("numéro RNA", max_length=10, blank=True)
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    publication_director = models.CharField(
+        "directrice ou directeur de la publication", max_length=200, blank=True
+    )
+    host_name = models.CharField("hébergeur", max_length=200, blank=True)
+    host_address = models.TextField("adresse de l’hébergeur", blank=True)
+    host_phone = models.CharField("téléphone de l’hébergeur", max_length=30, blank=True)
+    contact_email = models.EmailField("courriel de contact", blank=True)
+    # Accessibility statement (RGAA).
+    accessibility_state = models.CharField(
+        "état de conformité RGAA",
+        max_length=20,
+        choices=Conformity,
+        default=Conformity.NONE,
+    )
+    accessibility_audit_date = models.DateField(
+        "date de l’audit", null=True, blank=True
+    )
+    accessibility_audit_by = models.CharField(
+        "audit réalisé par", max_length=200, blank=True
+    )
+    accessibility_rate = models.CharField(
+        "taux de conformité",
+        max_length=20,
+        blank=True,
+        help_text="Par exemple : 87 %. Laisser vide sans audit.",
+    )
+    accessibility_non_conformities = models.TextField(
+        "non-conformités",
+        blank=True,
+        help_text="Markdown : les contenus non accessibles et pourquoi.",
+    )
+    accessibility_contact = models.CharField(
+        "signaler un défaut d’accessibilité",
+        max_length=300,
+        blank=True,
+        help_text="Courriel ou adresse pour signaler un obstacle "
+        "(le courriel de contact à défaut).",
+    )
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "informations de l’association"
+        verbose_name_plural = "informations de l’association"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # one row, whoever saves
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "SiteSettings":
+        """The saved row, or the defaults (not saved: a GET never writes)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @property
+    def presentation_html(self) -> str:
+        return render_markdown(with_member_count(self.presentation))
+
+    @property
+    def non_conformities_html(self) -> str:
+        return render_markdown(self.accessibility_non_conformities)
+
+
+@receiver([post_save, post_delete], sender=Page)
+@receiver([post_save, post_delete], sender=SiteSettings)
+def _drop_cached_chrome(**kwargs):
+    cache.delete(CHROME_CACHE_KEY)

@@ -1,0 +1,87 @@
+"""/sitemap.xml: published pages, public events, member cities and the
+sections built from data. Nothing a visitor could not open."""
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Q
+from django.urls import reverse
+
+from calendar_app.models import Event
+from members.models import Member, WorkingGroup
+
+from .models import Page
+
+# Pages at these addresses only introduce a view built from data, which the
+# sections sitemap lists.
+DATA_PATHS = (
+    "le-reseau/gouvernance",
+    "le-reseau/groupes-de-travail",
+    "le-reseau/rencontres-nationales",
+)
+
+
+class PageSitemap(Sitemap):
+    def items(self):
+        shadowed = Q(path__in=DATA_PATHS) | Q(
+            path__startswith="le-reseau/groupes-de-travail/"
+        )
+        return (
+            Page.objects.published()
+            .exclude(shadowed)
+            .order_by("path")
+            .only("path", "updated_at")
+        )
+
+    def lastmod(self, page):
+        return page.updated_at
+
+
+class EventSitemap(Sitemap):
+    def items(self):
+        return Event.objects.public().order_by("-starts_at").only("slug", "updated_at")
+
+    def lastmod(self, event):
+        return event.updated_at
+
+
+class CitySitemap(Sitemap):
+    def items(self):
+        return Member.objects.exclude(status=Member.Status.LEFT).only("slug")
+
+
+class WorkingGroupSitemap(Sitemap):
+    def items(self):
+        return WorkingGroup.objects.filter(is_active=True).only("slug")
+
+    def location(self, group):
+        return reverse("pages:group", kwargs={"slug": group.slug})
+
+
+class SectionSitemap(Sitemap):
+    def items(self):
+        return [
+            "home",
+            "calendar:current-month",
+            "calendar:upcoming",
+            "calendar:subscribe",
+            "members:cities",
+            "members:join",
+            "pages:governance",
+            "pages:groups",
+            "pages:rencontres",
+            "pages:legal-notice",
+            "pages:privacy",
+            "pages:accessibility",
+            "pages:site-map",
+        ]
+
+    def location(self, name):
+        return reverse(name)
+
+
+SITEMAPS = {
+    "sections": SectionSitemap,
+    "pages": PageSitemap,
+    "groups": WorkingGroupSitemap,
+    "events": EventSitemap,
+    "cities": CitySitemap,
+}

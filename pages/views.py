@@ -1,0 +1,261 @@
+"""Content pages, pages built from data (home, governance, working groups,
+Rencontres nationales), legal pages and machine-readable files."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Count, Min, Q
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+
+from calendar_app.models import Event
+from calendar_app.months import month_weeks
+from calendar_app.views import WEEKDAY_NAMES
+from members.models import Mandate, Member, WorkingGroup
+from rfve_site.markup import render_markdown
+
+from .context_processors import load_chrome
+from .models import (
+    MEMBER_COUNT_PLACEHOLDER,
+    PATH_MAX_LENGTH,
+    PATH_PATTERN,
+    Page,
+    PageRedirect,
+)
+
+RENCONTRES_TYPE_SLUG = "rencontres-nationales"
+HOME_EVENT_COUNT = 5
+PAST_MEETINGS_SHOWN = 20
+# Bureau first by role, as the statutes list them.
+ROLE_ORDER = [
+    Mandate.Role.PRESIDENT,
+    Mandate.Role.VICE_PRESIDENT,
+    Mandate.Role.TREASURER,
+    Mandate.Role.SECRETARY,
+    Mandate.Role.MEMBER,
+]
+SECURITY_TXT_VALIDITY = dt.timedelta(days=365)
+
+
+def page_trail(path: str) -> tuple[Page | None, list[Page]]:
+    """The published page at `path` (or None) and its published ancestors,
+    outermost first, in one query."""
+    parts = path.split("/")
+    prefixes = ["/".join(parts[:length]) for length in range(1, len(parts) + 1)]
+    found = {
+        page.path: page for page in Page.objects.published().filter(path__in=prefixes)
+    }
+    return found.get(path), [found[p] for p in prefixes[:-1] if p in found]
+
+
+def page_detail(request, path: str):
+    """Any page of the tree; an old address of a moved page redirects."""
+    if len(path) > PATH_MAX_LENGTH or not PATH_PATTERN.fullmatch(path):
+        raise Http404("Page introuvable.")
+    page, ancestors = page_trail(path)
+    if page is None:
+        moved = (
+            PageRedirect.objects.filter(old_path=path, page__is_published=True)
+            .select_related("page")
+            .first()
+        )
+        if moved:
+            return HttpResponsePermanentRedirect(moved.page.get_absolute_url())
+        raise Http404("Page introuvable.")
+    context = {
+        "page": page,
+        "ancestors": ancestors,
+        "children": page.children.published().only("title", "path", "summary"),
+    }
+    return render(request, "pages/page.html", context)
+
+
+def _data_page(request, path: str, template: str, context: dict):
+    """A page built from data, with the text of the Page at its address (if
+    any) as introduction and its ancestors as breadcrumbs."""
+    intro, ancestors = page_trail(path)
+    context |= {"intro": intro, "ancestors": ancestors}
+    return render(request, template, context)
+
+
+def home(request):
+    today = timezone.localdate()
+    now = timezone.now()
+    first_day = today.replace(day=1)
+    public = Event.objects.public().select_related("event_type")
+    month_events = list(public.in_month(first_day.year, first_day.month))
+    member_count = Member.objects.active().count()
+    presentation = load_chrome()["settings"].presentation
+    context = {
+        "presentation_html": render_markdown(
+            presentation.replace(MEMBER_COUNT_PLACEHOLDER, str(member_count))
+        ),
+        "first_day": first_day,
+        "weeks": month_weeks(first_day, month_events, today),
+        "weekday_names": WEEKDAY_NAMES,
+        "next_events": list(public.upcoming(now)[:HOME_EVENT_COUNT]),
+        "figures": {
+            "members": member_count,
+            "events_this_year": Event.objects.public()
+            .exclude(status=Event.Status.CANCELLED)
+            .in_year(today.year)
+            .count(),
+            "groups": WorkingGroup.objects.filter(is_active=True).count(),
+        },
+        "year": today.year,
+        "next_rencontres": public.filter(event_type__slug=RENCONTRES_TYPE_SLUG)
+        .exclude(status=Event.Status.CANCELLED)
+        .upcoming(now)
+        .first(),
+    }
+    return render(request, "pages/home.html", context)
+
+
+def _by_role(mandates: list[Mandate]) -> list[Mandate]:
+    return sorted(
+        mandates,
+        key=lambda m: (
+            ROLE_ORDER.index(m.role),
+            m.person.last_name,
+            m.person.first_name,
+        ),
+    )
+
+
+def governance(request):
+    """The bureau and the board, from the mandates running today."""
+    mandates = list(
+        Mandate.objects.current()
+        .filter(body__in=[Mandate.Body.BUREAU, Mandate.Body.BOARD])
+        .select_related("person__member__authority")
+    )
+    context = {
+        "bureau": _by_role([m for m in mandates if m.body == Mandate.Body.BUREAU]),
+        "board": _by_role([m for m in mandates if m.body == Mandate.Body.BOARD]),
+    }
+    return _data_page(
+        request, "le-reseau/gouvernance", "pages/governance.html", context
+    )
+
+
+def working_groups(request):
+    now = timezone.now()
+    upcoming = Q(
+        events__status__in=Event.VISIBLE_STATUSES,
+        events__visibility=Event.Visibility.PUBLIC,
+        events__ends_at__gte=now,
+    )
+    groups = (
+        WorkingGroup.objects.filter(is_active=True)
+        .select_related("lead__member__authority")
+        .annotate(
+            next_meeting=Min("events__starts_at", filter=upcoming),
+            meeting_count=Count("events", filter=upcoming),
+        )
+    )
+    return _data_page(
+        request,
+        "le-reseau/groupes-de-travail",
+        "pages/working_groups.html",
+        {"groups": groups},
+    )
+
+
+def working_group(request, slug: str):
+    group = get_object_or_404(
+        WorkingGroup.objects.select_related("lead__member__authority"), slug=slug
+    )
+    now = timezone.now()
+    meetings = Event.objects.public().filter(working_group=group)
+    context = {
+        "group": group,
+        "description_html": render_markdown(group.description),
+        "upcoming": meetings.upcoming(now).select_related("event_type"),
+        "past": meetings.filter(ends_at__lt=now)
+        .select_related("event_type")
+        .order_by("-starts_at")[:PAST_MEETINGS_SHOWN],
+        "feed_url": f"{reverse('calendar:feed')}?groupe={group.slug}",
+    }
+    return _data_page(
+        request,
+        f"le-reseau/groupes-de-travail/{slug}",
+        "pages/working_group.html",
+        context,
+    )
+
+
+def rencontres(request):
+    """The Rencontres nationales: the next edition and the archive."""
+    now = timezone.now()
+    editions = (
+        Event.objects.public()
+        .filter(event_type__slug=RENCONTRES_TYPE_SLUG)
+        .select_related("event_type", "host__authority")
+    )
+    context = {
+        "upcoming": list(editions.upcoming(now)),
+        "past": editions.filter(ends_at__lt=now).order_by("-starts_at"),
+    }
+    return _data_page(
+        request,
+        "le-reseau/rencontres-nationales",
+        "pages/rencontres.html",
+        context,
+    )
+
+
+def legal_notice(request):
+    return render(request, "pages/legal_notice.html")
+
+
+def privacy(request):
+    return render(request, "pages/privacy.html")
+
+
+def accessibility(request):
+    return render(request, "pages/accessibility.html")
+
+
+def _tree(pages: list[Page]) -> list[dict]:
+    """Nested nodes {"page", "children"} from pages sorted by path."""
+    nodes = {page.path: {"page": page, "children": []} for page in pages}
+    roots = []
+    for page in pages:
+        parent = nodes.get(page.path.rpartition("/")[0])
+        (parent["children"] if parent else roots).append(nodes[page.path])
+    return roots
+
+
+def site_map(request):
+    pages = list(
+        Page.objects.published().order_by("path").only("title", "path", "summary")
+    )
+    context = {
+        "tree": _tree(pages),
+        "groups": WorkingGroup.objects.filter(is_active=True).only("name", "slug"),
+    }
+    return render(request, "pages/site_map.html", context)
+
+
+def robots_txt(request):
+    """No database: crawlers ask for it often."""
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow:", "", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def security_txt(request):
+    """RFC 9116: whom to tell about a vulnerability."""
+    contact = load_chrome()["settings"].contact_email or settings.DEFAULT_FROM_EMAIL
+    today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    expires = (today + SECURITY_TXT_VALIDITY).astimezone(dt.UTC)
+    lines = [
+        f"Contact: mailto:{contact}",
+        f"Expires: {expires:%Y-%m-%dT%H:%M:%SZ}",
+        "Preferred-Languages: fr, en",
+        f"Canonical: {request.build_absolute_uri(reverse('security-txt'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

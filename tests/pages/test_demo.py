@@ -1,0 +1,35 @@
+"""The demo pages from the original site's presentation."""
+
+import pytest
+from django.core.management import call_command
+
+from members.models import Member
+from pages.models import Page, SiteSettings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_pages_follow_the_seed_and_count_cities_from_data(client, demo):
+    response = client.get("/le-reseau/adn/")
+    html = response.content.decode()
+    assert (
+        "Un réseau d’élus au service des élus pour des politiques éducatives "
+        "territoriales" in html
+    )
+    count = Member.objects.active().count()
+    assert f"il regroupe {count} villes françaises" in html
+    assert "120 villes" not in html
+    for url in (
+        "/le-reseau/",
+        "/le-reseau/gouvernance/",
+        "/le-reseau/groupes-de-travail/",
+        "/le-reseau/rencontres-nationales/",
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+def test_loading_the_demo_twice_creates_nothing_new(demo):
+    pages = Page.objects.count()
+    call_command("load_demo", verbosity=0)
+    assert Page.objects.count() == pages
+    assert SiteSettings.objects.count() == 1
