@@ -2,6 +2,7 @@
 compact file shipped with the project, and loading it into LocalAuthority."""
 
 import csv
+import functools
 import gzip
 import io
 import re
@@ -75,6 +76,13 @@ def read_rows(path: Path = DATA_FILE) -> list[dict]:
         ]
 
 
+@functools.lru_cache(maxsize=1)
+def _rows_by_code(path: Path) -> dict[str, dict]:
+    """The file's rows by code, parsed once per process: the demo data (and so
+    the test suite) asks for a few codes many times. Callers copy the rows."""
+    return {row["code"]: row for row in read_rows(path)}
+
+
 def _typed(column: str, text: str) -> str | int | None:
     if column in NUMBER_COLUMNS:
         return int(text) if text else None
@@ -116,10 +124,11 @@ def load_reference(
     (Member.authority is PROTECT). Call it inside a transaction."""
     from .models import LocalAuthority  # this module stays importable by models.py
 
-    rows = read_rows(path)
     if only_codes is not None:
-        wanted = set(only_codes)
-        rows = [row for row in rows if row["code"] in wanted]
+        index = _rows_by_code(path)
+        rows = [dict(index[code]) for code in set(only_codes) if code in index]
+    else:
+        rows = read_rows(path)
     for row in rows:
         row["search_name"] = normalise_name(row["name"])
 

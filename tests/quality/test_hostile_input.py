@@ -53,7 +53,7 @@ def _path(route: str, values: list[str]) -> str:
 
 @pytest.mark.parametrize("route", ROUTES, ids=[route.name for route in ROUTES])
 @settings(
-    max_examples=60,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
