@@ -4,12 +4,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from calendar_app.management.commands.load_demo import (
-    DEMO_USERNAME,
-    EVENT_TYPES,
-    FEBRUARY_2023,
-)
+from calendar_app.demo import EVENT_TYPES, FEBRUARY_2023
 from calendar_app.models import Event, EventType
+from pages.management.commands.load_demo import DEMO_USERNAME
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import escape
 
-from calendar_app.management.commands.load_demo import FEBRUARY_2023
+from calendar_app.demo import FEBRUARY_2023
 from calendar_app.models import Event
 from calendar_app.months import EVENTS_SHOWN_PER_DAY
 from tests.calendar_app.pages import cell, html, month_list, titles_by_day

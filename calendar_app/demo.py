@@ -1,22 +1,16 @@
-"""Demo data: the February 2023 agenda of the original site, plus a living
-agenda around today's month. Safe to run again: nothing is created twice."""
+"""Demo agenda: the February 2023 agenda of the original site, plus a living
+agenda around today's month. Called by `manage.py load_demo` (pages app);
+safe to run again: nothing is created twice."""
 
 import datetime as dt
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from calendar_app.models import Event, EventType
-from members import demo as members_demo
 from members.models import WorkingGroup
-from pages import demo as pages_demo
 
-DEMO_USERNAME = "secretariat"
-DEMO_PASSWORD = "demo-rfve-2023"
+from .models import Event, EventType
 
 Colour = EventType.Colour
 EVENT_TYPES = [  # name, slug, colour
@@ -222,90 +216,60 @@ def _host_of(row: dict, villeurbanne) -> int | None:
     return None
 
 
-class Command(BaseCommand):
-    help = "Load the demo data (February 2023 seed and a living agenda). Idempotent."
+@transaction.atomic
+def load(members: dict, today: dt.date) -> tuple[int, int]:
+    """Create or refresh the demo events; `members` by INSEE code (the seat
+    hosts some). Returns (events kept, stale events removed)."""
+    groups = {group.slug: group for group in WorkingGroup.objects.all()}
+    types = {}
+    for order, (name, slug, colour) in enumerate(EVENT_TYPES, start=1):
+        types[slug], _ = EventType.objects.update_or_create(
+            slug=slug, defaults={"name": name, "colour": colour, "order": order}
+        )
+    paris = timezone.get_default_timezone()
+    rows = [
+        {
+            "title": title,
+            "type": type_slug,
+            "starts_at": dt.datetime.fromisoformat(start).replace(tzinfo=paris),
+            "ends_at": dt.datetime.fromisoformat(end).replace(tzinfo=paris),
+            "place": "Paris",
+        }
+        for start, end, title, type_slug in FEBRUARY_2023
+    ] + living_agenda(today)
 
-    @transaction.atomic
-    def handle(self, *args, **options):
-        today = timezone.localdate()
-        members = members_demo.load(today.year)
-        members_demo.load_campaign(today.year)
-        self.stdout.write(self.style.SUCCESS(f"Demo members: {len(members)} cities."))
-        groups = {group.slug: group for group in WorkingGroup.objects.all()}
-        types = {}
-        for order, (name, slug, colour) in enumerate(EVENT_TYPES, start=1):
-            types[slug], _ = EventType.objects.update_or_create(
-                slug=slug, defaults={"name": name, "colour": colour, "order": order}
-            )
-        paris = timezone.get_default_timezone()
-        rows = [
-            {
-                "title": title,
-                "type": type_slug,
-                "starts_at": dt.datetime.fromisoformat(start).replace(tzinfo=paris),
-                "ends_at": dt.datetime.fromisoformat(end).replace(tzinfo=paris),
-                "place": "Paris",
+    villeurbanne = members.get("69266")
+    kept = set()
+    for row in rows:
+        row = dict(row)
+        event_type = types[row.pop("type")]
+        slug = slugify(f"{row['title']} {row['starts_at']:%Y-%m-%d}")[:200]
+        values = (
+            {"status": Event.Status.PUBLISHED}
+            | row
+            | {
+                "event_type_id": event_type.pk,
+                "working_group_id": _group_of(row["title"], groups),
+                "host_id": _host_of(row, villeurbanne),
+                "is_demo": True,
             }
-            for start, end, title, type_slug in FEBRUARY_2023
-        ] + living_agenda(timezone.localdate())
-
-        villeurbanne = members.get("69266")
-        kept = set()
-        for row in rows:
-            row = dict(row)
-            event_type = types[row.pop("type")]
-            slug = slugify(f"{row['title']} {row['starts_at']:%Y-%m-%d}")[:200]
-            values = (
-                {"status": Event.Status.PUBLISHED}
-                | row
-                | {
-                    "event_type_id": event_type.pk,
-                    "working_group_id": _group_of(row["title"], groups),
-                    "host_id": _host_of(row, villeurbanne),
-                    "is_demo": True,
-                }
-            )
-            self._save_if_changed(slug, values)
-            kept.add(slug)
-        # The living agenda follows today's date: drop what an earlier run left.
-        stale, _ = Event.objects.filter(is_demo=True).exclude(slug__in=kept).delete()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo agenda: {len(kept)} events ({stale} stale removed)."
-            )
         )
-        pages = pages_demo.load()
-        self.stdout.write(self.style.SUCCESS(f"Demo pages: {len(pages)} pages."))
-        if settings.DEBUG:
-            self._demo_account()
+        _save_if_changed(slug, values)
+        kept.add(slug)
+    # The living agenda follows today's date: drop what an earlier run left.
+    stale, _ = Event.objects.filter(is_demo=True).exclude(slug__in=kept).delete()
+    return len(kept), stale
 
-    def _save_if_changed(self, slug: str, values: dict):
-        """Create or update; an unchanged event is not saved again, so its
-        iCalendar SEQUENCE and the feed's ETag stay put."""
-        event = Event.objects.filter(slug=slug).first() or Event(slug=slug)
-        changed = event.pk is None
-        for name, value in values.items():
-            if getattr(event, name) != value:
-                setattr(event, name, value)
-                changed = True
-        if changed:
-            event.full_clean()
-            event.save()
 
-    def _demo_account(self):
-        """Development only (DEBUG): a secretariat login to try the back office."""
-        user, created = get_user_model().objects.get_or_create(
-            username=DEMO_USERNAME,
-            defaults={
-                "is_staff": True,
-                "is_superuser": True,
-                "email": "secretariat@example.org",
-            },
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-        self.stdout.write(
-            f"Back office: user «{DEMO_USERNAME}», password «{DEMO_PASSWORD}» "
-            "(demo account, created only when DEBUG is on)."
-        )
+def _save_if_changed(slug: str, values: dict):
+    """Create or update; an unchanged event is not saved again, so its
+    iCalendar SEQUENCE and the feed's ETag stay put."""
+    event = Event.objects.filter(slug=slug).first() or Event(slug=slug)
+    changed = event.pk is None
+    for name, value in values.items():
+        if getattr(event, name) != value:
+            setattr(event, name, value)
+            changed = True
+    if changed:
+        event.full_clean()
+        event.save()

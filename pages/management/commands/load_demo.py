@@ -1,0 +1,55 @@
+"""`manage.py load_demo`: the whole demo site. Safe to run again.
+
+It lives in `pages`, the app that may use the two others: members first
+(cities, people, dues), then the agenda (events hosted by cities, working
+groups' meetings), then the pages."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from calendar_app import demo as calendar_demo
+from members import demo as members_demo
+from pages import demo as pages_demo
+
+DEMO_USERNAME = "secretariat"
+DEMO_PASSWORD = "demo-rfve-2023"
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (cities, dues, agenda, pages). Idempotent."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        today = timezone.localdate()
+        members = members_demo.load(today.year)
+        members_demo.load_campaign(today.year)
+        self.stdout.write(self.style.SUCCESS(f"Demo members: {len(members)} cities."))
+        kept, stale = calendar_demo.load(members, today)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo agenda: {kept} events ({stale} stale removed).")
+        )
+        pages = pages_demo.load()
+        self.stdout.write(self.style.SUCCESS(f"Demo pages: {len(pages)} pages."))
+        if settings.DEBUG:
+            self._demo_account()
+
+    def _demo_account(self):
+        """Development only (DEBUG): a secretariat login to try the back office."""
+        user, created = get_user_model().objects.get_or_create(
+            username=DEMO_USERNAME,
+            defaults={
+                "is_staff": True,
+                "is_superuser": True,
+                "email": "secretariat@example.org",
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        self.stdout.write(
+            f"Back office: user «{DEMO_USERNAME}», password «{DEMO_PASSWORD}» "
+            "(demo account, created only when DEBUG is on)."
+        )
