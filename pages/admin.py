@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from .models import Page, PageRedirect, SiteSettings
+from .contact import forward
+from .models import ContactMessage, Page, PageRedirect, SiteSettings
 
 
 class PageRedirectInline(admin.TabularInline):
@@ -95,3 +96,98 @@ class SiteSettingsAdmin(admin.ModelAdmin):
                 reverse("admin:pages_sitesettings_change", args=[1])
             )
         return HttpResponseRedirect(reverse("admin:pages_sitesettings_add"))
+
+
+class MailedFilter(admin.SimpleListFilter):
+    title = "transmission par courriel"
+    parameter_name = "transmis"
+
+    def lookups(self, request, model_admin):
+        return [("oui", "Transmis"), ("non", "Non transmis")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("oui", "non"):
+            return queryset.filter(mailed_at__isnull=self.value() == "non")
+        return queryset
+
+
+@admin.register(ContactMessage)
+class ContactMessageAdmin(admin.ModelAdmin):
+    """The inbox of the contact form. Messages are read here as received;
+    only their follow-up status changes."""
+
+    list_display = [
+        "received_at",
+        "subject",
+        "name",
+        "organisation",
+        "status",
+        "mailed",
+    ]
+    list_display_links = ["received_at", "subject"]
+    list_filter = ["status", MailedFilter]
+    search_fields = ["name", "email", "organisation", "subject", "message"]
+    date_hierarchy = "received_at"
+    fields = [
+        "received_at",
+        "name",
+        "email",
+        "organisation",
+        "subject",
+        "message",
+        "mailed_at",
+        "status",
+    ]
+    readonly_fields = [
+        "received_at",
+        "name",
+        "email",
+        "organisation",
+        "subject",
+        "message",
+        "mailed_at",
+    ]
+    actions = ["mark_read", "mark_answered", "forward_again"]
+
+    @admin.display(description="transmis", boolean=True, ordering="mailed_at")
+    def mailed(self, message):
+        return message.mailed_at is not None
+
+    def has_add_permission(self, request):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Opening a new message marks it as read, as in any inbox.
+        if request.method == "GET" and self.has_change_permission(request):
+            ContactMessage.objects.filter(
+                pk=object_id, status=ContactMessage.Status.NEW
+            ).update(status=ContactMessage.Status.READ)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description="Marquer comme lus", permissions=["change"])
+    def mark_read(self, request, queryset):
+        queryset.filter(status=ContactMessage.Status.NEW).update(
+            status=ContactMessage.Status.READ
+        )
+
+    @admin.action(description="Marquer comme répondus", permissions=["change"])
+    def mark_answered(self, request, queryset):
+        queryset.update(status=ContactMessage.Status.ANSWERED)
+
+    @admin.action(
+        description="Transmettre de nouveau par courriel au secrétariat",
+        permissions=["change"],
+    )
+    def forward_again(self, request, queryset):
+        unsent = list(queryset.filter(mailed_at__isnull=True))
+        forwarded = sum(forward(message) for message in unsent)
+        if forwarded:
+            self.message_user(request, f"{forwarded} message(s) transmis.")
+        if forwarded < len(unsent):
+            self.message_user(
+                request,
+                f"{len(unsent) - forwarded} message(s) non transmis : vérifiez le "
+                "courriel de contact (informations de l’association) et le "
+                "serveur de courriel.",
+                messages.WARNING,
+            )

@@ -277,3 +277,49 @@ class SiteSettings(models.Model):
 @receiver([post_save, post_delete], sender=SiteSettings)
 def _drop_cached_chrome(**kwargs):
     cache.delete(CHROME_CACHE_KEY)
+
+
+class ContactMessageQuerySet(models.QuerySet):
+    def recent_from(self, *, email: str, sender_key: str, since):
+        """Messages received since `since` from this address or this client."""
+        return self.filter(
+            models.Q(email__iexact=email) | models.Q(sender_key=sender_key),
+            received_at__gte=since,
+        )
+
+
+class ContactMessage(models.Model):
+    """A message sent through /contact/: saved first, then emailed to the
+    secretariat; the secretariat follows it up in the admin."""
+
+    class Status(models.TextChoices):
+        NEW = "nouveau", "Nouveau"
+        READ = "lu", "Lu"
+        ANSWERED = "repondu", "Répondu"
+
+    name = models.CharField("nom", max_length=200)
+    email = models.EmailField("courriel")
+    organisation = models.CharField(
+        "organisme ou collectivité", max_length=200, blank=True
+    )
+    subject = models.CharField("objet", max_length=200)
+    message = models.TextField("message")
+    received_at = models.DateTimeField("reçu le", auto_now_add=True, db_index=True)
+    # Keyed hash of the sender's IP address, for the rate limit only: the
+    # address itself is not kept.
+    sender_key = models.CharField(max_length=64, editable=False, db_index=True)
+    status = models.CharField(
+        "suivi", max_length=10, choices=Status, default=Status.NEW
+    )
+    # When the copy by email reached the mail server; empty: not sent (yet).
+    mailed_at = models.DateTimeField("transmis par courriel le", null=True, blank=True)
+
+    objects = ContactMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = "message reçu"
+        verbose_name_plural = "messages reçus"
+
+    def __str__(self):
+        return f"{self.subject} ({self.name})"

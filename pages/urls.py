@@ -17,4 +17,7 @@ urlpatterns = [
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("plan-du-site/", views.site_map, name="site-map"),
+    path("recherche/", views.search, name="search"),
+    path("contact/", views.contact, name="contact"),
+    path("contact/merci/", views.contact_sent, name="contact-sent"),
 ]

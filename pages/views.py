@@ -6,7 +6,7 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import Count, Min, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +16,9 @@ from calendar_app.views import WEEKDAY_NAMES
 from members.models import Mandate, Member, WorkingGroup
 from rfve_site.markup import render_markdown
 
+from .contact import forward, sender_key, too_many
 from .context_processors import load_chrome
+from .forms import ContactForm, SearchForm
 from .models import (
     MEMBER_COUNT_PLACEHOLDER,
     PATH_MAX_LENGTH,
@@ -24,6 +26,7 @@ from .models import (
     Page,
     PageRedirect,
 )
+from .search import search_words, site_search
 
 RENCONTRES_TYPE_SLUG = "rencontres-nationales"
 HOME_EVENT_COUNT = 5
@@ -259,3 +262,41 @@ def security_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    groups = site_search(form.cleaned_data["q"]) if form.is_valid() else []
+    context = {
+        "form": form,
+        "groups": groups,
+        "count": sum(len(group.hits) for group in groups),
+        "no_words": form.is_valid() and not search_words(form.cleaned_data["q"]),
+    }
+    return render(request, "pages/search.html", context)
+
+
+def contact(request):
+    form = ContactForm(request.POST or None)
+    status = 200
+    if form.is_valid():
+        if form.is_spam:
+            return redirect("pages:contact-sent")  # as if sent: teach robots nothing
+        key = sender_key(request)
+        if not too_many(form.cleaned_data["email"], key):
+            message = form.save(commit=False)
+            message.sender_key = key
+            message.save()
+            forward(message)
+            return redirect("pages:contact-sent")
+        form.add_error(
+            None,
+            "Vous nous avez déjà écrit plusieurs fois dans l’heure : votre message "
+            "n’a pas été envoyé. Réessayez plus tard ; il est conservé ci-dessous.",
+        )
+        status = 429
+    return render(request, "pages/contact.html", {"form": form}, status=status)
+
+
+def contact_sent(request):
+    return render(request, "pages/contact_sent.html")

@@ -96,8 +96,18 @@ QUERY_BUDGETS = {
     "sitemap": 8,
     "robots": 0,
     "security-txt": 2,
+    "pages:search": 5,
+    "pages:contact": 2,
+    "pages:contact-sent": 2,
     "page": 5,
 }
+
+# Query strings that make a route show what it is for (search results rather
+# than an empty search form).
+SAMPLE_QUERIES = {"pages:search": "q=%C3%A9ducation"}
+
+# Routes that cannot answer 304: their form carries a per-visitor CSRF token.
+UNCACHEABLE = {"pages:contact"}
 
 
 def public_urls() -> dict[str, str]:
@@ -113,4 +123,6 @@ def public_urls() -> dict[str, str]:
             urls[route.name] = reverse(route.name, kwargs=SAMPLE_KWARGS[route.name]())
         else:
             urls[route.name] = reverse(route.name)
+        if route.name in SAMPLE_QUERIES:
+            urls[route.name] += "?" + SAMPLE_QUERIES[route.name]
     return urls

@@ -1,0 +1,95 @@
+"""The contact form's work: rate limit, then save, then email the secretariat.
+
+The message is saved before anything is sent: a mail server that is down
+loses nothing, and the admin lists the message as not forwarded (with an
+action to try again)."""
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+
+from axes.helpers import get_client_ip_address
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import ContactMessage, SiteSettings
+
+logger = logging.getLogger(__name__)
+
+# At most this many messages per hour from one email address or one client.
+RATE_LIMIT = 3
+RATE_WINDOW = dt.timedelta(hours=1)
+# What the privacy page promises (purge_contact_messages, run daily).
+MESSAGE_RETENTION = dt.timedelta(days=730)
+SENDER_KEY_RETENTION = dt.timedelta(days=1)
+
+
+def sender_key(request) -> str:
+    """A keyed hash of the client's address (proxies counted as for the login
+    throttle): enough to recognise a repeat sender, useless to anyone else."""
+    address = get_client_ip_address(request) or ""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
+
+
+def too_many(email: str, key: str) -> bool:
+    since = timezone.now() - RATE_WINDOW
+    recent = ContactMessage.objects.recent_from(
+        email=email, sender_key=key, since=since
+    )
+    return recent.count() >= RATE_LIMIT
+
+
+def forward(message: ContactMessage) -> bool:
+    """Email the message to the secretariat; True if the mail server took it."""
+    recipient = SiteSettings.load().contact_email
+    if not recipient:
+        logger.warning(
+            "Contact message %s not forwarded: no contact email.", message.pk
+        )
+        return False
+    received = timezone.localtime(message.received_at)
+    admin_path = reverse("admin:pages_contactmessage_change", args=[message.pk])
+    email = EmailMessage(
+        subject=f"[Site RFVE] {message.subject}",
+        body=(
+            f"Message reçu le {received:%d/%m/%Y à %H:%M} "
+            "par le formulaire de contact du site.\n\n"
+            f"De : {message.name} <{message.email}>\n"
+            f"Organisme : {message.organisation or '(non précisé)'}\n"
+            f"Objet : {message.subject}\n\n"
+            f"{message.message}\n\n"
+            "-- \n"
+            "Répondre à ce courriel écrit directement à l’expéditeur.\n"
+            f"Suivi : https://{settings.SITE_DOMAIN}{admin_path}\n"
+        ),
+        to=[recipient],
+        reply_to=[message.email],
+    )
+    try:
+        email.send()
+    except (
+        Exception
+    ):  # SMTP refusal, network, DNS…: the message is safe in the database
+        logger.exception("Contact message %s not forwarded.", message.pk)
+        return False
+    message.mailed_at = timezone.now()
+    message.save(update_fields=["mailed_at"])
+    return True
+
+
+def purge(now: dt.datetime) -> tuple[int, int]:
+    """Delete messages past their retention and forget old senders' keys;
+    returns (messages deleted, keys forgotten)."""
+    deleted, _ = ContactMessage.objects.filter(
+        received_at__lt=now - MESSAGE_RETENTION
+    ).delete()
+    forgotten = (
+        ContactMessage.objects.filter(received_at__lt=now - SENDER_KEY_RETENTION)
+        .exclude(sender_key="")
+        .update(sender_key="")
+    )
+    return deleted, forgotten

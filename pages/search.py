@@ -1,0 +1,251 @@
+"""Site search across published events, pages and member cities.
+
+On PostgreSQL: full-text search with the `french_unaccent` configuration
+(French stemming after unaccent, created by migration 0003), ranked. On
+SQLite: every word of the query must start a word of the text, both without
+accents or case ("educ" finds "Éducation"), through the `rfve_search_text`
+SQL function registered on each connection (register_sqlite_function)."""
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, CharField, F, Func, Q, QuerySet, Value, When
+from django.db.models.functions import Concat
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from calendar_app.models import Event
+from members.communes import normalise_name
+from members.models import Member
+from rfve_site.markup import render_markdown
+
+from .models import Page
+
+SEARCH_CONFIG = "french_unaccent"
+SQLITE_FUNCTION = "rfve_search_text"
+RESULTS_PER_KIND = 20
+# Words before and after the first match in an excerpt.
+EXCERPT_BEFORE, EXCERPT_AFTER = 10, 25
+
+
+def search_words(query: str) -> list[str]:
+    """The query as lower-case words without accents; single letters dropped."""
+    return [word for word in normalise_name(query).split() if len(word) > 1]
+
+
+@dataclass
+class Hit:
+    title: str
+    url: str
+    excerpt: SafeString
+    detail: str = ""  # the type of an event
+    when: dt.datetime | None = None  # the start of an event
+
+
+@dataclass
+class Group:
+    kind: str  # "events", "pages", "cities"
+    label: str
+    hits: list[Hit] = field(default_factory=list)
+    more: bool = False  # more than RESULTS_PER_KIND matched
+
+
+# --- Excerpts -------------------------------------------------------------------
+
+_WORD = re.compile(r"(\w+)")
+
+
+def plain_text(markdown: str) -> str:
+    """What a reader sees of a Markdown text, as one line of plain text."""
+    text = html.unescape(strip_tags(render_markdown(markdown)))
+    return " ".join(text.split())
+
+
+def _stem(word: str) -> str:
+    """A rough French stem, to highlight "éducation" for "éducatives" as
+    PostgreSQL matches it: the word less its last letters."""
+    return word[: max(4, len(word) - 3)] if len(word) > 4 else word
+
+
+def excerpt(text: str, words: list[str]) -> SafeString:
+    """A few dozen words of `text` around the first matched word, matches in
+    <mark>; the beginning of the text when no word matches (a title hit).
+
+    Words that start with a query word are marked; failing any, words that
+    share its stem (what PostgreSQL matched)."""
+    parts = _WORD.split(text)  # separators at even indexes, words at odd ones
+    plain = {
+        i: normalise_name(parts[i]).replace(" ", "") for i in range(1, len(parts), 2)
+    }
+
+    def marked_by(prefixes: list[str]) -> set[int]:
+        return {i for i, word in plain.items() if word.startswith(tuple(prefixes))}
+
+    marked = marked_by(words) or marked_by([_stem(word) for word in words])
+    first = min(marked, default=1)
+    start = max(0, first - 2 * EXCERPT_BEFORE)
+    end = min(len(parts), first + 2 * EXCERPT_AFTER)
+    body = "".join(
+        f"<mark>{escape(parts[i])}</mark>" if i in marked else escape(parts[i])
+        for i in range(start, end)
+    ).strip()
+    if start > 0:
+        body = f"… {body}"
+    if end < len(parts):
+        body = f"{body} …"
+    return mark_safe(body)  # noqa: S308 - every part escaped
+
+
+# --- Matching -------------------------------------------------------------------
+
+
+class SearchText(Func):
+    """SQLite: the text, lower case without accents, words separated by one
+    space and preceded by one, so that " educ" matches the start of a word."""
+
+    function = SQLITE_FUNCTION
+    output_field = CharField()
+
+
+def register_sqlite_function(sender, connection, **kwargs):
+    """connection_created receiver (apps.py)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            SQLITE_FUNCTION,
+            1,
+            lambda text: " " + normalise_name(text or ""),
+            deterministic=True,
+        )
+
+
+def _joined(*fields: str) -> Concat:
+    pieces = []
+    for name in fields:
+        pieces += [F(name), Value(" ")]
+    return Concat(*pieces, output_field=CharField())
+
+
+def matching(
+    queryset: QuerySet,
+    query: str,
+    words: list[str],
+    *,
+    title: str,
+    text: list[str],
+    order: list[str],
+) -> QuerySet:
+    """The rows of `queryset` whose `title` or `text` fields match, best first."""
+    if connection.vendor == "postgresql":
+        vector = SearchVector(title, weight="A", config=SEARCH_CONFIG) + SearchVector(
+            *text, weight="B", config=SEARCH_CONFIG
+        )
+        search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        return (
+            queryset.annotate(
+                search=vector, search_rank=SearchRank(vector, search_query)
+            )
+            .filter(search=search_query)
+            .order_by("-search_rank", *order)
+        )
+    all_text = SearchText(_joined(title, *text))
+    title_text = SearchText(F(title))
+    every_word = Q()
+    in_title = Q()
+    for word in words:
+        every_word &= Q(search_text__contains=f" {word}")
+        in_title &= Q(search_title__contains=f" {word}")
+    return (
+        queryset.annotate(search_text=all_text, search_title=title_text)
+        .filter(every_word)
+        .alias(title_first=Case(When(in_title, then=0), default=1))
+        .order_by("title_first", *order)
+    )
+
+
+def _limited(queryset: QuerySet) -> tuple[list, bool]:
+    rows = list(queryset[: RESULTS_PER_KIND + 1])
+    return rows[:RESULTS_PER_KIND], len(rows) > RESULTS_PER_KIND
+
+
+def _event_hits(query: str, words: list[str]) -> Group:
+    events, more = _limited(
+        matching(
+            Event.objects.public().select_related("event_type"),
+            query,
+            words,
+            title="title",
+            text=["summary", "description", "place"],
+            order=["-starts_at"],
+        )
+    )
+    hits = []
+    for event in events:
+        parts = [event.summary, plain_text(event.description), event.place]
+        text = " ".join(filter(None, parts))
+        hits.append(
+            Hit(
+                event.title,
+                event.get_absolute_url(),
+                excerpt(text, words),
+                detail=event.event_type.name,
+                when=event.starts_at,
+            )
+        )
+    return Group("events", "Rendez-vous de l’agenda", hits, more)
+
+
+def _page_hits(query: str, words: list[str]) -> Group:
+    pages, more = _limited(
+        matching(
+            Page.objects.published().only("title", "path", "summary", "body"),
+            query,
+            words,
+            title="title",
+            text=["summary", "body"],
+            order=["path"],
+        )
+    )
+    hits = [
+        Hit(
+            page.title,
+            page.get_absolute_url(),
+            excerpt(f"{page.summary} {plain_text(page.body)}", words),
+        )
+        for page in pages
+    ]
+    return Group("pages", "Pages", hits, more)
+
+
+def _city_hits(query: str, words: list[str]) -> Group:
+    members, more = _limited(
+        matching(
+            Member.objects.active().select_related("authority"),
+            query,
+            words,
+            title="authority__name",
+            text=["authority__department_name", "authority__region_name"],
+            order=["authority__name"],
+        )
+    )
+    hits = []
+    for member in members:
+        authority = member.authority
+        place = f"{authority.department_name}, {authority.region_name}".strip(", ")
+        hits.append(
+            Hit(authority.name, member.get_absolute_url(), excerpt(place, words))
+        )
+    return Group("cities", "Villes adhérentes", hits, more)
+
+
+def site_search(query: str) -> list[Group]:
+    """Hits for the query grouped by kind (events, pages, cities), empty
+    groups left out. Three SQL queries."""
+    words = search_words(query)
+    if not words:
+        return []
+    groups = [find(query, words) for find in (_event_hits, _page_hits, _city_hits)]
+    return [group for group in groups if group.hits]
