@@ -1,7 +1,9 @@
 """Demo pages and association settings, from the original site's
 presentation (shared/seed/). Called by `manage.py load_demo`; idempotent."""
 
-from .models import MEMBER_COUNT_PLACEHOLDER, Page, SiteSettings
+from django.utils import timezone
+
+from .models import MEMBER_COUNT_PLACEHOLDER, ContactMessage, Page, SiteSettings
 
 PRESENTATION = (
     "Le Réseau français des villes éducatrices est une association loi 1901 créée "
@@ -101,8 +103,41 @@ SETTINGS = {
 }
 
 
+# The contact inbox as the secretariat finds it: one message forwarded and
+# read, one that the mail server refused (to forward again from the admin).
+CONTACT_MESSAGES = [
+    {
+        "name": "Claire Dubois",
+        "email": "claire.dubois@exemple.fr",
+        "organisation": "Mairie de Saint-Priest",
+        "subject": "Adhésion de notre commune",
+        "message": "Bonjour,\n\nnotre conseil municipal envisage d’adhérer au "
+        "réseau. Pourriez-vous nous envoyer les statuts ?\n\nCordialement,\n"
+        "Claire Dubois, adjointe à l’éducation",
+        "status": ContactMessage.Status.READ,
+        "mailed": True,
+    },
+    {
+        "name": "Julien Moreau",
+        "email": "j.moreau@presse.exemple",
+        "organisation": "Le Journal de l’éducation",
+        "subject": "Interview sur les Rencontres nationales",
+        "message": "Bonjour, je prépare un article sur les Rencontres nationales "
+        "et souhaiterais interroger la présidence du réseau.",
+        "status": ContactMessage.Status.NEW,
+        "mailed": False,
+    },
+]
+
+
 def load() -> dict[str, Page]:
-    """The /le-reseau/ tree and the association's settings."""
+    """The /le-reseau/ tree, the association's settings and the contact inbox."""
+    for message in CONTACT_MESSAGES:
+        fields = dict(message)
+        fields["mailed_at"] = timezone.now() if fields.pop("mailed") else None
+        ContactMessage.objects.get_or_create(
+            subject=fields.pop("subject"), email=fields.pop("email"), defaults=fields
+        )
     settings = SiteSettings.load()
     for name, value in SETTINGS.items():
         setattr(settings, name, value)

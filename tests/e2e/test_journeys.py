@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from calendar_app.models import Event
 from calendar_app.months import shift_month
+from pages.models import ContactMessage
 
 PASSWORD = "un-mot-de-passe-solide-2026"
 
@@ -104,6 +105,35 @@ def test_month_reads_as_a_list_of_days_on_a_phone(site, page: Page, strict_csp):
     root = "document.documentElement"
     overflow = page.evaluate(f"() => {root}.scrollWidth - {root}.clientWidth")
     assert overflow <= 0
+
+
+def test_visitor_searches_then_writes_to_the_secretariat(site, page: Page, strict_csp):
+    page.goto(site + "/agenda/")
+    search = page.get_by_role("search").get_by_label("Rechercher sur le site")
+    search.fill("education")  # no accent typed
+    search.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("pour « education »")
+    pages = page.get_by_role("region", name=re.compile("^Pages"))
+    expect(pages.locator("mark").first).to_have_text(re.compile("^éducation$"))
+    pages.get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile("/le-reseau/adn/$"))
+
+    page.get_by_role("contentinfo").get_by_role("link", name="Contact").click()
+    page.get_by_label("Nom et prénom").fill("Camille Martin")
+    page.get_by_label("Courriel").fill("camille.martin")
+    page.get_by_label("Objet").fill("Rencontres nationales")
+    page.get_by_label("Message").fill("Les inscriptions sont-elles ouvertes ?")
+    page.get_by_role("button", name="Envoyer le message").click()
+    expect(page.get_by_role("alert")).to_contain_text("n’a pas été envoyé")
+    email = page.get_by_label("Courriel")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    email.fill("camille.martin@mairie-exemple.fr")
+    page.get_by_role("button", name="Envoyer le message").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Merci, votre message est bien reçu"
+    )
+    message = ContactMessage.objects.get()
+    assert message.message == "Les inscriptions sont-elles ouvertes ?"
 
 
 def _admin_login(page: Page, site: str) -> None:

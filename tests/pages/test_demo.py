@@ -2,9 +2,10 @@
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from members.models import Member
-from pages.models import Page, SiteSettings
+from pages.models import ContactMessage, Page, SiteSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -32,4 +33,13 @@ def test_loading_the_demo_twice_creates_nothing_new(demo):
     pages = Page.objects.count()
     call_command("load_demo", verbosity=0)
     assert Page.objects.count() == pages
+    assert ContactMessage.objects.count() == 2
     assert SiteSettings.objects.count() == 1
+
+
+def test_demo_inbox_has_one_message_to_forward_again(admin_client, demo):
+    response = admin_client.get(
+        reverse("admin:pages_contactmessage_changelist"), {"transmis": "non"}
+    )
+    assert "Interview sur les Rencontres nationales" in response.content.decode()
+    assert "Adhésion de notre commune" not in response.content.decode()

@@ -66,3 +66,25 @@ def test_no_500_on_hostile_urls(route, demo, data):
     response = client.get(url)
     REQUESTS["count"] += 1
     assert response.status_code < 500, url
+
+
+CONTACT_FIELDS = ["name", "email", "organisation", "subject", "message", "website"]
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    form=st.dictionaries(
+        st.one_of(st.sampled_from(CONTACT_FIELDS), st.text(max_size=20)),
+        st.one_of(st.sampled_from(NASTY), st.text(max_size=300), st.emails()),
+        max_size=8,
+    ),
+    address=st.ip_addresses().map(str),
+)
+def test_no_500_on_hostile_contact_forms(db, form, address):
+    client = Client(raise_request_exception=False)
+    response = client.post("/contact/", form, REMOTE_ADDR=address)
+    assert response.status_code in (200, 302, 429), form
