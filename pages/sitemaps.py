@@ -72,6 +72,7 @@ class SectionSitemap(Sitemap):
             "pages:privacy",
             "pages:accessibility",
             "pages:site-map",
+            "pages:contact",
         ]
 
     def location(self, name):

@@ -118,7 +118,7 @@ def test_site_map_lists_published_pages(client, association):
     html = client.get("/plan-du-site/").content.decode()
     assert 'href="/le-reseau/adn/"' in html
     assert "Brouillon" not in html
-    for url in ("/agenda/", "/villes/", "/adherer/", "/mentions-legales/"):
+    for url in ("/agenda/", "/villes/", "/adherer/", "/mentions-legales/", "/contact/"):
         assert f'href="{url}"' in html
 
 
@@ -133,6 +133,8 @@ def test_sitemap_lists_every_published_page_and_no_draft(client, demo):
     ):
         assert event.get_absolute_url() not in xml
     assert xml.count("/le-reseau/gouvernance/</loc>") == 1
+    assert "/contact/</loc>" in xml
+    assert "/recherche/" not in xml  # results pages are not for crawlers
 
 
 def test_sitemap_leaves_out_draft_events(client, db):
