@@ -5,8 +5,8 @@ events over five years centred on today, starts gunicorn (2 sync workers) on
 127.0.0.1, runs wrk against the month view, the iCalendar feed, the site
 search, a trivial view and a static file served by whitenoise from the same
 server, counts the SQL queries of each page in-process, and prints one
-Markdown table. It stops the
-server it started and removes its temporary directory, whatever happens.
+Markdown table. It stops the server it started and removes its temporary
+directory, whatever happens.
 
 Environment:
     BENCH_SECONDS       wrk duration per URL, in seconds (default 10).
