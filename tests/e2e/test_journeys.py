@@ -132,7 +132,7 @@ def test_visitor_searches_then_writes_to_the_secretariat(site, page: Page, stric
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Merci, votre message est bien reçu"
     )
-    message = ContactMessage.objects.get()
+    message = ContactMessage.objects.get(email="camille.martin@mairie-exemple.fr")
     assert message.message == "Les inscriptions sont-elles ouvertes ?"
 
 
