@@ -11,13 +11,20 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+# The Unicode blocks of combining marks (accents once decomposed). A regular
+# expression, not a loop over characters: the site search runs this on
+# every event's text (pages/search.py).
+COMBINING_MARKS = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
+)
+NOT_LETTER_OR_DIGIT = re.compile(r"[^a-z0-9]+")
+
 
 def normalise_name(name: str) -> str:
     """ "Saint-Étienne" → "saint etienne": what people type, without accents."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    plain = plain.replace("œ", "oe").replace("æ", "ae")
-    return re.sub(r"[^a-z0-9]+", " ", plain).strip()
+    plain = COMBINING_MARKS.sub("", decomposed).replace("œ", "oe").replace("æ", "ae")
+    return NOT_LETTER_OR_DIGIT.sub(" ", plain).strip()
 
 
 # ---------------------------------------------------------------------------

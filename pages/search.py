@@ -145,10 +145,9 @@ def matching(
         )
         search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
         return (
-            queryset.annotate(
-                search=vector, search_rank=SearchRank(vector, search_query)
-            )
+            queryset.alias(search=vector)
             .filter(search=search_query)
+            .annotate(search_rank=SearchRank(vector, search_query))
             .order_by("-search_rank", *order)
         )
     all_text = SearchText(_joined(title, *text))
@@ -159,7 +158,7 @@ def matching(
         every_word &= Q(search_text__contains=f" {word}")
         in_title &= Q(search_title__contains=f" {word}")
     return (
-        queryset.annotate(search_text=all_text, search_title=title_text)
+        queryset.alias(search_text=all_text, search_title=title_text)
         .filter(every_word)
         .alias(title_first=Case(When(in_title, then=0), default=1))
         .order_by("title_first", *order)
@@ -171,17 +170,20 @@ def _limited(queryset: QuerySet) -> tuple[list, bool]:
     return rows[:RESULTS_PER_KIND], len(rows) > RESULTS_PER_KIND
 
 
-def _event_hits(query: str, words: list[str]) -> Group:
-    events, more = _limited(
-        matching(
-            Event.objects.public().select_related("event_type"),
-            query,
-            words,
-            title="title",
-            text=["summary", "description", "place"],
-            order=["-starts_at"],
-        )
+def matching_events(query: str, words: list[str]) -> QuerySet:
+    # PostgreSQL has a GIN index on this vector (migration pages 0006).
+    return matching(
+        Event.objects.public().select_related("event_type"),
+        query,
+        words,
+        title="title",
+        text=["summary", "description", "place"],
+        order=["-starts_at"],
     )
+
+
+def _event_hits(query: str, words: list[str]) -> Group:
+    events, more = _limited(matching_events(query, words))
     hits = []
     for event in events:
         parts = [event.summary, plain_text(event.description), event.place]
