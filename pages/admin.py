@@ -138,15 +138,8 @@ class ContactMessageAdmin(admin.ModelAdmin):
         "mailed_at",
         "status",
     ]
-    readonly_fields = [
-        "received_at",
-        "name",
-        "email",
-        "organisation",
-        "subject",
-        "message",
-        "mailed_at",
-    ]
+    # What the sender wrote stays as received; only the follow-up changes.
+    readonly_fields = [name for name in fields if name != "status"]
     actions = ["mark_read", "mark_answered", "forward_again"]
 
     @admin.display(description="transmis", boolean=True, ordering="mailed_at")

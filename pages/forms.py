@@ -8,7 +8,7 @@ MESSAGE_MAX_LENGTH = 5000
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="Rechercher sur le site",
+        label="Mots recherchés",
         max_length=SEARCH_MAX_LENGTH,
         strip=True,
         widget=forms.TextInput(attrs={"type": "search"}),

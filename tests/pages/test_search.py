@@ -129,6 +129,12 @@ def test_empty_and_hostile_queries_get_a_clear_page(client, content, query, mess
     assert message in _main(response)
 
 
+def test_search_error_is_tied_to_the_field(client, db):
+    main = _main(client.get("/recherche/", {"q": "x" * 201}))
+    assert 'aria-describedby="id_q_error"' in main
+    assert 'id="id_q_error"' in main
+
+
 def test_no_query_shows_the_form_only(client):
     main = _main(client.get("/recherche/"))
     assert 'role="search"' in main
