@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class MembersConfig(AppConfig):
     name = "members"
-    verbose_name = "Villes adhérentes et cotisations"
+    verbose_name = "Villes adhérentes"

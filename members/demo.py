@@ -4,12 +4,11 @@ working groups from the original site, a fictional bureau and council.
 Called by `manage.py load_demo`; safe to run again."""
 
 import datetime as dt
-from decimal import Decimal
 
 from django.db import transaction
 
 from .communes import ensure_authorities
-from .models import DuesBracket, DuesScale, Mandate, Member, Person, WorkingGroup
+from .models import Mandate, Member, Person, WorkingGroup
 
 # INSEE code, member since (year). Villeurbanne hosts the seat.
 CITIES = [
@@ -110,20 +109,9 @@ PEOPLE = [
 ]
 MANDATE_START = dt.date(2024, 6, 15)  # the last general assembly's elections
 
-# Population brackets (upper bound inclusive, None: open-ended) and amounts.
-DEMO_SCALE = [
-    (0, 1_999, "150"),
-    (2_000, 9_999, "400"),
-    (10_000, 19_999, "800"),
-    (20_000, 49_999, "1200"),
-    (50_000, 99_999, "2000"),
-    (100_000, 199_999, "3000"),
-    (200_000, None, "4000"),
-]
-
 
 @transaction.atomic
-def load(year: int) -> dict[str, Member]:
+def load() -> dict[str, Member]:
     """Create or refresh the demo members; returns them by INSEE code."""
     authorities = ensure_authorities([code for code, _since in CITIES])
     members = {}
@@ -190,8 +178,6 @@ def load(year: int) -> dict[str, Member]:
     groups["cites-educatives"].lead = haddad
     groups["cites-educatives"].save()
 
-    for scale_year in (year - 1, year):
-        _scale(scale_year)
     return members
 
 
@@ -202,52 +188,3 @@ def _mandate(person, body, role, group=None):
         working_group=group,
         defaults={"role": role, "start": MANDATE_START},
     )
-
-
-def _scale(year: int):
-    scale, created = DuesScale.objects.get_or_create(year=year)
-    if created:
-        DuesBracket.objects.bulk_create(
-            DuesBracket(
-                scale=scale,
-                min_population=low,
-                max_population=high,
-                amount=Decimal(amount),
-            )
-            for low, high, amount in DEMO_SCALE
-        )
-
-
-def load_campaign(year: int):
-    """This year's campaign: invoices issued in February, due end of March,
-    most paid, some in part, some late. Payments are added only once."""
-    from . import dues
-    from .models import DuesCall, Payment
-
-    dues.launch_campaign(year, due_on=dt.date(year, 3, 31))
-    calls = list(
-        DuesCall.objects.filter(year=year)
-        .select_related("member__authority")
-        .order_by("member__authority__name")
-    )
-    for index, call in enumerate(calls):
-        if call.member.commitment_number_required and not call.commitment_number:
-            call.commitment_number = f"EJ-{year}-{index + 1:05d}"
-            call.save(update_fields=["commitment_number"])
-        call = dues.issue_invoice(call, today=dt.date(year, 2, 1))
-        if call.payments.exists() or index % 7 in (5, 6):
-            continue  # two calls in seven are still unpaid: late
-        method = [
-            Payment.Method.TRANSFER,
-            Payment.Method.MANDATE,
-            Payment.Method.CHEQUE,
-        ][index % 3]
-        paid = (
-            call.amount if index % 7 != 4 else (call.amount / 2).quantize(Decimal("1"))
-        )
-        Payment.objects.create(
-            call=call,
-            paid_on=dt.date(year, 3, 1 + index % 28),
-            amount=paid,
-            method=method,
-        )

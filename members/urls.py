@@ -6,5 +6,4 @@ app_name = "members"
 urlpatterns = [
     path("villes/", views.city_list, name="cities"),
     path("villes/<slug:slug>/", views.city_detail, name="city"),
-    path("adherer/", views.join, name="join"),
 ]

@@ -5,13 +5,8 @@ from django.utils import timezone
 
 from calendar_app.models import Event
 
-from . import dues
 from .communes import normalise_name
-from .forms import DuesSimulatorForm
-from .models import DuesScale, LocalAuthority, Member
-
-# Beyond this many matches the simulator asks for a more precise name.
-SIMULATOR_MAX_CHOICES = 10
+from .models import Member
 
 
 def city_list(request):
@@ -42,40 +37,3 @@ def city_detail(request, slug: str):
         "past_events": hosted.filter(ends_at__lt=now).order_by("-starts_at")[:10],
     }
     return render(request, "members/city_detail.html", context)
-
-
-def join(request):
-    """How to join, this year's dues scale, and the dues simulator."""
-    year = timezone.localdate().year
-    scale = (
-        DuesScale.objects.filter(year__lte=year)
-        .prefetch_related("brackets")
-        .order_by("-year")
-        .first()
-    )
-    form = DuesSimulatorForm(request.GET or None)
-    choices, authority, amount = [], None, None
-    if form.is_valid():
-        matches = list(
-            LocalAuthority.objects.search(form.cleaned_data["commune"])[
-                : SIMULATOR_MAX_CHOICES + 1
-            ]
-        )
-        typed = normalise_name(form.cleaned_data["commune"])
-        exact = [match for match in matches if match.search_name == typed]
-        if len(matches) == 1 or len(exact) == 1:
-            authority = exact[0] if len(exact) == 1 else matches[0]
-            if scale and authority.population is not None:
-                amount = dues.amount_for(scale, authority.population)
-        else:
-            choices = matches
-    context = {
-        "scale": scale,
-        "current_year": year,
-        "form": form,
-        "choices": choices[:SIMULATOR_MAX_CHOICES],
-        "too_many": len(choices) > SIMULATOR_MAX_CHOICES,
-        "authority": authority,
-        "amount": amount,
-    }
-    return render(request, "members/join.html", context)

@@ -1,9 +1,7 @@
 from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
-from django.urls import reverse
 
 from .contact import forward
-from .models import ContactMessage, Page, PageRedirect, SiteSettings
+from .models import ContactMessage, Page, PageRedirect
 
 
 class PageRedirectInline(admin.TabularInline):
@@ -46,56 +44,6 @@ class PageRedirectAdmin(admin.ModelAdmin):
     search_fields = ["old_path", "page__title"]
     list_select_related = ["page"]
     autocomplete_fields = ["page"]
-
-
-@admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
-    """One record: the list goes straight to its form."""
-
-    fieldsets = [
-        ("Association", {"fields": ["name", "legal_form", "presentation"]}),
-        (
-            "Siège et identifiants",
-            {"fields": ["seat_address", "seat_city", "rna", "siret", "contact_email"]},
-        ),
-        (
-            "Mentions légales",
-            {
-                "fields": [
-                    "publication_director",
-                    "host_name",
-                    "host_address",
-                    "host_phone",
-                ]
-            },
-        ),
-        (
-            "Déclaration d’accessibilité (RGAA)",
-            {
-                "fields": [
-                    "accessibility_state",
-                    "accessibility_audit_date",
-                    "accessibility_audit_by",
-                    "accessibility_rate",
-                    "accessibility_non_conformities",
-                    "accessibility_contact",
-                ]
-            },
-        ),
-    ]
-
-    def has_add_permission(self, request):
-        return not SiteSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        if SiteSettings.objects.exists():
-            return HttpResponseRedirect(
-                reverse("admin:pages_sitesettings_change", args=[1])
-            )
-        return HttpResponseRedirect(reverse("admin:pages_sitesettings_add"))
 
 
 class MailedFilter(admin.SimpleListFilter):

@@ -15,7 +15,9 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import ContactMessage, SiteSettings
+from association.models import SiteSettings
+
+from .models import ContactMessage
 
 logger = logging.getLogger(__name__)
 

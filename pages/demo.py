@@ -3,7 +3,9 @@ presentation (shared/seed/). Called by `manage.py load_demo`; idempotent."""
 
 from django.utils import timezone
 
-from .models import MEMBER_COUNT_PLACEHOLDER, ContactMessage, Page, SiteSettings
+from association.models import SiteSettings
+
+from .models import MEMBER_COUNT_PLACEHOLDER, ContactMessage, Page
 
 PRESENTATION = (
     "Le Réseau français des villes éducatrices est une association loi 1901 créée "

@@ -64,7 +64,7 @@ class SectionSitemap(Sitemap):
             "calendar:upcoming",
             "calendar:subscribe",
             "members:cities",
-            "members:join",
+            "dues:join",
             "pages:governance",
             "pages:groups",
             "pages:rencontres",

@@ -40,8 +40,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "axes",
+    # The project's apps, bottom layer first: an app imports only those above it
+    # in this list (pages composes the others).
+    "association",
     "members",
     "calendar_app",
+    "dues",
     "pages",
 ]
 

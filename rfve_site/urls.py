@@ -17,6 +17,7 @@ urlpatterns = [
     path("", pages_views.home, name="home"),
     path("agenda/", include("calendar_app.urls")),
     path("", include("members.urls")),
+    path("", include("dues.urls")),
     path("sante/", views.health, name="health"),
     path("sante/pret/", views.ready, name="ready"),
     path("", include("pages.urls")),

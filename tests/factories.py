@@ -5,15 +5,12 @@ from zoneinfo import ZoneInfo
 import factory
 
 from calendar_app.models import Event, EventType
+from dues.models import DuesBracket, DuesCall, DuesScale, Payment
 from members.communes import normalise_name
 from members.models import (
-    DuesBracket,
-    DuesCall,
-    DuesScale,
     LocalAuthority,
     Mandate,
     Member,
-    Payment,
     Person,
     WorkingGroup,
 )

@@ -84,7 +84,7 @@ QUERY_BUDGETS = {
     "calendar:subscribe": 3,
     "members:cities": 3,
     "members:city": 5,
-    "members:join": 4,
+    "dues:join": 4,
     "pages:governance": 4,
     "pages:groups": 4,
     "pages:group": 6,

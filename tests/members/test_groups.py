@@ -8,7 +8,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from calendar_app.models import Event
-from members.models import DuesCall, Member, Payment
+from dues.models import DuesCall, Payment
+from members.models import Member
 from tests.factories import DuesCallFactory, EventFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,15 +97,15 @@ def test_bureau_reads_but_cannot_change(login):
     url = reverse("admin:members_member_change", args=[member.pk])
     data = change_form_data(client, url)
 
-    assert client.get(reverse("admin:members_duescall_changelist")).status_code == 200
-    page = client.get(reverse("admin:members_duescall_change", args=[call.pk]))
+    assert client.get(reverse("admin:dues_duescall_changelist")).status_code == 200
+    page = client.get(reverse("admin:dues_duescall_change", args=[call.pk]))
     assert page.status_code == 200 and "Enregistrer" not in page.content.decode()
     changelist = client.get(reverse("admin:members_member_changelist"))
     assert reverse("admin:members_member_add") not in changelist.content.decode()
     assert client.get(reverse("admin:members_member_add")).status_code == 403
     assert client.post(url, data).status_code == 403
-    assert client.get(reverse("admin:members_duescall_campaign")).status_code == 403
-    treasury = client.get(reverse("admin:members_duescall_treasury"))
+    assert client.get(reverse("admin:dues_duescall_campaign")).status_code == 403
+    treasury = client.get(reverse("admin:dues_duescall_treasury"))
     assert treasury.status_code == 200
 
 
@@ -112,7 +113,7 @@ def test_bureau_cannot_run_dues_actions(login):
     client = login("Bureau")
     call = DuesCallFactory()
     client.post(
-        reverse("admin:members_duescall_changelist"),
+        reverse("admin:dues_duescall_changelist"),
         {"action": "issue_invoices", "_selected_action": [call.pk]},
     )
     call.refresh_from_db()
@@ -122,7 +123,7 @@ def test_bureau_cannot_run_dues_actions(login):
 def test_treasury_records_a_payment(login):
     client = login("Trésorerie")
     call = DuesCallFactory()
-    url = reverse("admin:members_duescall_change", args=[call.pk])
+    url = reverse("admin:dues_duescall_change", args=[call.pk])
     data = change_form_data(client, url)
     data.update(
         {
@@ -138,7 +139,7 @@ def test_treasury_records_a_payment(login):
     assert response.status_code == 302, _errors(response)
     payment = Payment.objects.get()
     assert (payment.call, str(payment.amount)) == (call, "450.00")
-    assert client.get(reverse("admin:members_duescall_campaign")).status_code == 200
+    assert client.get(reverse("admin:dues_duescall_campaign")).status_code == 200
 
 
 def test_treasury_only_reads_the_agenda(login):

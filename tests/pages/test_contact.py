@@ -9,8 +9,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from association.models import SiteSettings
 from pages import contact
-from pages.models import ContactMessage, SiteSettings
+from pages.models import ContactMessage
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from association.models import SiteSettings
 from members.models import Member
-from pages.models import ContactMessage, Page, SiteSettings
+from pages.models import ContactMessage, Page
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ from django.db import connection
 from django.template import loader
 from django.test.utils import CaptureQueriesContext
 
+from association.models import SiteSettings
 from calendar_app.models import Event
-from pages.models import Page, SiteSettings
+from pages.models import Page
 from tests.factories import EventFactory, PageFactory
 
 pytestmark = pytest.mark.django_db

@@ -81,7 +81,7 @@ def _to_milliseconds(obj: dict) -> dict:
 @pytest.mark.django_db(transaction=True)  # flush truncates: not inside a transaction
 def test_dumpdata_loaddata_round_trip(demo, tmp_path):
     before = _rows()
-    assert all(before[label] for label in ("calendar_app.event", "members.duescall"))
+    assert all(before[label] for label in ("calendar_app.event", "dues.duescall"))
     backup = tmp_path / "sauvegarde.json"
     call_command(
         "dumpdata",

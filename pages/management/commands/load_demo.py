@@ -1,7 +1,7 @@
 """`manage.py load_demo`: the whole demo site. Safe to run again.
 
-It lives in `pages`, the app that may use the two others: members first
-(cities, people, dues), then the agenda (events hosted by cities, working
+It lives in `pages`, the app that may use all the others: members first
+(cities, people), then the dues, then the agenda (events hosted by cities, working
 groups' meetings), then the pages."""
 
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from calendar_app import demo as calendar_demo
+from dues import demo as dues_demo
 from members import demo as members_demo
 from pages import demo as pages_demo
 
@@ -24,8 +25,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         today = timezone.localdate()
-        members = members_demo.load(today.year)
-        members_demo.load_campaign(today.year)
+        members = members_demo.load()
+        dues_demo.load_scales(today.year)
+        dues_demo.load_campaign(today.year)
         self.stdout.write(self.style.SUCCESS(f"Demo members: {len(members)} cities."))
         kept, stale = calendar_demo.load(members, today)
         self.stdout.write(

@@ -1,4 +1,4 @@
-"""Dues invoices as PDF: templates/members/invoice.html rendered by WeasyPrint
+"""Dues invoices as PDF: templates/dues/invoice.html rendered by WeasyPrint
 (which needs Pango from the system: see README, "Deploying")."""
 
 from django.conf import settings
@@ -23,7 +23,7 @@ def invoice_html(call: DuesCall) -> str:
             "bic": settings.ASSOCIATION_BIC,
         },
     }
-    return render_to_string("members/invoice.html", context)
+    return render_to_string("dues/invoice.html", context)
 
 
 def invoice_pdf(call: DuesCall) -> bytes:

@@ -12,12 +12,13 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from members.models import Member
+
 from .models import (
     DuesBracket,
     DuesCall,
     DuesScale,
     InvoiceSequence,
-    Member,
     Reminder,
     ReminderStep,
 )

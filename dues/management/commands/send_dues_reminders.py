@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from members import dues
-from members.models import DuesCall
+from dues import dues
+from dues.models import DuesCall
 
 
 class Command(BaseCommand):

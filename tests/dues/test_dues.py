@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from members import dues
-from members.models import DuesCall, DuesScale, Member, Payment, Reminder
+from dues import dues
+from dues.models import DuesCall, DuesScale, Payment, Reminder
+from members.models import Member
 from tests.factories import (
     DuesCallFactory,
     DuesScaleFactory,
@@ -95,13 +96,13 @@ def test_admin_refuses_a_scale_with_a_gap(admin_client):
         "brackets-1-max_population": "",
         "brackets-1-amount": "900",
     }
-    response = admin_client.post(reverse("admin:members_duesscale_add"), data)
+    response = admin_client.post(reverse("admin:dues_duesscale_add"), data)
     assert response.status_code == 200
     assert "Trou entre 9999 et 20000 habitants." in response.content.decode()
     assert not DuesScale.objects.exists()
 
     data["brackets-1-min_population"] = 10_000
-    response = admin_client.post(reverse("admin:members_duesscale_add"), data)
+    response = admin_client.post(reverse("admin:dues_duesscale_add"), data)
     assert response.status_code == 302
     assert DuesScale.objects.get(year=2028).brackets.count() == 2
 
@@ -110,7 +111,7 @@ def test_copy_last_years_scale_from_the_admin(admin_client):
     DuesScaleFactory(year=2026)
     scale = DuesScale.objects.get(year=2026)
     admin_client.post(
-        reverse("admin:members_duesscale_changelist"),
+        reverse("admin:dues_duesscale_changelist"),
         {"action": "copy_to_next_year", "_selected_action": [scale.pk]},
     )
     copy = DuesScale.objects.get(year=2027)
@@ -161,8 +162,8 @@ def test_campaign_needs_a_scale():
 def test_campaign_from_the_admin(admin_client):
     DuesScaleFactory(year=2027)
     _member(12_000)
-    url = reverse("admin:members_duescall_campaign")
-    changelist = admin_client.get(reverse("admin:members_duescall_changelist"))
+    url = reverse("admin:dues_duescall_campaign")
+    changelist = admin_client.get(reverse("admin:dues_duescall_changelist"))
     assert url in changelist.content.decode()
     assert admin_client.get(url).status_code == 200
     data = {"year": 2027, "due_on": "2027-03-31"}
@@ -216,7 +217,7 @@ def test_changelist_shows_statuses_and_filters(admin_client):
     paid = DuesCallFactory(due_on=DUE)
     PaymentFactory(call=paid, amount=paid.amount)
     DuesCallFactory(due_on=dt.date(2000, 1, 1))
-    url = reverse("admin:members_duescall_changelist")
+    url = reverse("admin:dues_duescall_changelist")
     page = admin_client.get(url).content.decode()
     assert "payée" in page and "en retard" in page
     response = admin_client.get(url, {"statut": "late"})
@@ -290,11 +291,11 @@ def test_a_failed_send_logs_nothing(monkeypatch):
 def test_remind_now_admin_action(admin_client):
     late = _issued_call(due_on=dt.date(2000, 1, 1))
     admin_client.post(
-        reverse("admin:members_duescall_changelist"),
+        reverse("admin:dues_duescall_changelist"),
         {"action": "send_reminders", "_selected_action": [late.pk]},
     )
     admin_client.post(
-        reverse("admin:members_duescall_changelist"),
+        reverse("admin:dues_duescall_changelist"),
         {"action": "send_reminders", "_selected_action": [late.pk]},
     )
     assert Reminder.objects.filter(call=late).count() == 1
@@ -329,7 +330,7 @@ def test_year_summary(year_2027):
 
 def test_treasury_view(admin_client, year_2027, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda: dt.date(2027, 5, 1))
-    url = reverse("admin:members_duescall_treasury")
+    url = reverse("admin:dues_duescall_treasury")
     page = admin_client.get(url, {"annee": 2027}).content.decode()
     assert "Trésorerie 2027" in page
     assert "2434,50 €" in page and "1100,00 €" in page
@@ -340,7 +341,7 @@ def test_csv_opens_in_french_excel(admin_client, year_2027):
     paid, _ = year_2027
     dues.issue_invoice(paid, today=dt.date(2027, 1, 10))
     response = admin_client.get(
-        reverse("admin:members_duescall_treasury_csv"), {"annee": 2027}
+        reverse("admin:dues_duescall_treasury_csv"), {"annee": 2027}
     )
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     raw = response.content
@@ -366,7 +367,7 @@ def test_csv_opens_in_french_excel(admin_client, year_2027):
 
 def test_csv_export_action(admin_client, year_2027):
     response = admin_client.post(
-        reverse("admin:members_duescall_changelist"),
+        reverse("admin:dues_duescall_changelist"),
         {"action": "export_csv", "_selected_action": [year_2027[1].pk]},
     )
     text = response.content.decode("utf-8-sig")

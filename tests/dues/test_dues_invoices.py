@@ -12,9 +12,9 @@ from django.db import connection, connections
 from django.urls import reverse
 from pypdf import PdfReader
 
-from members import dues
-from members.invoices import invoice_pdf
-from members.models import DuesCall
+from dues import dues
+from dues.invoices import invoice_pdf
+from dues.models import DuesCall
 from tests.factories import DuesCallFactory, MemberFactory
 
 TODAY = dt.date(2027, 1, 15)
@@ -59,7 +59,7 @@ def test_a_required_commitment_number_blocks_issuing():
 def test_issue_invoices_admin_action(admin_client):
     calls = DuesCallFactory.create_batch(2)
     response = admin_client.post(
-        reverse("admin:members_duescall_changelist"),
+        reverse("admin:dues_duescall_changelist"),
         {"action": "issue_invoices", "_selected_action": [c.pk for c in calls]},
         follow=True,
     )
@@ -152,7 +152,7 @@ def test_send_action_reports_missing_email(admin_client):
         DuesCallFactory(member=MemberFactory(finance_contact_email="")), today=TODAY
     )
     response = admin_client.post(
-        reverse("admin:members_duescall_changelist"),
+        reverse("admin:dues_duescall_changelist"),
         {"action": "send_invoices", "_selected_action": [call.pk]},
         follow=True,
     )
@@ -163,11 +163,11 @@ def test_send_action_reports_missing_email(admin_client):
 @pytest.mark.django_db
 def test_pdf_download_from_the_admin(admin_client):
     call = DuesCallFactory()
-    url = reverse("admin:members_duescall_pdf", args=[call.pk])
+    url = reverse("admin:dues_duescall_pdf", args=[call.pk])
     assert admin_client.get(url).status_code == 404  # not issued yet
     dues.issue_invoice(call, today=TODAY)
     change_page = admin_client.get(
-        reverse("admin:members_duescall_change", args=[call.pk])
+        reverse("admin:dues_duescall_change", args=[call.pk])
     )
     assert url in change_page.content.decode()
 

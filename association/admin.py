@@ -1,0 +1,55 @@
+from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+
+from .models import SiteSettings
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """One record: the list goes straight to its form."""
+
+    fieldsets = [
+        ("Association", {"fields": ["name", "legal_form", "presentation"]}),
+        (
+            "Siège et identifiants",
+            {"fields": ["seat_address", "seat_city", "rna", "siret", "contact_email"]},
+        ),
+        (
+            "Mentions légales",
+            {
+                "fields": [
+                    "publication_director",
+                    "host_name",
+                    "host_address",
+                    "host_phone",
+                ]
+            },
+        ),
+        (
+            "Déclaration d’accessibilité (RGAA)",
+            {
+                "fields": [
+                    "accessibility_state",
+                    "accessibility_audit_date",
+                    "accessibility_audit_by",
+                    "accessibility_rate",
+                    "accessibility_non_conformities",
+                    "accessibility_contact",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if SiteSettings.objects.exists():
+            return HttpResponseRedirect(
+                reverse("admin:association_sitesettings_change", args=[1])
+            )
+        return HttpResponseRedirect(reverse("admin:association_sitesettings_add"))

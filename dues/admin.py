@@ -1,0 +1,401 @@
+"""Back office for the dues: scales, the campaign, invoices, payments,
+reminders and the treasurer's view."""
+
+from types import SimpleNamespace
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from . import dues
+from .models import (
+    DuesBracket,
+    DuesCall,
+    DuesScale,
+    Payment,
+    Reminder,
+    ReminderStep,
+)
+
+# --- Dues -------------------------------------------------------------------
+
+
+class DuesBracketFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        brackets = [
+            SimpleNamespace(**form.cleaned_data)
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        errors = dues.validate_brackets(brackets)
+        if errors:
+            raise ValidationError(errors)
+
+
+class DuesBracketInline(admin.TabularInline):
+    model = DuesBracket
+    formset = DuesBracketFormSet
+    extra = 0
+    min_num = 1
+
+
+@admin.register(DuesScale)
+class DuesScaleAdmin(admin.ModelAdmin):
+    list_display = ["year", "bracket_count", "notes"]
+    inlines = [DuesBracketInline]
+    actions = ["copy_to_next_year"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("brackets")
+
+    @admin.display(description="tranches")
+    def bracket_count(self, scale):
+        return len(scale.brackets.all())
+
+    @admin.action(
+        description="Copier le barème vers l’année suivante", permissions=["add"]
+    )
+    def copy_to_next_year(self, request, queryset):
+        for scale in queryset:
+            try:
+                copy = dues.copy_scale(scale.year, scale.year + 1)
+            except dues.DuesError as error:
+                self.message_user(request, str(error), messages.WARNING)
+            else:
+                self.message_user(
+                    request,
+                    f"Barème {copy.year} créé à partir du barème {scale.year} : "
+                    "ajustez les montants si besoin.",
+                )
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 1
+
+
+class ReminderInline(admin.TabularInline):
+    model = Reminder
+    extra = 0
+    fields = ["step", "sent_at", "recipient"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "statut"
+    parameter_name = "statut"
+
+    def lookups(self, request, model_admin):
+        return DuesCall.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+class CampaignForm(forms.Form):
+    year = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
+    due_on = forms.DateField(
+        label="Échéance",
+        help_text="Date limite de paiement indiquée sur les factures.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+@admin.register(DuesCall)
+class DuesCallAdmin(admin.ModelAdmin):
+    list_display = [
+        "invoice",
+        "member",
+        "year",
+        "amount",
+        "paid",
+        "status_label",
+        "due_on",
+        "sent_at",
+        "no_reminders",
+    ]
+    list_display_links = ["invoice", "member"]
+    list_filter = ["year", StatusFilter, "no_reminders"]
+    list_select_related = ["member__authority"]
+    search_fields = ["member__authority__search_name", "member__authority__code"]
+    autocomplete_fields = ["member"]
+    inlines = [PaymentInline, ReminderInline]
+    actions = ["issue_invoices", "send_invoices", "send_reminders", "export_csv"]
+    fieldsets = [
+        (None, {"fields": ["member", "year", "invoice", "pdf_link"]}),
+        (
+            "Montant",
+            {
+                "fields": [
+                    "amount",
+                    "scale_amount",
+                    "override_reason",
+                    "population",
+                    "population_year",
+                ]
+            },
+        ),
+        (
+            "Facture",
+            {
+                "fields": [
+                    "commitment_number",
+                    "issued_on",
+                    "due_on",
+                    "sent_at",
+                    "no_reminders",
+                ]
+            },
+        ),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [
+            "invoice",
+            "pdf_link",
+            "scale_amount",
+            "population",
+            "population_year",
+            "issued_on",
+            "sent_at",
+        ]
+        if obj is not None:
+            fields += ["member", "year"]
+        if obj is not None and obj.number:
+            # An issued invoice is not changed (a credit note would be needed).
+            fields += ["amount", "override_reason"]
+        return fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status(timezone.localdate())
+
+    @admin.display(description="facture", ordering="number")
+    def invoice(self, call):
+        return call.invoice_number or "—"
+
+    @admin.display(description="payé (€)", ordering="paid_total")
+    def paid(self, call):
+        return call.paid_total
+
+    @admin.display(description="statut", ordering="status")
+    def status_label(self, call):
+        return DuesCall.Status(call.status).label
+
+    @admin.display(description="PDF")
+    def pdf_link(self, call):
+        if not call.number:
+            return "Pas encore émise."
+        url = reverse("admin:dues_duescall_pdf", args=[call.pk])
+        return format_html('<a href="{}">Télécharger la facture (PDF)</a>', url)
+
+    # Actions ---------------------------------------------------------------
+
+    def _report(self, request, done: str, errors: list[str]):
+        if done:
+            self.message_user(request, done)
+        for error in errors:
+            self.message_user(request, error, messages.WARNING)
+
+    @admin.action(description="Émettre les factures", permissions=["change"])
+    def issue_invoices(self, request, queryset):
+        today = timezone.localdate()
+        issued, errors = 0, []
+        for call in queryset.filter(number__isnull=True).order_by(
+            "year", "member__authority__name"
+        ):
+            try:
+                dues.issue_invoice(call, today=today)
+                issued += 1
+            except dues.DuesError as error:
+                errors.append(str(error))
+        self._report(request, f"{issued} facture(s) émise(s).", errors)
+
+    @admin.action(description="Envoyer par courriel", permissions=["change"])
+    def send_invoices(self, request, queryset):
+        sent, errors = 0, []
+        for call in queryset.select_related("member__authority"):
+            try:
+                dues.send_invoice(call)
+                sent += 1
+            except dues.DuesError as error:
+                errors.append(str(error))
+        self._report(request, f"{sent} facture(s) envoyée(s).", errors)
+
+    @admin.action(description="Relancer maintenant", permissions=["change"])
+    def send_reminders(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        sent = dues.send_reminders(
+            DuesCall.objects.filter(pk__in=ids), today=timezone.localdate()
+        )
+        self.message_user(
+            request,
+            f"{len(sent)} relance(s) envoyée(s). Les appels payés, pas encore "
+            "en retard, déjà relancés pour l’étape en cours ou marqués « ne pas "
+            "relancer » ne sont pas relancés.",
+        )
+
+    @admin.action(description="Exporter en CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        return _csv_response(queryset, "appels-de-cotisation.csv")
+
+    # Views -----------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/facture.pdf", view(self.pdf_view), name="dues_duescall_pdf"),
+            path("campagne/", view(self.campaign_view), name="dues_duescall_campaign"),
+            path(
+                "tresorerie/",
+                view(self.treasury_view),
+                name="dues_duescall_treasury",
+            ),
+            path(
+                "tresorerie/export.csv",
+                view(self.treasury_csv_view),
+                name="dues_duescall_treasury_csv",
+            ),
+        ] + super().get_urls()
+
+    def pdf_view(self, request, pk):
+        from .invoices import invoice_pdf
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        call = get_object_or_404(
+            DuesCall.objects.select_related("member__authority"), pk=pk
+        )
+        if not call.number:
+            raise Http404("Cette facture n’est pas encore émise.")
+        response = HttpResponse(invoice_pdf(call), content_type="application/pdf")
+        filename = dues.invoice_filename(call)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def campaign_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        form = CampaignForm(
+            request.POST or None,
+            initial={"year": today.year, "due_on": dues.default_due_date(today)},
+        )
+        if request.method == "POST" and form.is_valid():
+            year = form.cleaned_data["year"]
+            try:
+                result = dues.launch_campaign(year, due_on=form.cleaned_data["due_on"])
+            except dues.DuesError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            except IntegrityError:  # the same campaign launched at the same time
+                self.message_user(
+                    request,
+                    "La campagne est lancée par quelqu’un d’autre en ce moment : "
+                    "réessayez dans un instant.",
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"Campagne {year} : {len(result.created)} appel(s) créé(s), "
+                    f"{result.already_called} existai(en)t déjà.",
+                )
+                if result.without_population:
+                    names = ", ".join(str(m) for m in result.without_population)
+                    self.message_user(
+                        request,
+                        f"Sans population légale, donc sans appel : {names}.",
+                        messages.WARNING,
+                    )
+                changelist = reverse("admin:dues_duescall_changelist")
+                return redirect(f"{changelist}?year={year}")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Lancer la campagne de cotisation",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/dues/duescall/campaign.html", context)
+
+    def _year(self, request) -> int:
+        try:
+            return int(request.GET.get("annee", ""))
+        except ValueError:
+            return timezone.localdate().year
+
+    def treasury_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        year = self._year(request)
+        years = sorted(
+            set(DuesCall.objects.values_list("year", flat=True)) | {year},
+            reverse=True,
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Trésorerie {year}",
+            "summary": dues.year_summary(year, today=timezone.localdate()),
+            "years": years,
+            "year": year,
+        }
+        return TemplateResponse(request, "admin/dues/duescall/treasury.html", context)
+
+    def treasury_csv_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        year = self._year(request)
+        calls = (
+            DuesCall.objects.filter(year=year)
+            .with_status(timezone.localdate())
+            .select_related("member__authority")
+            .order_by("member__authority__name")
+        )
+        return _csv_response(calls, f"cotisations-{year}.csv")
+
+
+def _csv_response(calls, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    dues.write_csv(calls.select_related("member__authority"), response)
+    return response
+
+
+@admin.register(ReminderStep)
+class ReminderStepAdmin(admin.ModelAdmin):
+    list_display = ["days_after_due", "subject"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """The log of reminders sent: read only."""
+
+    list_display = ["call", "step", "sent_at", "recipient"]
+    list_filter = ["step", "call__year"]
+    list_select_related = ["call__member__authority", "step"]
+    date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
