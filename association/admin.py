@@ -13,7 +13,30 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         ("Association", {"fields": ["name", "legal_form", "presentation"]}),
         (
             "Siège et identifiants",
-            {"fields": ["seat_address", "seat_city", "rna", "siret", "contact_email"]},
+            {
+                "fields": [
+                    "seat_address",
+                    "seat_city",
+                    "rna",
+                    "siret",
+                    "phone",
+                    "contact_email",
+                ]
+            },
+        ),
+        (
+            "Facturation des cotisations",
+            {
+                "description": "Nom, forme juridique, adresse du siège, SIRET, "
+                "IBAN et BIC sont exigés pour émettre une facture.",
+                "fields": [
+                    "treasurer_name",
+                    "treasurer_email",
+                    "iban",
+                    "bic",
+                    "vat_regime",
+                ],
+            },
         ),
         (
             "Mentions légales",

@@ -2,13 +2,47 @@
 and the invoices present it. The bottom layer: every app may read it, it
 imports none of them."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 
 from rfve_site.markup import render_markdown
 
+LEGAL_FORM = "association régie par la loi du 1er juillet 1901"
+
+
+def validate_iban(value: str):
+    """An IBAN whose check digits are right (ISO 13616, modulo 97): a typo
+    in the bank details would send members' payments nowhere."""
+    compact = value.replace(" ", "").upper()
+    valid = (
+        15 <= len(compact) <= 34
+        and compact[:2].isalpha()
+        and compact[2:4].isdigit()
+        and compact.isalnum()
+        and compact.isascii()
+    )
+    if valid:
+        rearranged = compact[4:] + compact[:4]
+        valid = int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
+    if not valid:
+        raise ValidationError(
+            "IBAN invalide : vérifiez-le sur le relevé d’identité bancaire."
+        )
+
 
 class SiteSettings(models.Model):
-    """The association as the legal pages and the footer present it. One row."""
+    """The association as the legal pages, the footer and the invoices present
+    it: its one home (no environment variable repeats it). One row."""
+
+    class VatRegime(models.TextChoices):
+        """The two regimes that fit statutory dues; printed on every invoice."""
+
+        OUT_OF_SCOPE = (
+            "hors-champ",
+            "Cotisation statutaire hors du champ d’application de la TVA",
+        )
+        EXEMPT = "exoneration", "Exonération de TVA, article 261-7-1° a du CGI"
 
     class Conformity(models.TextChoices):
         FULL = "totale", "totalement conforme"
@@ -18,9 +52,7 @@ class SiteSettings(models.Model):
     name = models.CharField(
         "nom", max_length=200, default="Réseau français des villes éducatrices"
     )
-    legal_form = models.CharField(
-        "forme juridique", max_length=200, default="Association loi 1901"
-    )
+    legal_form = models.CharField("forme juridique", max_length=200, default=LEGAL_FORM)
     presentation = models.TextField(
         "présentation (page d’accueil)",
         blank=True,
@@ -33,8 +65,49 @@ class SiteSettings(models.Model):
     seat_city = models.CharField(
         "ville du siège", max_length=100, blank=True, help_text="Pour le pied de page."
     )
-    rna = models.CharField("numéro RNA", max_length=10, blank=True)
-    siret = models.CharField("SIRET", max_length=14, blank=True)
+    rna = models.CharField(
+        "numéro RNA",
+        max_length=10,
+        blank=True,
+        validators=[
+            RegexValidator(r"^W\d{9}$", "Le numéro RNA s’écrit W suivi de 9 chiffres.")
+        ],
+    )
+    siret = models.CharField(
+        "SIRET",
+        max_length=14,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\d{14}$", "Le SIRET compte 14 chiffres, sans espace.")
+        ],
+    )
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    # Invoicing of the dues.
+    treasurer_name = models.CharField(
+        "trésorière ou trésorier (nom)", max_length=200, blank=True
+    )
+    treasurer_email = models.EmailField("courriel de la trésorerie", blank=True)
+    iban = models.CharField(
+        "IBAN", max_length=42, blank=True, validators=[validate_iban]
+    )
+    bic = models.CharField(
+        "BIC",
+        max_length=11,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$",
+                "Le BIC compte 8 ou 11 caractères (lettres majuscules et chiffres).",
+            )
+        ],
+    )
+    vat_regime = models.CharField(
+        "régime de TVA des cotisations",
+        max_length=20,
+        choices=VatRegime,
+        default=VatRegime.OUT_OF_SCOPE,
+        help_text="Mention imprimée sur chaque facture.",
+    )
     publication_director = models.CharField(
         "directrice ou directeur de la publication", max_length=200, blank=True
     )
@@ -85,6 +158,18 @@ class SiteSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1  # one row, whoever saves
         super().save(*args, **kwargs)
+
+    # What an invoice cannot be issued without (the VAT regime always has a
+    # value): who issues it, where, its SIRET (Chorus Pro) and where to pay.
+    ISSUER_FIELDS = ["name", "legal_form", "seat_address", "siret", "iban", "bic"]
+
+    def missing_issuer_fields(self) -> list[str]:
+        """The French names of the issuer's required fields left empty."""
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in self.ISSUER_FIELDS
+            if not str(getattr(self, name)).strip()
+        ]
 
     @classmethod
     def load(cls) -> "SiteSettings":

@@ -218,6 +218,11 @@ class DuesCallAdmin(admin.ModelAdmin):
 
     @admin.action(description="Émettre les factures", permissions=["change"])
     def issue_invoices(self, request, queryset):
+        try:
+            dues.check_issuer()
+        except dues.DuesError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
         today = timezone.localdate()
         issued, errors = 0, []
         for call in queryset.filter(number__isnull=True).order_by(

@@ -12,6 +12,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from association.models import SiteSettings
 from members.models import Member
 
 from .models import (
@@ -169,9 +170,24 @@ def launch_campaign(year: int, *, due_on: dt.date) -> CampaignResult:
 # --- Invoices ---------------------------------------------------------------
 
 
+def check_issuer() -> SiteSettings:
+    """The association's settings, if an invoice can be issued with them."""
+    issuer = SiteSettings.load()
+    missing = issuer.missing_issuer_fields()
+    if missing:
+        raise DuesError(
+            "Aucune facture ne peut être émise : renseignez d’abord, dans "
+            "« Informations de l’association », "
+            + ", ".join(f"« {name} »" for name in missing)
+            + "."
+        )
+    return issuer
+
+
 def issue_invoice(call: DuesCall, *, today: dt.date) -> DuesCall:
     """Give the call the next invoice number of its year (gap-free). Calls
-    already numbered keep their number."""
+    already numbered keep their number. Refused while the issuer's identity
+    is incomplete."""
     with transaction.atomic():
         # Locks: the call first (two people issuing the same call get one
         # number), then the year's counter (two calls never share a number).
@@ -182,6 +198,7 @@ def issue_invoice(call: DuesCall, *, today: dt.date) -> DuesCall:
         )
         if call.number:
             return call
+        check_issuer()
         if call.member.commitment_number_required and not call.commitment_number:
             raise DuesError(
                 f"{call.member} exige un numéro d’engagement : "
@@ -211,7 +228,7 @@ def send_invoice(call: DuesCall) -> None:
     recipient = call.member.finance_contact_email
     if not recipient:
         raise DuesError(f"{call.member} : aucun courriel du contact finances.")
-    association = settings.ASSOCIATION_NAME
+    association = SiteSettings.load().name
     message = EmailMessage(
         subject=f"{association} – facture {call.invoice_number} "
         f"(cotisation {call.year})",

@@ -88,12 +88,9 @@ NETWORK_PAGES = [
     ),
 ]
 
+# The identity (name, seat, SIRET, bank details) is association.demo's.
 SETTINGS = {
-    "name": "Réseau français des villes éducatrices",
-    "legal_form": "Association loi 1901",
     "presentation": PRESENTATION,
-    "seat_address": "Hôtel de ville\nPlace Lazare-Goujon\n69100 Villeurbanne",
-    "seat_city": "Villeurbanne",
     "publication_director": "Claire Morel, présidente (donnée de démonstration)",
     "contact_email": "contact@villeseducatrices.fr",
     "accessibility_state": SiteSettings.Conformity.NONE,

@@ -214,15 +214,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-# Dues invoices: the association as it appears on them (Chorus Pro needs the
-# SIRET; the bank details are where members pay), and the payment delay.
-ASSOCIATION_NAME = env.str(
-    "ASSOCIATION_NAME", default="Réseau français des villes éducatrices"
-)
-ASSOCIATION_ADDRESS = env.str("ASSOCIATION_ADDRESS", default="", multiline=True)
-ASSOCIATION_SIRET = env.str("ASSOCIATION_SIRET", default="")
-ASSOCIATION_IBAN = env.str("ASSOCIATION_IBAN", default="")
-ASSOCIATION_BIC = env.str("ASSOCIATION_BIC", default="")
+# Dues invoices: the payment delay. The issuer (name, SIRET, bank details…)
+# is the association's settings record (app `association`), not the environment.
 DUES_PAYMENT_DAYS = env.int("DUES_PAYMENT_DAYS", default=30)
 # WeasyPrint logs each rendering step at INFO.
 LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}

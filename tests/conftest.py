@@ -44,3 +44,12 @@ def demo(db):
     from django.core.management import call_command
 
     call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture
+def issuer(db):
+    """The association's settings complete enough to issue invoices (the demo
+    identity: fictional numbers)."""
+    from association import demo
+
+    return demo.load()

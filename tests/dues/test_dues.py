@@ -232,8 +232,7 @@ def _issued_call(**kwargs):
     return dues.issue_invoice(call, today=dt.date(2027, 3, 1))
 
 
-def test_reminders_follow_the_schedule_and_are_never_sent_twice(settings):
-    settings.ASSOCIATION_SIRET = "12345678900011"
+def test_reminders_follow_the_schedule_and_are_never_sent_twice():
     call = _issued_call(due_on=DUE)
     PaymentFactory(call=call, amount=Decimal("100"))
 

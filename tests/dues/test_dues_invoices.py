@@ -12,9 +12,10 @@ from django.db import connection, connections
 from django.urls import reverse
 from pypdf import PdfReader
 
+from association.models import SiteSettings
 from dues import dues
 from dues.invoices import invoice_pdf
-from dues.models import DuesCall
+from dues.models import DuesCall, InvoiceSequence
 from tests.factories import DuesCallFactory, MemberFactory
 
 TODAY = dt.date(2027, 1, 15)
@@ -106,9 +107,9 @@ def test_numbers_have_no_gaps_when_people_issue_at_once():
 
 
 @pytest.mark.django_db
-def test_pdf_carries_the_number_amount_and_sirets(settings):
-    settings.ASSOCIATION_SIRET = "77567227200028"
-    settings.ASSOCIATION_IBAN = "FR76 3000 1007 9412 3456 7890 185"
+def test_pdf_carries_the_number_amount_and_sirets(issuer):
+    issuer.siret = "77567227200028"
+    issuer.save()
     member = MemberFactory(siret="21690123400017", chorus_service_code="FINANCES-01")
     call = DuesCallFactory(
         member=member, amount=Decimal("1234.50"), commitment_number="EJ-118"
@@ -176,3 +177,62 @@ def test_pdf_download_from_the_admin(admin_client):
     assert response["Content-Type"] == "application/pdf"
     assert "facture-rfve-2027-0001.pdf" in response["Content-Disposition"]
     assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_pdf_carries_the_issuers_identity_from_its_settings(issuer):
+    issuer.vat_regime = issuer.VatRegime.EXEMPT
+    issuer.save()
+    call = dues.issue_invoice(DuesCallFactory(), today=TODAY)
+
+    text = _pdf_text(invoice_pdf(call))
+
+    assert "Réseau français des villes éducatrices" in text
+    assert "Association régie par la loi du 1er juillet 1901" in text
+    assert "Place Lazare-Goujon" in text and "69100 Villeurbanne" in text
+    assert "W691000000" in text and "04 65 71 20 23" in text
+    assert "tresorerie@villeseducatrices.fr" in text
+    assert "BDFEFRPPCCT" in text
+    assert "Exonération de TVA, article 261-7-1° a du CGI" in text
+    assert "hors du champ" not in text
+
+
+@pytest.mark.django_db
+def test_pdf_says_dues_are_outside_the_scope_of_vat_by_default(issuer):
+    call = dues.issue_invoice(DuesCallFactory(), today=TODAY)
+    text = _pdf_text(invoice_pdf(call))
+    assert "Cotisation statutaire hors du champ d’application de la TVA" in " ".join(
+        text.split()
+    )
+
+
+@pytest.mark.django_db
+def test_no_invoice_is_issued_while_the_issuer_is_incomplete(no_issuer):
+    call = DuesCallFactory()
+    with pytest.raises(dues.DuesError) as refused:
+        dues.issue_invoice(call, today=TODAY)
+    message = str(refused.value)
+    assert "Aucune facture ne peut être émise" in message
+    for field in ("« adresse du siège »", "« SIRET »", "« IBAN »", "« BIC »"):
+        assert field in message
+    assert "« nom »" not in message  # it has a default
+    call.refresh_from_db()
+    assert call.number is None
+    assert not InvoiceSequence.objects.exists()  # no number used up
+
+
+@pytest.mark.django_db
+def test_issue_action_names_the_missing_issuer_fields(admin_client, no_issuer):
+    SiteSettings(siret="41234567000019", iban="", bic="BDFEFRPPCCT").save()
+    calls = DuesCallFactory.create_batch(2)
+    response = admin_client.post(
+        reverse("admin:dues_duescall_changelist"),
+        {"action": "issue_invoices", "_selected_action": [c.pk for c in calls]},
+        follow=True,
+    )
+    page = response.content.decode()
+    # Said once, not once per call.
+    assert page.count("Aucune facture ne peut être émise") == 1
+    assert "« adresse du siège », « IBAN »." in page
+    assert "facture(s) émise(s)" not in page
+    assert not DuesCall.objects.filter(number__isnull=False).exists()

@@ -109,7 +109,7 @@ def test_bureau_reads_but_cannot_change(login):
     assert treasury.status_code == 200
 
 
-def test_bureau_cannot_run_dues_actions(login):
+def test_bureau_cannot_run_dues_actions(login, issuer):
     client = login("Bureau")
     call = DuesCallFactory()
     client.post(

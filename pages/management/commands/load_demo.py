@@ -1,8 +1,8 @@
 """`manage.py load_demo`: the whole demo site. Safe to run again.
 
-It lives in `pages`, the app that may use all the others: members first
-(cities, people), then the dues, then the agenda (events hosted by cities, working
-groups' meetings), then the pages."""
+It lives in `pages`, the app that may use all the others: the association's
+identity first (the invoices need it), then members (cities, people), the dues,
+the agenda (events hosted by cities, working groups' meetings), the pages."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from association import demo as association_demo
 from calendar_app import demo as calendar_demo
 from dues import demo as dues_demo
 from members import demo as members_demo
@@ -25,6 +26,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         today = timezone.localdate()
+        association_demo.load()
         members = members_demo.load()
         dues_demo.load_scales(today.year)
         dues_demo.load_campaign(today.year)
