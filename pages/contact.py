@@ -9,11 +9,12 @@ import hashlib
 import hmac
 import logging
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone
+
+from rfve_site.client_address import client_address
 
 from .models import ContactMessage, SiteSettings
 
@@ -28,9 +29,9 @@ SENDER_KEY_RETENTION = dt.timedelta(days=1)
 
 
 def sender_key(request) -> str:
-    """A keyed hash of the client's address (proxies counted as for the login
-    throttle): enough to recognise a repeat sender, useless to anyone else."""
-    address = get_client_ip_address(request) or ""
+    """A keyed hash of the client's address (read as the login throttle reads
+    it): enough to recognise a repeat sender, useless to anyone else."""
+    address = client_address(request) or ""
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
 
