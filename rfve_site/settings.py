@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "rfve_site.middleware.cross_origin_resource_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads the Host header.
+    "rfve_site.middleware.health_probes",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -188,6 +190,8 @@ SITE_DOMAIN = env.str("SITE_DOMAIN", default="villeseducatrices.fr")
 # Security. Behind the reverse proxy, which terminates HTTPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The load balancer's probes (rfve_site.middleware.health_probes) speak HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^sante/(pret/)?$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
