@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from rfve_site.markup import render_markdown
-from rfve_site.uploads import validate_image
+from rfve_site.uploads import PublicImageField
 
 from . import dates
 
@@ -148,10 +148,9 @@ class Event(models.Model):
     description = models.TextField(
         blank=True, help_text="Texte au format Markdown (titres, listes, liens)."
     )
-    image = models.ImageField(
+    image = PublicImageField(
         blank=True,
         upload_to="evenements/%Y/",
-        validators=[validate_image],
         help_text="JPEG, PNG ou WebP, 5 Mo au maximum.",
     )
     image_alt = models.CharField(
