@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from rfve_site.markup import render_markdown
-from rfve_site.text import MultiLineField, OneLineField
+from rfve_site.text import MultiLineField, OneLineField, one_line
 from rfve_site.uploads import validate_image
 
 from . import dates
@@ -322,10 +322,11 @@ class Event(models.Model):
         else:
             start = dates.to_local(self.starts_at).isoformat()
             end = dates.to_local(self.ends_at).isoformat()
+        # JSON escapes controls, but search engines read these as one line.
         data = {
             "@context": "https://schema.org",
             "@type": "Event",
-            "name": self.title,
+            "name": one_line(self.title),
             "startDate": start,
             "endDate": end,
             "eventStatus": f"https://schema.org/{status}",
@@ -337,12 +338,12 @@ class Event(models.Model):
             },
         }
         if self.summary:
-            data["description"] = self.summary
+            data["description"] = one_line(self.summary)
         if self.place or self.address:
             data["location"] = {
                 "@type": "Place",
-                "name": self.place or self.address,
-                "address": self.address or self.place,
+                "name": one_line(self.place or self.address),
+                "address": one_line(self.address or self.place),
             }
         return data
 
