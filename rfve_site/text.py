@@ -6,7 +6,8 @@ XML 1.0 forbids (the RSS feed answered 500); a line break in a title breaks an
 iCalendar line or forges a line in an email. `one_line` is for titles, places,
 names, subjects; `multi_line` for descriptions and messages. The model fields
 below apply them at the model boundary (admin, forms, code that saves), and the
-renderers apply them again to what was stored before."""
+renderers (feeds, iCalendar, JSON-LD, emails) apply them again to what was
+stored before."""
 
 import re
 import unicodedata
@@ -78,9 +79,11 @@ class MultiLineFormField(forms.CharField):
         return multi_line(value) if isinstance(value, str) else value
 
 
-class _CleanedOnSave:
-    """Cleans the value in forms (the admin's included), in full_clean() and on
-    save(), create() and bulk_create(): every way in but update()."""
+class _CleanedText:
+    """Cleans the value in forms (the admin's included), full_clean(), fixtures,
+    and whatever reaches the database through the ORM: get_prep_value() calls
+    to_python(), so update() and lookups are cleaned too. Only raw SQL and
+    expressions get past it."""
 
     cleaner = staticmethod(str)
     form_class = forms.CharField
@@ -90,6 +93,7 @@ class _CleanedOnSave:
         return self.cleaner(value) if isinstance(value, str) else value
 
     def pre_save(self, model_instance, add):
+        # The saved instance holds what the database holds.
         value = self.to_python(super().pre_save(model_instance, add))
         setattr(model_instance, self.attname, value)
         return value
@@ -98,14 +102,14 @@ class _CleanedOnSave:
         return super().formfield(**{"form_class": self.form_class, **kwargs})
 
 
-class OneLineField(_CleanedOnSave, models.CharField):
+class OneLineField(_CleanedText, models.CharField):
     """A CharField for text typed on one line: titles, places, names, subjects."""
 
     cleaner = staticmethod(one_line)
     form_class = OneLineFormField
 
 
-class MultiLineField(_CleanedOnSave, models.TextField):
+class MultiLineField(_CleanedText, models.TextField):
     """A TextField for text typed on several lines: descriptions, messages."""
 
     cleaner = staticmethod(multi_line)

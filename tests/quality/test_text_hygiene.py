@@ -93,7 +93,7 @@ def test_saving_cleans_one_line_and_multi_line_fields():
 
 @pytest.mark.django_db
 def test_a_title_of_control_characters_only_is_refused_in_french():
-    form = modelform_factory(EventType, fields=["name"])({"name": "\x0b\u2028\x1f"})
+    form = modelform_factory(EventType, fields=["name"])({"name": "\u200b\x07\ufeff"})
     assert form.errors["name"] == ["Ce champ est obligatoire."]
 
 
