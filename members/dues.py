@@ -12,6 +12,8 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from rfve_site.text import multi_line, one_line
+
 from .models import (
     DuesBracket,
     DuesCall,
@@ -217,7 +219,7 @@ def send_invoice(call: DuesCall) -> None:
         body=(
             "Madame, Monsieur,\n\n"
             f"Veuillez trouver ci-joint la facture {call.invoice_number} de la "
-            f"cotisation {call.year} de {call.member} au {association}, "
+            f"cotisation {call.year} de {one_line(str(call.member))} au {association}, "
             f"d’un montant de {euros(call.amount)} €, payable au plus tard le "
             f"{call.due_on:%d/%m/%Y}.\n\n"
             "Les coordonnées bancaires figurent sur la facture, qui peut aussi "
@@ -280,15 +282,17 @@ def _reminder_message(call: DuesCall, step: ReminderStep, recipient: str):
     from .invoices import invoice_pdf
 
     values = _Blank(
-        ville=str(call.member),
+        ville=one_line(str(call.member)),
         numero=call.invoice_number,
         montant=f"{euros(call.amount)} €",
         reste=f"{euros(call.amount - call.paid_total)} €",
         echeance=f"{call.due_on:%d/%m/%Y}",
     )
     message = EmailMessage(
-        subject=step.subject.format_map(values),
-        body=step.body.format_map(values),
+        # Cleaned again: a line break stored in the subject would make the
+        # mail refuse the header and stop every reminder after it.
+        subject=one_line(step.subject.format_map(values)),
+        body=multi_line(step.body.format_map(values)),
         to=[recipient],
     )
     message.attach(invoice_filename(call), invoice_pdf(call), "application/pdf")

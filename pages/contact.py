@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rfve_site.client_address import client_address
+from rfve_site.text import multi_line, one_line
 
 from .models import ContactMessage, SiteSettings
 
@@ -54,15 +55,20 @@ def forward(message: ContactMessage) -> bool:
         return False
     received = timezone.localtime(message.received_at)
     admin_path = reverse("admin:pages_contactmessage_change", args=[message.pk])
+    # One-line fields stay on one line here even if stored before the fields
+    # cleaned them: a name must not forge lines ("Bcc: …") in the body.
+    name = one_line(message.name)
+    organisation = one_line(message.organisation) or "(non précisé)"
+    subject = one_line(message.subject)
     email = EmailMessage(
-        subject=f"[Site RFVE] {message.subject}",
+        subject=f"[Site RFVE] {subject}",
         body=(
             f"Message reçu le {received:%d/%m/%Y à %H:%M} "
             "par le formulaire de contact du site.\n\n"
-            f"De : {message.name} <{message.email}>\n"
-            f"Organisme : {message.organisation or '(non précisé)'}\n"
-            f"Objet : {message.subject}\n\n"
-            f"{message.message}\n\n"
+            f"De : {name} <{message.email}>\n"
+            f"Organisme : {organisation}\n"
+            f"Objet : {subject}\n\n"
+            f"{multi_line(message.message)}\n\n"
             "-- \n"
             "Répondre à ce courriel écrit directement à l’expéditeur.\n"
             f"Suivi : https://{settings.SITE_DOMAIN}{admin_path}\n"

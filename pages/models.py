@@ -12,6 +12,7 @@ from django.urls import Resolver404, resolve
 
 from members.models import Member
 from rfve_site.markup import render_markdown
+from rfve_site.text import MultiLineField, OneLineField
 
 # The header menu and the footer's settings, cached together (see
 # context_processors.py); any change to a page or to the settings drops it.
@@ -48,7 +49,7 @@ class PageQuerySet(models.QuerySet):
 
 
 class Page(models.Model):
-    title = models.CharField("titre", max_length=200)
+    title = OneLineField("titre", max_length=200)
     slug = models.SlugField(
         max_length=100,
         help_text="Dernier segment de l’adresse. Le changer laisse une "
@@ -66,14 +67,14 @@ class Page(models.Model):
     path = models.CharField(
         "adresse", max_length=PATH_MAX_LENGTH, unique=True, editable=False
     )
-    summary = models.CharField(
+    summary = OneLineField(
         "résumé",
         max_length=300,
         blank=True,
         help_text="Une ou deux phrases : description pour les moteurs de "
         "recherche et les listes de pages.",
     )
-    body = models.TextField(
+    body = MultiLineField(
         "texte",
         blank=True,
         help_text="Markdown (titres ##, listes, liens). "
@@ -189,31 +190,31 @@ class SiteSettings(models.Model):
         PARTIAL = "partielle", "partiellement conforme"
         NONE = "non", "non conforme"
 
-    name = models.CharField(
+    name = OneLineField(
         "nom", max_length=200, default="Réseau français des villes éducatrices"
     )
-    legal_form = models.CharField(
+    legal_form = OneLineField(
         "forme juridique", max_length=200, default="Association loi 1901"
     )
-    presentation = models.TextField(
+    presentation = MultiLineField(
         "présentation (page d’accueil)",
         blank=True,
         help_text="Trois phrases sur le réseau, en Markdown. "
         f"« {MEMBER_COUNT_PLACEHOLDER} » est remplacé par le nombre de villes "
         "adhérentes.",
     )
-    seat_address = models.TextField("adresse du siège", blank=True)
-    seat_city = models.CharField(
+    seat_address = MultiLineField("adresse du siège", blank=True)
+    seat_city = OneLineField(
         "ville du siège", max_length=100, blank=True, help_text="Pour le pied de page."
     )
     rna = models.CharField("numéro RNA", max_length=10, blank=True)
     siret = models.CharField("SIRET", max_length=14, blank=True)
-    publication_director = models.CharField(
+    publication_director = OneLineField(
         "directrice ou directeur de la publication", max_length=200, blank=True
     )
-    host_name = models.CharField("hébergeur", max_length=200, blank=True)
-    host_address = models.TextField("adresse de l’hébergeur", blank=True)
-    host_phone = models.CharField("téléphone de l’hébergeur", max_length=30, blank=True)
+    host_name = OneLineField("hébergeur", max_length=200, blank=True)
+    host_address = MultiLineField("adresse de l’hébergeur", blank=True)
+    host_phone = OneLineField("téléphone de l’hébergeur", max_length=30, blank=True)
     contact_email = models.EmailField("courriel de contact", blank=True)
     # Accessibility statement (RGAA).
     accessibility_state = models.CharField(
@@ -225,21 +226,21 @@ class SiteSettings(models.Model):
     accessibility_audit_date = models.DateField(
         "date de l’audit", null=True, blank=True
     )
-    accessibility_audit_by = models.CharField(
+    accessibility_audit_by = OneLineField(
         "audit réalisé par", max_length=200, blank=True
     )
-    accessibility_rate = models.CharField(
+    accessibility_rate = OneLineField(
         "taux de conformité",
         max_length=20,
         blank=True,
         help_text="Par exemple : 87 %. Laisser vide sans audit.",
     )
-    accessibility_non_conformities = models.TextField(
+    accessibility_non_conformities = MultiLineField(
         "non-conformités",
         blank=True,
         help_text="Markdown : les contenus non accessibles et pourquoi.",
     )
-    accessibility_contact = models.CharField(
+    accessibility_contact = OneLineField(
         "signaler un défaut d’accessibilité",
         max_length=300,
         blank=True,
@@ -297,13 +298,11 @@ class ContactMessage(models.Model):
         READ = "lu", "Lu"
         ANSWERED = "repondu", "Répondu"
 
-    name = models.CharField("nom", max_length=200)
+    name = OneLineField("nom", max_length=200)
     email = models.EmailField("courriel")
-    organisation = models.CharField(
-        "organisme ou collectivité", max_length=200, blank=True
-    )
-    subject = models.CharField("objet", max_length=200)
-    message = models.TextField("message")
+    organisation = OneLineField("organisme ou collectivité", max_length=200, blank=True)
+    subject = OneLineField("objet", max_length=200)
+    message = MultiLineField("message")
     received_at = models.DateTimeField("reçu le", auto_now_add=True, db_index=True)
     # Keyed hash of the sender's IP address, for the rate limit only: the
     # address itself is not kept.
