@@ -17,6 +17,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from rfve_site.csv_export import csv_response
+
 from . import dues
 from .models import (
     DuesBracket,
@@ -514,10 +516,8 @@ class DuesCallAdmin(admin.ModelAdmin):
 
 
 def _csv_response(calls, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    dues.write_csv(calls.select_related("member__authority"), response)
-    return response
+    rows = dues.csv_rows(calls.select_related("member__authority"))
+    return csv_response(filename, dues.CSV_HEADER, rows)
 
 
 @admin.register(ReminderStep)
