@@ -123,6 +123,14 @@ class MemberAdmin(admin.ModelAdmin):
         ("Notes", {"fields": ["notes"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        """Private finance contacts only for those who maintain the record
+        (Secrétariat, Trésorerie), not for the read-only Bureau."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        return [fs for fs in fieldsets if fs[0] != "Contact finances (privé)"]
+
     @admin.display(description="région", ordering="authority__region_name")
     def region(self, member):
         return member.authority.region_name
@@ -303,6 +311,23 @@ class DuesCallAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        """The invoice PDF (the city's invoicing data) only for those who
+        handle invoices: see pdf_view."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [f for f in options["fields"] if f != "pdf_link"],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         fields = [
             "invoice",
@@ -388,7 +413,9 @@ class DuesCallAdmin(admin.ModelAdmin):
             "relancer » ne sont pas relancés.",
         )
 
-    @admin.action(description="Exporter en CSV", permissions=["view"])
+    # Invoices and the CSV (SIRET, amounts per city) are for those who handle
+    # invoices; the Bureau reads the figures in the treasury view.
+    @admin.action(description="Exporter en CSV", permissions=["change"])
     def export_csv(self, request, queryset):
         return _csv_response(queryset, "appels-de-cotisation.csv")
 
@@ -418,7 +445,7 @@ class DuesCallAdmin(admin.ModelAdmin):
     def pdf_view(self, request, pk):
         from .invoices import invoice_pdf
 
-        if not self.has_view_permission(request):
+        if not self.has_change_permission(request):
             raise PermissionDenied
         call = get_object_or_404(
             DuesCall.objects.select_related("member__authority"), pk=pk
@@ -497,13 +524,14 @@ class DuesCallAdmin(admin.ModelAdmin):
             "summary": dues.year_summary(year, today=timezone.localdate()),
             "years": years,
             "year": year,
+            "can_export": self.has_change_permission(request),
         }
         return TemplateResponse(
             request, "admin/members/duescall/treasury.html", context
         )
 
     def treasury_csv_view(self, request):
-        if not self.has_view_permission(request):
+        if not self.has_change_permission(request):
             raise PermissionDenied
         year = self._year(request)
         calls = (
@@ -527,7 +555,9 @@ class ReminderStepAdmin(admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    """The log of reminders sent: read only."""
+    """The log of reminders sent: append-only, for superusers too. It is what
+    stops a step from being sent twice: a deleted entry would make "Relancer
+    maintenant" send the same step again."""
 
     list_display = ["call", "step", "sent_at", "recipient"]
     list_filter = ["step", "call__year"]
@@ -538,4 +568,7 @@ class ReminderAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
