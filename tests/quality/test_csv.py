@@ -87,3 +87,121 @@ def test_every_csv_writer_goes_through_the_helper():
         if re.search(r"csv\.(writer|DictWriter)\(", path.read_text())
     }
     assert writers <= allowed
+
+
+# --- Coded fields are validated at input --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("siret", "=HYPERLINK(1)"),
+        ("siret", "2169012310001"),  # 13 digits
+        ("siret", "216 901 231 00011"),
+        ("siret", "21690123100012"),  # wrong key
+        ("chorus_service_code", "=1+1"),
+        ("chorus_service_code", "-SERVICE"),
+        ("finance_contact_phone", "+33 =1+1"),
+        ("finance_contact_phone", "04 72 10"),
+    ],
+)
+@pytest.mark.django_db
+def test_member_coded_fields_are_refused(field, value):
+    from django.core.exceptions import ValidationError
+
+    member = MemberFactory(authority=LocalAuthorityFactory(siren="216901231"))
+    setattr(member, field, value)
+    with pytest.raises(ValidationError) as error:
+        member.full_clean()
+    assert list(error.value.message_dict) == [field]
+
+
+@pytest.mark.django_db
+def test_valid_coded_fields_pass():
+    lyon = LocalAuthorityFactory(
+        code="69123", siren="216901231", postcodes="69001 69002"
+    )
+    member = MemberFactory(
+        authority=lyon,
+        siret="21690123100011",
+        chorus_service_code="SF_DRH-01",
+        finance_contact_phone="+33 4 72 10 30 30",
+    )
+    member.full_clean()
+    lyon.full_clean()
+    for phone in ["04 72 10 30 30", "0472103030", "04.72.10.30.30", "+32 2 555 12 12"]:
+        member.finance_contact_phone = phone
+        member.full_clean()
+
+
+@pytest.mark.django_db
+def test_a_members_siret_belongs_to_its_authority():
+    member = MemberFactory(authority=LocalAuthorityFactory(siren="216901231"))
+    member.siret = "21420218600018"  # Saint-Étienne's SIREN
+
+    with pytest.raises(Exception, match="doit commencer par son SIREN, 216901231"):
+        member.full_clean()
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [("35600000000056", True), ("35600000000057", False)],
+)
+def test_la_poste_sirets_follow_their_own_rule(value, valid):
+    from django.core.exceptions import ValidationError
+
+    from members.validators import validate_siret
+
+    if valid:
+        validate_siret(value)
+    else:
+        with pytest.raises(ValidationError):
+            validate_siret(value)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("code", "6912"),
+        ("code", "=1+1"),
+        ("siren", "216901232"),
+        ("postcodes", "69 001"),
+    ],
+)
+@pytest.mark.django_db
+def test_reference_codes_are_checked(field, value):
+    from django.core.exceptions import ValidationError
+
+    authority = LocalAuthorityFactory()
+    setattr(authority, field, value)
+    with pytest.raises(ValidationError) as error:
+        authority.full_clean()
+    assert field in error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_admin_answers_a_formula_siret_in_french(admin_client):
+    from tests.members.test_groups import change_form_data
+
+    member = MemberFactory()
+    url = reverse("admin:members_member_change", args=[member.pk])
+    data = change_form_data(admin_client, url)
+    data["siret"] = '=HYPERLINK("https://example.org")'[:14]
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Un SIRET compte 14 chiffres" in response.content.decode()
+    member.refresh_from_db()
+    assert member.siret != data["siret"]
+
+
+@pytest.mark.django_db
+def test_person_phone_is_checked():
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import PersonFactory
+
+    person = PersonFactory(phone="@SUM(1)")
+    with pytest.raises(ValidationError):
+        person.full_clean()
