@@ -2,7 +2,6 @@
 reminders and the treasurer's figures. Plain functions; the admin and the
 `send_dues_reminders` command call them."""
 
-import csv
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -356,27 +355,24 @@ CSV_HEADER = [
 ]
 
 
-def write_csv(calls, out) -> None:
-    """CSV that French Excel opens as is: UTF-8 with BOM, `;`, decimal comma,
-    dd/mm/yyyy dates. `calls` must come from DuesCall.objects.with_status()."""
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+def csv_rows(calls):
+    """The rows of CSV_HEADER, as raw values (rfve_site.csv_export formats and
+    neutralises them). `calls` must come from DuesCall.objects.with_status()."""
+    cent = Decimal("0.01")  # SQLite sums lose the trailing zero: 1234.5
     for call in calls:
-        writer.writerow(
-            [
-                call.invoice_number,
-                call.member.name,
-                call.member.authority.code,
-                call.member.siret,
-                call.year,
-                "" if call.population is None else call.population,
-                call.population_year or "",
-                euros(call.amount, grouping=False),
-                euros(call.paid_total, grouping=False),
-                euros(max(call.amount - call.paid_total, 0), grouping=False),
-                f"{call.issued_on:%d/%m/%Y}" if call.issued_on else "",
-                f"{call.due_on:%d/%m/%Y}" if call.due_on else "",
-                DuesCall.Status(call.status).label,
-            ]
-        )
+        paid, due = call.paid_total.quantize(cent), call.amount.quantize(cent)
+        yield [
+            call.invoice_number,
+            call.member.name,
+            call.member.authority.code,
+            call.member.siret,
+            call.year,
+            call.population,
+            call.population_year,
+            due,
+            paid,
+            max(due - paid, Decimal("0.00")),
+            call.issued_on,
+            call.due_on,
+            DuesCall.Status(call.status).label,
+        ]

@@ -14,6 +14,15 @@ from django.utils.text import slugify
 
 from rfve_site.text import MultiLineField, OneLineField
 
+from .validators import (
+    validate_chorus_service_code,
+    validate_official_code,
+    validate_phone,
+    validate_postcodes,
+    validate_siren,
+    validate_siret,
+)
+
 # ---------------------------------------------------------------------------
 # Official reference data (INSEE / @etalab/decoupage-administratif)
 # ---------------------------------------------------------------------------
@@ -56,7 +65,12 @@ class LocalAuthority(models.Model):
 
     kind = models.CharField("nature", max_length=10, choices=Kind)
     # INSEE code for a commune (5 characters), SIREN for an EPCI (9 digits).
-    code = models.CharField("code officiel", max_length=9, unique=True)
+    code = models.CharField(
+        "code officiel",
+        max_length=9,
+        unique=True,
+        validators=[validate_official_code],
+    )
     name = OneLineField("nom", max_length=200)
     # Lower case, without accents or punctuation: "saint etienne".
     search_name = models.CharField(max_length=200, db_index=True, editable=False)
@@ -65,8 +79,12 @@ class LocalAuthority(models.Model):
     region_code = models.CharField("région", max_length=3, blank=True)
     region_name = OneLineField("nom de la région", max_length=100, blank=True)
     # Space-separated: "69100 69616".
-    postcodes = OneLineField("codes postaux", max_length=300, blank=True)
-    siren = models.CharField("SIREN", max_length=9, blank=True)
+    postcodes = OneLineField(
+        "codes postaux", max_length=300, blank=True, validators=[validate_postcodes]
+    )
+    siren = models.CharField(
+        "SIREN", max_length=9, blank=True, validators=[validate_siren]
+    )
     population = models.PositiveIntegerField("population légale", null=True, blank=True)
     population_year = models.PositiveSmallIntegerField(
         "millésime de la population", null=True, blank=True
@@ -114,9 +132,14 @@ class Member(models.Model):
     )
     website = models.URLField("site internet", blank=True)
     # Invoicing (Chorus Pro): what a town hall needs to pay an invoice.
-    siret = models.CharField("SIRET", max_length=14, blank=True)
+    siret = models.CharField(
+        "SIRET", max_length=14, blank=True, validators=[validate_siret]
+    )
     chorus_service_code = OneLineField(
-        "code service Chorus Pro", max_length=100, blank=True
+        "code service Chorus Pro",
+        max_length=100,
+        blank=True,
+        validators=[validate_chorus_service_code],
     )
     commitment_number_required = models.BooleanField(
         "numéro d’engagement exigé", default=False
@@ -128,7 +151,10 @@ class Member(models.Model):
     )
     finance_contact_email = models.EmailField("contact finances (courriel)", blank=True)
     finance_contact_phone = OneLineField(
-        "contact finances (téléphone)", max_length=30, blank=True
+        "contact finances (téléphone)",
+        max_length=30,
+        blank=True,
+        validators=[validate_phone],
     )
     notes = MultiLineField("notes internes", blank=True)
 
@@ -149,6 +175,16 @@ class Member(models.Model):
 
     def get_absolute_url(self):
         return reverse("members:city", kwargs={"slug": self.slug})
+
+    def clean(self):
+        siren = self.authority.siren if self.authority_id else ""
+        if self.siret and siren and not self.siret.startswith(siren):
+            raise ValidationError(
+                {
+                    "siret": f"Ce SIRET n’est pas celui de {self.authority.name} : "
+                    f"il doit commencer par son SIREN, {siren}."
+                }
+            )
 
     @property
     def name(self) -> str:
@@ -176,7 +212,9 @@ class Person(models.Model):
         help_text="Par exemple : adjointe au maire chargée de l’éducation.",
     )
     email = models.EmailField("courriel", blank=True)
-    phone = OneLineField("téléphone", max_length=30, blank=True)
+    phone = OneLineField(
+        "téléphone", max_length=30, blank=True, validators=[validate_phone]
+    )
     is_demo = models.BooleanField("donnée de démonstration", default=False)
 
     class Meta:
