@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from rfve_site.markup import render_markdown
+from rfve_site.text import MultiLineField, OneLineField
 
 LEGAL_FORM = "association régie par la loi du 1er juillet 1901"
 
@@ -49,11 +50,11 @@ class SiteSettings(models.Model):
         PARTIAL = "partielle", "partiellement conforme"
         NONE = "non", "non conforme"
 
-    name = models.CharField(
+    name = OneLineField(
         "nom", max_length=200, default="Réseau français des villes éducatrices"
     )
-    legal_form = models.CharField("forme juridique", max_length=200, default=LEGAL_FORM)
-    presentation = models.TextField(
+    legal_form = OneLineField("forme juridique", max_length=200, default=LEGAL_FORM)
+    presentation = MultiLineField(
         "présentation (page d’accueil)",
         blank=True,
         # The placeholder is pages.models.MEMBER_COUNT_PLACEHOLDER.
@@ -61,8 +62,8 @@ class SiteSettings(models.Model):
         "« {villes} » est remplacé par le nombre de villes "
         "adhérentes.",
     )
-    seat_address = models.TextField("adresse du siège", blank=True)
-    seat_city = models.CharField(
+    seat_address = MultiLineField("adresse du siège", blank=True)
+    seat_city = OneLineField(
         "ville du siège", max_length=100, blank=True, help_text="Pour le pied de page."
     )
     rna = models.CharField(
@@ -81,9 +82,9 @@ class SiteSettings(models.Model):
             RegexValidator(r"^\d{14}$", "Le SIRET compte 14 chiffres, sans espace.")
         ],
     )
-    phone = models.CharField("téléphone", max_length=30, blank=True)
+    phone = OneLineField("téléphone", max_length=30, blank=True)
     # Invoicing of the dues.
-    treasurer_name = models.CharField(
+    treasurer_name = OneLineField(
         "trésorière ou trésorier (nom)", max_length=200, blank=True
     )
     treasurer_email = models.EmailField("courriel de la trésorerie", blank=True)
@@ -108,12 +109,12 @@ class SiteSettings(models.Model):
         default=VatRegime.OUT_OF_SCOPE,
         help_text="Mention imprimée sur chaque facture.",
     )
-    publication_director = models.CharField(
+    publication_director = OneLineField(
         "directrice ou directeur de la publication", max_length=200, blank=True
     )
-    host_name = models.CharField("hébergeur", max_length=200, blank=True)
-    host_address = models.TextField("adresse de l’hébergeur", blank=True)
-    host_phone = models.CharField("téléphone de l’hébergeur", max_length=30, blank=True)
+    host_name = OneLineField("hébergeur", max_length=200, blank=True)
+    host_address = MultiLineField("adresse de l’hébergeur", blank=True)
+    host_phone = OneLineField("téléphone de l’hébergeur", max_length=30, blank=True)
     contact_email = models.EmailField("courriel de contact", blank=True)
     # Accessibility statement (RGAA).
     accessibility_state = models.CharField(
@@ -125,21 +126,21 @@ class SiteSettings(models.Model):
     accessibility_audit_date = models.DateField(
         "date de l’audit", null=True, blank=True
     )
-    accessibility_audit_by = models.CharField(
+    accessibility_audit_by = OneLineField(
         "audit réalisé par", max_length=200, blank=True
     )
-    accessibility_rate = models.CharField(
+    accessibility_rate = OneLineField(
         "taux de conformité",
         max_length=20,
         blank=True,
         help_text="Par exemple : 87 %. Laisser vide sans audit.",
     )
-    accessibility_non_conformities = models.TextField(
+    accessibility_non_conformities = MultiLineField(
         "non-conformités",
         blank=True,
         help_text="Markdown : les contenus non accessibles et pourquoi.",
     )
-    accessibility_contact = models.CharField(
+    accessibility_contact = OneLineField(
         "signaler un défaut d’accessibilité",
         max_length=300,
         blank=True,

@@ -5,12 +5,17 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
+from rfve_site.text import one_line
+
 from .models import Event
 
 FEED_SIZE = 50
 
 
 class UpcomingEventsFeed(Feed):
+    """Every text goes through one_line: XML 1.0 forbids control characters,
+    and one stored before the fields cleaned them must not break the feed."""
+
     title = "Prochains rendez-vous du Réseau français des villes éducatrices"
     link = reverse_lazy("calendar:upcoming")
     description = "Réunions, groupes de travail et rencontres à venir."
@@ -25,12 +30,12 @@ class UpcomingEventsFeed(Feed):
             Event.Status.CANCELLED: "Annulé : ",
             Event.Status.POSTPONED: "Reporté : ",
         }.get(event.status, "")
-        return f"{status}{event.title}"
+        return one_line(f"{status}{event.title}")
 
     def item_description(self, event):
         # Readers take the description as HTML: plain text is escaped.
         parts = [event.when.capitalize(), event.place, event.summary]
-        return escape(" · ".join(part for part in parts if part))
+        return escape(one_line(" · ".join(part for part in parts if part)))
 
     def item_pubdate(self, event):
         return event.created_at
@@ -39,7 +44,7 @@ class UpcomingEventsFeed(Feed):
         return event.updated_at
 
     def item_categories(self, event):
-        return [event.event_type.name]
+        return [one_line(event.event_type.name)]
 
     def item_guid(self, event):
         return event.uid

@@ -6,6 +6,8 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from rfve_site.text import multi_line, one_line
+
 from . import dates
 from .models import Event
 
@@ -23,7 +25,9 @@ def _vevent(event: Event, stamp: dt.datetime) -> icalendar.Event:
     vevent.add("dtstamp", stamp)
     vevent.add("sequence", event.sequence)
     vevent.add("last-modified", event.updated_at)
-    summary = event.title
+    # RFC 5545 forbids control characters in text, and a line break in a
+    # one-line property breaks the line: stored text is cleaned again here.
+    summary = one_line(event.title)
     if event.is_cancelled:
         summary = f"[Annulé] {summary}"
     elif event.is_postponed:
@@ -37,16 +41,18 @@ def _vevent(event: Event, stamp: dt.datetime) -> icalendar.Event:
         vevent.add("dtstart", dates.to_local(event.starts_at))
         vevent.add("dtend", dates.to_local(event.ends_at))
     vevent.add("status", STATUS.get(event.status, "CONFIRMED"))
-    location = ", ".join(part for part in (event.place, event.address) if part)
+    location = one_line(
+        ", ".join(part for part in (event.place, event.address) if part)
+    )
     if location:
         vevent.add("location", location)
-    description = "\n\n".join(
-        part for part in (event.summary, event.description) if part
+    description = multi_line(
+        "\n\n".join(part for part in (event.summary, event.description) if part)
     )
     url = f"https://{settings.SITE_DOMAIN}{event.get_absolute_url()}"
     vevent.add("description", f"{description}\n\n{url}".strip())
     vevent.add("url", url)
-    vevent.add("categories", [event.event_type.name])
+    vevent.add("categories", [one_line(event.event_type.name)])
     return vevent
 
 
@@ -55,7 +61,7 @@ def _calendar(events, name: str) -> bytes:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", one_line(name))
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     # Clients poll a subscribed feed; ask for no more than twice an hour.
     cal.add(

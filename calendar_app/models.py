@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from rfve_site.markup import render_markdown
-from rfve_site.uploads import validate_image
+from rfve_site.text import MultiLineField, OneLineField, one_line
+from rfve_site.uploads import PublicImageField
 
 from . import dates
 
@@ -26,7 +27,7 @@ class EventType(models.Model):
         BROWN = "brun", "Brun"
         GREY = "gris", "Gris"
 
-    name = models.CharField("nom", max_length=100, unique=True)
+    name = OneLineField("nom", max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     colour = models.CharField(
         "couleur", max_length=20, choices=Colour, default=Colour.BLUE
@@ -95,7 +96,7 @@ class Event(models.Model):
         PUBLIC = "public", "Public"
         INTERNAL = "interne", "Interne (réservé au réseau)"
 
-    title = models.CharField("titre", max_length=200)
+    title = OneLineField("titre", max_length=200)
     slug = models.SlugField(
         max_length=200,
         unique=True,
@@ -137,24 +138,23 @@ class Event(models.Model):
         blank=True,
         related_name="hosted_events",
     )
-    place = models.CharField("lieu", max_length=200, blank=True)
-    address = models.CharField("adresse", max_length=300, blank=True)
-    summary = models.CharField(
+    place = OneLineField("lieu", max_length=200, blank=True)
+    address = OneLineField("adresse", max_length=300, blank=True)
+    summary = OneLineField(
         "résumé",
         max_length=300,
         blank=True,
         help_text="Une ou deux phrases, reprises dans les listes et les agendas.",
     )
-    description = models.TextField(
+    description = MultiLineField(
         blank=True, help_text="Texte au format Markdown (titres, listes, liens)."
     )
-    image = models.ImageField(
+    image = PublicImageField(
         blank=True,
         upload_to="evenements/%Y/",
-        validators=[validate_image],
         help_text="JPEG, PNG ou WebP, 5 Mo au maximum.",
     )
-    image_alt = models.CharField(
+    image_alt = OneLineField(
         "texte alternatif de l’image",
         max_length=200,
         blank=True,
@@ -321,10 +321,11 @@ class Event(models.Model):
         else:
             start = dates.to_local(self.starts_at).isoformat()
             end = dates.to_local(self.ends_at).isoformat()
+        # JSON escapes controls, but search engines read these as one line.
         data = {
             "@context": "https://schema.org",
             "@type": "Event",
-            "name": self.title,
+            "name": one_line(self.title),
             "startDate": start,
             "endDate": end,
             "eventStatus": f"https://schema.org/{status}",
@@ -336,12 +337,12 @@ class Event(models.Model):
             },
         }
         if self.summary:
-            data["description"] = self.summary
+            data["description"] = one_line(self.summary)
         if self.place or self.address:
             data["location"] = {
                 "@type": "Place",
-                "name": self.place or self.address,
-                "address": self.address or self.place,
+                "name": one_line(self.place or self.address),
+                "address": one_line(self.address or self.place),
             }
         return data
 

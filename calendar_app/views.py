@@ -113,11 +113,17 @@ def archives(request, year: int):
     return render(request, "calendar_app/archives.html", context)
 
 
+def _can_preview(request) -> bool:
+    """Drafts and internal events are previewed by those who edit events, not
+    by any staff account (a treasurer, the bureau)."""
+    return request.user.has_perm("calendar_app.change_event")
+
+
 def _visible_event_or_404(request, slug: str) -> Event:
-    """Public events for everyone; drafts and internal ones only for staff
+    """Public events for everyone; drafts and internal ones only for those
     previewing them from the admin."""
     event = get_object_or_404(Event.objects.select_related("event_type"), slug=slug)
-    if not event.is_public and not request.user.is_staff:
+    if not event.is_public and not _can_preview(request):
         raise Http404("Cet événement n’est pas public.")
     return event
 
@@ -166,7 +172,7 @@ def _downloadable_events(request):
     """The events whose .ics this visitor may get. The conditional-request
     checks run before the view: on a draft they would answer 304 or 412 where
     the view answers 404, telling that the slug exists."""
-    return Event.objects.all() if request.user.is_staff else Event.objects.public()
+    return Event.objects.all() if _can_preview(request) else Event.objects.public()
 
 
 def _event_etag(request, slug):

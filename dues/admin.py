@@ -15,6 +15,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from rfve_site.csv_export import csv_response
+
 from . import dues
 from .models import (
     DuesBracket,
@@ -169,6 +171,23 @@ class DuesCallAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        """The invoice PDF (the city's invoicing data) only for those who
+        handle invoices: see pdf_view."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [f for f in options["fields"] if f != "pdf_link"],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         fields = [
             "invoice",
@@ -259,7 +278,9 @@ class DuesCallAdmin(admin.ModelAdmin):
             "relancer » ne sont pas relancés.",
         )
 
-    @admin.action(description="Exporter en CSV", permissions=["view"])
+    # Invoices and the CSV (SIRET, amounts per city) are for those who handle
+    # invoices; the Bureau reads the figures in the treasury view.
+    @admin.action(description="Exporter en CSV", permissions=["change"])
     def export_csv(self, request, queryset):
         return _csv_response(queryset, "appels-de-cotisation.csv")
 
@@ -285,7 +306,7 @@ class DuesCallAdmin(admin.ModelAdmin):
     def pdf_view(self, request, pk):
         from .invoices import invoice_pdf
 
-        if not self.has_view_permission(request):
+        if not self.has_change_permission(request):
             raise PermissionDenied
         call = get_object_or_404(
             DuesCall.objects.select_related("member__authority"), pk=pk
@@ -362,11 +383,12 @@ class DuesCallAdmin(admin.ModelAdmin):
             "summary": dues.year_summary(year, today=timezone.localdate()),
             "years": years,
             "year": year,
+            "can_export": self.has_change_permission(request),
         }
         return TemplateResponse(request, "admin/dues/duescall/treasury.html", context)
 
     def treasury_csv_view(self, request):
-        if not self.has_view_permission(request):
+        if not self.has_change_permission(request):
             raise PermissionDenied
         year = self._year(request)
         calls = (
@@ -379,10 +401,8 @@ class DuesCallAdmin(admin.ModelAdmin):
 
 
 def _csv_response(calls, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    dues.write_csv(calls.select_related("member__authority"), response)
-    return response
+    rows = dues.csv_rows(calls.select_related("member__authority"))
+    return csv_response(filename, dues.CSV_HEADER, rows)
 
 
 @admin.register(ReminderStep)
@@ -392,7 +412,9 @@ class ReminderStepAdmin(admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    """The log of reminders sent: read only."""
+    """The log of reminders sent: append-only, for superusers too. It is what
+    stops a step from being sent twice: a deleted entry would make "Relancer
+    maintenant" send the same step again."""
 
     list_display = ["call", "step", "sent_at", "recipient"]
     list_filter = ["step", "call__year"]
@@ -403,4 +425,7 @@ class ReminderAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -2,7 +2,6 @@
 reminders and the treasurer's figures. Plain functions; the admin and the
 `send_dues_reminders` command call them."""
 
-import csv
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from association.models import SiteSettings
 from members.models import Member
+from rfve_site.text import multi_line, one_line
 
 from .models import (
     DuesBracket,
@@ -235,7 +235,7 @@ def send_invoice(call: DuesCall) -> None:
         body=(
             "Madame, Monsieur,\n\n"
             f"Veuillez trouver ci-joint la facture {call.invoice_number} de la "
-            f"cotisation {call.year} de {call.member} au {association}, "
+            f"cotisation {call.year} de {one_line(str(call.member))} au {association}, "
             f"d’un montant de {euros(call.amount)} €, payable au plus tard le "
             f"{call.due_on:%d/%m/%Y}.\n\n"
             "Les coordonnées bancaires figurent sur la facture, qui peut aussi "
@@ -298,15 +298,17 @@ def _reminder_message(call: DuesCall, step: ReminderStep, recipient: str):
     from .invoices import invoice_pdf
 
     values = _Blank(
-        ville=str(call.member),
+        ville=one_line(str(call.member)),
         numero=call.invoice_number,
         montant=f"{euros(call.amount)} €",
         reste=f"{euros(call.amount - call.paid_total)} €",
         echeance=f"{call.due_on:%d/%m/%Y}",
     )
     message = EmailMessage(
-        subject=step.subject.format_map(values),
-        body=step.body.format_map(values),
+        # Cleaned again: a line break stored in the subject would make the
+        # mail refuse the header and stop every reminder after it.
+        subject=one_line(step.subject.format_map(values)),
+        body=multi_line(step.body.format_map(values)),
         to=[recipient],
     )
     message.attach(invoice_filename(call), invoice_pdf(call), "application/pdf")
@@ -370,27 +372,24 @@ CSV_HEADER = [
 ]
 
 
-def write_csv(calls, out) -> None:
-    """CSV that French Excel opens as is: UTF-8 with BOM, `;`, decimal comma,
-    dd/mm/yyyy dates. `calls` must come from DuesCall.objects.with_status()."""
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+def csv_rows(calls):
+    """The rows of CSV_HEADER, as raw values (rfve_site.csv_export formats and
+    neutralises them). `calls` must come from DuesCall.objects.with_status()."""
+    cent = Decimal("0.01")  # SQLite sums lose the trailing zero: 1234.5
     for call in calls:
-        writer.writerow(
-            [
-                call.invoice_number,
-                call.member.name,
-                call.member.authority.code,
-                call.member.siret,
-                call.year,
-                "" if call.population is None else call.population,
-                call.population_year or "",
-                euros(call.amount, grouping=False),
-                euros(call.paid_total, grouping=False),
-                euros(max(call.amount - call.paid_total, 0), grouping=False),
-                f"{call.issued_on:%d/%m/%Y}" if call.issued_on else "",
-                f"{call.due_on:%d/%m/%Y}" if call.due_on else "",
-                DuesCall.Status(call.status).label,
-            ]
-        )
+        paid, due = call.paid_total.quantize(cent), call.amount.quantize(cent)
+        yield [
+            call.invoice_number,
+            call.member.name,
+            call.member.authority.code,
+            call.member.siret,
+            call.year,
+            call.population,
+            call.population_year,
+            due,
+            paid,
+            max(due - paid, Decimal("0.00")),
+            call.issued_on,
+            call.due_on,
+            DuesCall.Status(call.status).label,
+        ]

@@ -9,6 +9,7 @@ from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from members.models import Member
+from rfve_site.text import MultiLineField, OneLineField
 
 # ---------------------------------------------------------------------------
 # Dues: yearly scale, calls (invoices), payments, reminders
@@ -19,7 +20,7 @@ class DuesScale(models.Model):
     """The dues of one year: population brackets → amount."""
 
     year = models.PositiveSmallIntegerField("année", unique=True)
-    notes = models.TextField("notes", blank=True)
+    notes = MultiLineField("notes", blank=True)
 
     class Meta:
         ordering = ["-year"]
@@ -125,14 +126,12 @@ class DuesCall(models.Model):
     scale_amount = models.DecimalField(
         "montant du barème (€)", max_digits=9, decimal_places=2, null=True, blank=True
     )
-    override_reason = models.TextField(
+    override_reason = MultiLineField(
         "motif du montant modifié",
         blank=True,
         help_text="Obligatoire si le montant diffère du barème.",
     )
-    commitment_number = models.CharField(
-        "numéro d’engagement", max_length=100, blank=True
-    )
+    commitment_number = OneLineField("numéro d’engagement", max_length=100, blank=True)
     issued_on = models.DateField("émise le", null=True, blank=True)
     due_on = models.DateField("échéance", null=True, blank=True)
     sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
@@ -202,7 +201,7 @@ class Payment(models.Model):
     paid_on = models.DateField("date")
     amount = models.DecimalField("montant (€)", max_digits=9, decimal_places=2)
     method = models.CharField("mode", max_length=20, choices=Method)
-    reference = models.CharField("référence", max_length=200, blank=True)
+    reference = OneLineField("référence", max_length=200, blank=True)
 
     class Meta:
         ordering = ["paid_on"]
@@ -225,8 +224,8 @@ class ReminderStep(models.Model):
     days_after_due = models.PositiveSmallIntegerField(
         "jours après l’échéance", unique=True
     )
-    subject = models.CharField("objet du courriel", max_length=200)
-    body = models.TextField(
+    subject = OneLineField("objet du courriel", max_length=200)
+    body = MultiLineField(
         "texte du courriel",
         help_text="Variables : {ville}, {numero}, {montant}, {reste}, {echeance}.",
     )

@@ -99,6 +99,14 @@ class MemberAdmin(admin.ModelAdmin):
         ("Notes", {"fields": ["notes"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        """Private finance contacts only for those who maintain the record
+        (Secrétariat, Trésorerie), not for the read-only Bureau."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        return [fs for fs in fieldsets if fs[0] != "Contact finances (privé)"]
+
     @admin.display(description="région", ordering="authority__region_name")
     def region(self, member):
         return member.authority.region_name

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from .communes import ensure_authorities
 from .models import Mandate, Member, Person, WorkingGroup
+from .validators import with_luhn_key
 
 # INSEE code, member since (year). Villeurbanne hosts the seat.
 CITIES = [
@@ -131,7 +132,7 @@ def load() -> dict[str, Member]:
             defaults={
                 "member_since": dt.date(since, 1, 1),
                 "status": status,
-                "siret": f"{authorities[code].siren or '000000000'}00013"[:14],
+                "siret": with_luhn_key(f"{authorities[code].siren or '0' * 9}0001"),
                 "chorus_service_code": "FINANCES" if len(members) % 3 == 0 else "",
                 "commitment_number_required": len(members) % 4 == 0,
                 "finance_contact_name": "Direction des finances",

@@ -2,10 +2,22 @@
 
 Members are local authorities (communes and intercommunalités), not people."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
+
+from rfve_site.text import MultiLineField, OneLineField
+
+from .validators import (
+    validate_chorus_service_code,
+    validate_official_code,
+    validate_phone,
+    validate_postcodes,
+    validate_siren,
+    validate_siret,
+)
 
 # ---------------------------------------------------------------------------
 # Official reference data (INSEE / @etalab/decoupage-administratif)
@@ -49,17 +61,26 @@ class LocalAuthority(models.Model):
 
     kind = models.CharField("nature", max_length=10, choices=Kind)
     # INSEE code for a commune (5 characters), SIREN for an EPCI (9 digits).
-    code = models.CharField("code officiel", max_length=9, unique=True)
-    name = models.CharField("nom", max_length=200)
+    code = models.CharField(
+        "code officiel",
+        max_length=9,
+        unique=True,
+        validators=[validate_official_code],
+    )
+    name = OneLineField("nom", max_length=200)
     # Lower case, without accents or punctuation: "saint etienne".
     search_name = models.CharField(max_length=200, db_index=True, editable=False)
     department_code = models.CharField("département", max_length=3, blank=True)
-    department_name = models.CharField("nom du département", max_length=100, blank=True)
+    department_name = OneLineField("nom du département", max_length=100, blank=True)
     region_code = models.CharField("région", max_length=3, blank=True)
-    region_name = models.CharField("nom de la région", max_length=100, blank=True)
+    region_name = OneLineField("nom de la région", max_length=100, blank=True)
     # Space-separated: "69100 69616".
-    postcodes = models.CharField("codes postaux", max_length=300, blank=True)
-    siren = models.CharField("SIREN", max_length=9, blank=True)
+    postcodes = OneLineField(
+        "codes postaux", max_length=300, blank=True, validators=[validate_postcodes]
+    )
+    siren = models.CharField(
+        "SIREN", max_length=9, blank=True, validators=[validate_siren]
+    )
     population = models.PositiveIntegerField("population légale", null=True, blank=True)
     population_year = models.PositiveSmallIntegerField(
         "millésime de la population", null=True, blank=True
@@ -107,23 +128,31 @@ class Member(models.Model):
     )
     website = models.URLField("site internet", blank=True)
     # Invoicing (Chorus Pro): what a town hall needs to pay an invoice.
-    siret = models.CharField("SIRET", max_length=14, blank=True)
-    chorus_service_code = models.CharField(
-        "code service Chorus Pro", max_length=100, blank=True
+    siret = models.CharField(
+        "SIRET", max_length=14, blank=True, validators=[validate_siret]
+    )
+    chorus_service_code = OneLineField(
+        "code service Chorus Pro",
+        max_length=100,
+        blank=True,
+        validators=[validate_chorus_service_code],
     )
     commitment_number_required = models.BooleanField(
         "numéro d’engagement exigé", default=False
     )
-    invoicing_address = models.TextField("adresse de facturation", blank=True)
+    invoicing_address = MultiLineField("adresse de facturation", blank=True)
     # Private: never shown on a public page.
-    finance_contact_name = models.CharField(
+    finance_contact_name = OneLineField(
         "contact finances (nom)", max_length=200, blank=True
     )
     finance_contact_email = models.EmailField("contact finances (courriel)", blank=True)
-    finance_contact_phone = models.CharField(
-        "contact finances (téléphone)", max_length=30, blank=True
+    finance_contact_phone = OneLineField(
+        "contact finances (téléphone)",
+        max_length=30,
+        blank=True,
+        validators=[validate_phone],
     )
-    notes = models.TextField("notes internes", blank=True)
+    notes = MultiLineField("notes internes", blank=True)
 
     objects = MemberQuerySet.as_manager()
 
@@ -143,6 +172,16 @@ class Member(models.Model):
     def get_absolute_url(self):
         return reverse("members:city", kwargs={"slug": self.slug})
 
+    def clean(self):
+        siren = self.authority.siren if self.authority_id else ""
+        if self.siret and siren and not self.siret.startswith(siren):
+            raise ValidationError(
+                {
+                    "siret": f"Ce SIRET n’est pas celui de {self.authority.name} : "
+                    f"il doit commencer par son SIREN, {siren}."
+                }
+            )
+
     @property
     def name(self) -> str:
         return self.authority.name
@@ -152,8 +191,8 @@ class Person(models.Model):
     """An elected official or an officer of a member city. Contact details are
     private: only name, role and city appear on public pages."""
 
-    first_name = models.CharField("prénom", max_length=100)
-    last_name = models.CharField("nom", max_length=100)
+    first_name = OneLineField("prénom", max_length=100)
+    last_name = OneLineField("nom", max_length=100)
     member = models.ForeignKey(
         Member,
         verbose_name="ville",
@@ -162,14 +201,16 @@ class Person(models.Model):
         blank=True,
         related_name="people",
     )
-    position = models.CharField(
+    position = OneLineField(
         "fonction dans sa ville",
         max_length=200,
         blank=True,
         help_text="Par exemple : adjointe au maire chargée de l’éducation.",
     )
     email = models.EmailField("courriel", blank=True)
-    phone = models.CharField("téléphone", max_length=30, blank=True)
+    phone = OneLineField(
+        "téléphone", max_length=30, blank=True, validators=[validate_phone]
+    )
     is_demo = models.BooleanField("donnée de démonstration", default=False)
 
     class Meta:
@@ -181,9 +222,9 @@ class Person(models.Model):
 
 
 class WorkingGroup(models.Model):
-    name = models.CharField("nom", max_length=200, unique=True)
+    name = OneLineField("nom", max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
-    description = models.TextField(blank=True, help_text="Texte au format Markdown.")
+    description = MultiLineField(blank=True, help_text="Texte au format Markdown.")
     lead = models.ForeignKey(
         Person,
         verbose_name="pilote",

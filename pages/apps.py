@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 
 
 class PagesConfig(AppConfig):
@@ -7,6 +8,10 @@ class PagesConfig(AppConfig):
     verbose_name = "pages et informations légales"
 
     def ready(self):
+        from rfve_site.groups import apply_groups
+
         from .search import register_sqlite_function
 
         connection_created.connect(register_sqlite_function)
+        # pages comes last in INSTALLED_APPS: the groups span every app.
+        post_migrate.connect(apply_groups, sender=self, dispatch_uid="apply_groups")

@@ -9,13 +9,14 @@ import hashlib
 import hmac
 import logging
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone
 
 from association.models import SiteSettings
+from rfve_site.client_address import client_address
+from rfve_site.text import multi_line, one_line
 
 from .models import ContactMessage
 
@@ -30,9 +31,9 @@ SENDER_KEY_RETENTION = dt.timedelta(days=1)
 
 
 def sender_key(request) -> str:
-    """A keyed hash of the client's address (proxies counted as for the login
-    throttle): enough to recognise a repeat sender, useless to anyone else."""
-    address = get_client_ip_address(request) or ""
+    """A keyed hash of the client's address (read as the login throttle reads
+    it): enough to recognise a repeat sender, useless to anyone else."""
+    address = client_address(request) or ""
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
 
@@ -55,15 +56,20 @@ def forward(message: ContactMessage) -> bool:
         return False
     received = timezone.localtime(message.received_at)
     admin_path = reverse("admin:pages_contactmessage_change", args=[message.pk])
+    # One-line fields stay on one line here even if stored before the fields
+    # cleaned them: a name must not forge lines ("Bcc: …") in the body.
+    name = one_line(message.name)
+    organisation = one_line(message.organisation) or "(non précisé)"
+    subject = one_line(message.subject)
     email = EmailMessage(
-        subject=f"[Site RFVE] {message.subject}",
+        subject=f"[Site RFVE] {subject}",
         body=(
             f"Message reçu le {received:%d/%m/%Y à %H:%M} "
             "par le formulaire de contact du site.\n\n"
-            f"De : {message.name} <{message.email}>\n"
-            f"Organisme : {message.organisation or '(non précisé)'}\n"
-            f"Objet : {message.subject}\n\n"
-            f"{message.message}\n\n"
+            f"De : {name} <{message.email}>\n"
+            f"Organisme : {organisation}\n"
+            f"Objet : {subject}\n\n"
+            f"{multi_line(message.message)}\n\n"
             "-- \n"
             "Répondre à ce courriel écrit directement à l’expéditeur.\n"
             f"Suivi : https://{settings.SITE_DOMAIN}{admin_path}\n"

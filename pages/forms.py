@@ -43,10 +43,6 @@ class ContactForm(forms.ModelForm):
             ),
         }
 
-    def clean_subject(self):
-        # One line: it becomes the subject of the email.
-        return " ".join(self.cleaned_data["subject"].split())
-
     def clean_message(self):
         message = self.cleaned_data["message"]
         if len(message) > MESSAGE_MAX_LENGTH:

@@ -14,6 +14,7 @@ from django.urls import Resolver404, resolve
 from association.models import SiteSettings
 from members.models import Member
 from rfve_site.markup import render_markdown
+from rfve_site.text import MultiLineField, OneLineField
 
 # The header menu and the footer's settings, cached together (see
 # context_processors.py); any change to a page or to the settings drops it.
@@ -50,7 +51,7 @@ class PageQuerySet(models.QuerySet):
 
 
 class Page(models.Model):
-    title = models.CharField("titre", max_length=200)
+    title = OneLineField("titre", max_length=200)
     slug = models.SlugField(
         max_length=100,
         help_text="Dernier segment de l’adresse. Le changer laisse une "
@@ -68,14 +69,14 @@ class Page(models.Model):
     path = models.CharField(
         "adresse", max_length=PATH_MAX_LENGTH, unique=True, editable=False
     )
-    summary = models.CharField(
+    summary = OneLineField(
         "résumé",
         max_length=300,
         blank=True,
         help_text="Une ou deux phrases : description pour les moteurs de "
         "recherche et les listes de pages.",
     )
-    body = models.TextField(
+    body = MultiLineField(
         "texte",
         blank=True,
         help_text="Markdown (titres ##, listes, liens). "
@@ -207,13 +208,11 @@ class ContactMessage(models.Model):
         READ = "lu", "Lu"
         ANSWERED = "repondu", "Répondu"
 
-    name = models.CharField("nom", max_length=200)
+    name = OneLineField("nom", max_length=200)
     email = models.EmailField("courriel")
-    organisation = models.CharField(
-        "organisme ou collectivité", max_length=200, blank=True
-    )
-    subject = models.CharField("objet", max_length=200)
-    message = models.TextField("message")
+    organisation = OneLineField("organisme ou collectivité", max_length=200, blank=True)
+    subject = OneLineField("objet", max_length=200)
+    message = MultiLineField("message")
     received_at = models.DateTimeField("reçu le", auto_now_add=True, db_index=True)
     # Keyed hash of the sender's IP address, for the rate limit only: the
     # address itself is not kept.

@@ -1,3 +1,9 @@
+from . import views
+
+# The load balancer's probes, answered whatever Host it sends.
+PROBES = {"/sante/": views.health, "/sante/pret/": views.ready}
+
+
 def cross_origin_resource_policy(get_response):
     """Forbid other sites to embed our responses (Django sets COOP, not CORP).
 
@@ -7,5 +13,20 @@ def cross_origin_resource_policy(get_response):
         response = get_response(request)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+    return middleware
+
+
+def health_probes(get_response):
+    """Answer the probes before CommonMiddleware checks the Host header: a load
+    balancer often asks for the server's IP address, which ALLOWED_HOSTS rightly
+    refuses elsewhere. Placed after the security headers; the HTTPS redirect
+    spares these paths (SECURE_REDIRECT_EXEMPT), as probes speak plain HTTP."""
+
+    def middleware(request):
+        probe = PROBES.get(request.path_info)
+        if probe is not None:
+            return probe(request)
+        return get_response(request)
 
     return middleware

@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "rfve_site.middleware.cross_origin_resource_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads the Host header.
+    "rfve_site.middleware.health_probes",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -110,22 +112,34 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling: after 5 failures from one address, or for one username,
-# further attempts get the French 429 page for 15 minutes.
-AXES_FAILURE_LIMIT = 5
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Login throttling (rfve_site/login_throttle.py): failures within the last
+# 15 minutes that lock each kind of attempt, for 15 minutes, with the French
+# 429 page. A wrong password locks only its own address for that username, so
+# nobody can lock a colleague out from elsewhere; the higher per-username
+# ceiling stops guessing spread over many addresses (it takes four addresses
+# to reach it, since failures during a lockout are not counted), the
+# per-address one an address trying many usernames.
+LOGIN_FAILURE_LIMITS = {
+    ("ip_address", "username"): 5,
+    ("username",): 20,
+    ("ip_address",): 20,
+}
+AXES_HANDLER = "rfve_site.login_throttle.LoginThrottle"
+AXES_LOCKOUT_PARAMETERS = [list(parameters) for parameters in LOGIN_FAILURE_LIMITS]
+AXES_FAILURE_LIMIT = min(LOGIN_FAILURE_LIMITS.values())
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Number of reverse proxies in front of gunicorn, which append the client's
-# address to X-Forwarded-For; 0: trust only the socket's address.
+# Number of trusted reverse proxies in front of gunicorn, each appending the
+# address it received the request from to X-Forwarded-For; 0: trust only the
+# socket's address. Read by rfve_site.client_address (login throttle and
+# contact form alike).
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
-if PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured("PROXY_COUNT must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "rfve_site.client_address.client_address"
 
 LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"
@@ -180,6 +194,8 @@ SITE_DOMAIN = env.str("SITE_DOMAIN", default="villeseducatrices.fr")
 # Security. Behind the reverse proxy, which terminates HTTPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The load balancer's probes (rfve_site.middleware.health_probes) speak HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^sante/(pret/)?$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True

@@ -1,12 +1,26 @@
-"""Checks on uploaded images: real JPEG, PNG or WebP, of a sensible size."""
+"""Uploaded images shown to the public: checked (real JPEG, PNG or WebP, of a
+sensible size), then stored re-encoded without their metadata and named from
+their content. Models declare a PublicImageField."""
+
+import io
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models
 from django.template.defaultfilters import filesizeformat
-from PIL import Image
+from PIL import Image, ImageOps
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000  # about 8000 × 5000
 ALLOWED_IMAGE_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+# The stored file's extension, from the detected format (the web server
+# derives the Content-Type from it).
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+ENCODER_OPTIONS = {"JPEG": {"quality": 90}, "PNG": {}, "WEBP": {"quality": 90}}
+# What a re-encoded image keeps of its metadata: its colours and transparency.
+# Never EXIF (a photo's GPS position, the camera), XMP or comments.
+KEPT_INFO = ("icc_profile", "transparency")
 
 
 def validate_image(upload):
@@ -43,3 +57,34 @@ def validate_image(upload):
             "de l’envoyer.",
             code="image_pixels",
         )
+
+
+def clean_image(upload) -> ContentFile:
+    """The image re-encoded without its metadata, turned upright as its EXIF
+    orientation said, and named from its detected format: a JPEG uploaded as
+    photo.pdf becomes photo.jpg."""
+    validate_image(upload)
+    upload.seek(0)
+    with Image.open(upload) as original:
+        image_format = original.format
+        image = ImageOps.exif_transpose(original)  # a copy, orientation applied
+    kept = {key: image.info[key] for key in KEPT_INFO if key in image.info}
+    image.info = {}  # some encoders fall back on it (JPEG comments)
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, **kept, **ENCODER_OPTIONS[image_format])
+    stem = Path(upload.name).stem or "image"
+    return ContentFile(buffer.getvalue(), name=f"{stem}.{EXTENSIONS[image_format]}")
+
+
+class PublicImageField(models.ImageField):
+    """An ImageField whose uploads are checked by validate_image and stored as
+    clean_image makes them."""
+
+    default_validators = [validate_image]
+
+    def pre_save(self, model_instance, add):
+        file = getattr(model_instance, self.attname)
+        if file and not file._committed:
+            cleaned = clean_image(file)
+            file.save(cleaned.name, cleaned, save=False)
+        return super().pre_save(model_instance, add)

@@ -34,4 +34,5 @@ if settings.DEBUG:
 # Content pages (/le-reseau/adn/): last, so that it shadows no other route.
 urlpatterns.append(path("<path:path>/", pages_views.page_detail, name="page"))
 
+handler400 = "rfve_site.views.bad_request"
 handler500 = "rfve_site.views.server_error"

@@ -1,9 +1,9 @@
-"""Pages for machines rather than visitors, and the server-error handler."""
+"""Pages for machines rather than visitors, and the error handlers."""
 
 import sys
 
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
 
 # How long a client should wait before retrying when the database is down.
@@ -39,3 +39,10 @@ def server_error(request):
             body, status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
         )
     return HttpResponse(loader.render_to_string("500.html"), status=500)
+
+
+def bad_request(request, exception):
+    """handler400, rendered without the request: a refused Host header
+    (DisallowedHost) would be refused again by the context processors (the
+    canonical URL), and an error page needs no database."""
+    return HttpResponseBadRequest(loader.render_to_string("400.html"))

@@ -23,9 +23,12 @@ def _collected_static_files():
 @pytest.fixture
 def staff_client(client, django_user_model):
     """A client logged in as a member of the secretariat (staff, not superuser)."""
+    from django.contrib.auth.models import Group
+
     user = django_user_model.objects.create_user(
         username="equipe", password="unused-password", is_staff=True
     )
+    user.groups.add(Group.objects.get(name="Secrétariat"))
     client.force_login(user)
     return client
 

@@ -14,6 +14,7 @@ from members.models import (
     Person,
     WorkingGroup,
 )
+from members.validators import with_luhn_key
 from pages.models import Page
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -58,7 +59,7 @@ class LocalAuthorityFactory(factory.django.DjangoModelFactory):
     region_code = "84"
     region_name = "Auvergne-Rhône-Alpes"
     postcodes = factory.LazyAttribute(lambda o: o.code)
-    siren = factory.Sequence(lambda n: f"{216900000 + n}")
+    siren = factory.Sequence(lambda n: with_luhn_key(f"{21690000 + n}"))
     population = 25_000
     population_year = 2022
 
@@ -69,7 +70,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
 
     authority = factory.SubFactory(LocalAuthorityFactory)
     member_since = dt.date(2015, 1, 1)
-    siret = factory.LazyAttribute(lambda o: f"{o.authority.siren}00017")
+    siret = factory.LazyAttribute(lambda o: with_luhn_key(f"{o.authority.siren}0001"))
     finance_contact_name = "Service des finances"
     finance_contact_email = factory.Sequence(lambda n: f"finances{n}@ville.example")
 

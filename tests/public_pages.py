@@ -106,8 +106,9 @@ QUERY_BUDGETS = {
 # than an empty search form).
 SAMPLE_QUERIES = {"pages:search": "q=%C3%A9ducation"}
 
-# Routes that cannot answer 304: their form carries a per-visitor CSRF token.
-UNCACHEABLE = {"pages:contact"}
+# Routes that cannot answer 304: the contact form carries a per-visitor CSRF
+# token; the probes answer before the middleware (rfve_site.middleware).
+UNCACHEABLE = {"pages:contact", "health", "ready"}
 
 
 def public_urls() -> dict[str, str]:

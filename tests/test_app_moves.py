@@ -17,8 +17,8 @@ from dues.models import DuesCall, DuesScale, InvoiceSequence, Payment, Reminder
 
 # The last migrations before the moves.
 BEFORE = [
-    ("members", "0003_groups_and_reminder_steps"),
-    ("pages", "0006_event_search_index"),
+    ("members", "0005_coded_field_validators"),
+    ("pages", "0007_clean_text_fields"),
 ]
 
 

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('pages', '0007_move_sitesettings_to_association'),
+        ('pages', '0008_move_sitesettings_to_association'),
         ('contenttypes', '0002_remove_content_type_name'),
     ]
 

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('members', '0004_move_dues_to_dues_app'),
+        ('members', '0006_move_dues_to_dues_app'),
         ('contenttypes', '0002_remove_content_type_name'),
     ]
 

@@ -1,4 +1,5 @@
-"""Security gates: headers on every page, login throttling, redirects, uploads."""
+"""Security gates: headers on every page, cookies, redirects, uploads (the login
+throttle is in test_client_address.py)."""
 
 import io
 import os
@@ -111,46 +112,6 @@ def test_admin_cookies_are_secure_and_http_only(client, staff):
 
 def test_admin_lives_at_admin_url():
     assert reverse("admin:index") == "/" + settings.ADMIN_URL
-
-
-def _fail_login(client, username, address="203.0.113.7"):
-    return client.post(
-        reverse("admin:login"),
-        {"username": username, "password": "mauvais"},
-        REMOTE_ADDR=address,
-    )
-
-
-def test_fifth_failed_login_from_one_address_locks_it(client, staff):
-    for attempt in range(4):
-        assert _fail_login(client, f"inconnu{attempt}").status_code == 200
-    response = _fail_login(client, "secretariat")
-    assert response.status_code == 429
-    assert "Trop de tentatives" in response.content.decode()
-    # Even the right password is refused during the lockout.
-    response = client.post(
-        reverse("admin:login"),
-        {"username": "secretariat", "password": PASSWORD},
-        REMOTE_ADDR="203.0.113.7",
-    )
-    assert response.status_code == 429
-
-
-def test_failed_logins_for_one_username_lock_it_from_any_address(client, staff):
-    for attempt in range(4):
-        _fail_login(client, "secretariat", address=f"198.51.100.{attempt}")
-    assert _fail_login(client, "secretariat", address="192.0.2.1").status_code == 429
-
-
-def test_four_failures_do_not_lock(client, staff):
-    for _ in range(4):
-        _fail_login(client, "secretariat")
-    response = client.post(
-        reverse("admin:login"),
-        {"username": "secretariat", "password": PASSWORD},
-        REMOTE_ADDR="203.0.113.7",
-    )
-    assert response.status_code == 302
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pages', '0006_event_search_index'),
+        ('pages', '0007_clean_text_fields'),
     ]
 
     operations = [

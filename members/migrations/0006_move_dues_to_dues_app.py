@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0003_groups_and_reminder_steps'),
+        ('members', '0005_coded_field_validators'),
     ]
 
     operations = [

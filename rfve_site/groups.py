@@ -1,0 +1,114 @@
+"""The back-office groups and what each may do: one declarative table, applied
+after every `migrate` (pages/apps.py connects `apply_groups` to post_migrate).
+
+The table is the truth: permissions added to these groups by hand are removed
+at the next deployment. A new or moved model is one line here, never a data
+migration. Models are named "app_label.model"; superusers bypass the table.
+
+- Secrétariat runs the site: agenda, members and people, dues, pages, inbox.
+- Trésorerie runs the dues: invoicing data of members (finance contacts
+  included), scales, calls, payments, the reminder schedule; reads the agenda.
+- Bureau reads figures, not personal data: agenda, member cities (private
+  finance contacts hidden, see MemberAdmin), dues scales and calls with the
+  treasury summary. No people, payments, reminder log, invoice PDF or CSV
+  (both need `change_duescall`, see DuesCallAdmin), no inbox.
+
+The reminder log is read-only for every group: it is what stops a step from
+being sent twice (ReminderAdmin refuses change and delete even to superusers).
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.db import DEFAULT_DB_ALIAS
+
+VIEW = ("view",)
+EDIT = ("view", "change")
+ALL = ("view", "add", "change", "delete")
+
+GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
+    "Secrétariat": {
+        "calendar_app.event": ALL,
+        "calendar_app.eventtype": ALL,
+        "members.localauthority": VIEW,  # official data: superusers only
+        "members.member": ALL,
+        "members.person": ALL,
+        "members.mandate": ALL,
+        "members.workinggroup": ALL,
+        "dues.duesscale": ALL,
+        "dues.duesbracket": ALL,
+        "dues.duescall": ALL,
+        "dues.payment": ALL,
+        "dues.reminderstep": ALL,
+        "dues.reminder": VIEW,
+        "pages.page": ALL,
+        "pages.pageredirect": ALL,
+        "association.sitesettings": EDIT,
+        "pages.contactmessage": ("view", "change", "delete"),
+    },
+    "Trésorerie": {
+        "calendar_app.event": VIEW,
+        "calendar_app.eventtype": VIEW,
+        "members.localauthority": VIEW,
+        "members.member": EDIT,
+        "members.workinggroup": VIEW,
+        "dues.duesscale": ALL,
+        "dues.duesbracket": ALL,
+        "dues.duescall": ALL,
+        "dues.payment": ALL,
+        "dues.reminderstep": ALL,
+        "dues.reminder": VIEW,
+    },
+    "Bureau": {
+        "calendar_app.event": VIEW,
+        "calendar_app.eventtype": VIEW,
+        "members.localauthority": VIEW,
+        "members.member": VIEW,
+        "members.workinggroup": VIEW,
+        "dues.duesscale": VIEW,
+        "dues.duesbracket": VIEW,
+        "dues.duescall": VIEW,
+        "pages.page": VIEW,
+        "pages.pageredirect": VIEW,
+        "association.sitesettings": VIEW,
+    },
+}
+
+
+def codenames(table: dict[str, tuple[str, ...]]) -> set[str]:
+    """{"members.member": EDIT} → {"members.view_member", "members.change_member"}"""
+    return {
+        f"{label.split('.')[0]}.{action}_{label.split('.')[1]}"
+        for label, actions in table.items()
+        for action in actions
+    }
+
+
+def apply_groups(using=DEFAULT_DB_ALIAS, apps=global_apps, **kwargs) -> None:
+    """Create the groups and give each exactly the permissions of the table.
+    Idempotent; a permission missing from the database is an error, so that a
+    renamed or moved model cannot silently leave a group without access."""
+    try:
+        Group = apps.get_model("auth", "Group")
+        Permission = apps.get_model("auth", "Permission")
+    except LookupError:  # auth not migrated (yet)
+        return
+    # post_migrate creates permissions app by app: make sure all exist now.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using, apps=global_apps)
+    for name, table in GROUPS.items():
+        wanted = codenames(table)
+        permissions = [
+            permission
+            for permission in Permission.objects.using(using).select_related(
+                "content_type"
+            )
+            if f"{permission.content_type.app_label}.{permission.codename}" in wanted
+        ]
+        found = {
+            f"{permission.content_type.app_label}.{permission.codename}"
+            for permission in permissions
+        }
+        if missing := wanted - found:
+            raise LookupError(f"Unknown permissions for {name}: {sorted(missing)}")
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        group.permissions.set(permissions)

@@ -1,0 +1,25 @@
+"""The back office's login throttle: django-axes with one limit per kind of
+lockout (settings.LOGIN_FAILURE_LIMITS) instead of one for all."""
+
+from axes.handlers.database import AxesDatabaseHandler
+from django.conf import settings
+from django.db.models import Sum
+
+
+class LoginThrottle(AxesDatabaseHandler):
+    """django-axes compares one failure count with AXES_FAILURE_LIMIT; this
+    handler reports that limit as soon as any parameter set of
+    AXES_LOCKOUT_PARAMETERS reaches its own limit, so that the address and
+    username pair locks after a few failures and the username alone (attacked
+    from many addresses) only after many more."""
+
+    def get_failures(self, request, credentials: dict | None = None) -> int:
+        attempts = self.get_user_attempts(request, credentials)
+        limits = settings.LOGIN_FAILURE_LIMITS.values()
+        counts = [
+            group.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            for group in attempts
+        ]
+        if any(count >= limit for count, limit in zip(counts, limits, strict=True)):
+            return settings.AXES_FAILURE_LIMIT
+        return counts[0]

@@ -1,0 +1,307 @@
+"""Issue 9, §6: least privilege. Each group's reach over every registered admin
+model and every custom admin view, staff without a group included (403
+everywhere); the reminder log is append-only; previews of drafts and internal
+events are for those who edit events.
+
+EXPECTED is the decision, written out (rfve_site/groups.py implements it): a
+model registered later fails test_every_model_is_covered until it is listed."""
+
+import datetime as dt
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from association.models import SiteSettings
+from calendar_app.models import Event
+from dues.models import DuesCall, Reminder, ReminderStep
+from pages.models import ContactMessage, PageRedirect
+from tests.factories import (
+    DuesCallFactory,
+    DuesScaleFactory,
+    EventFactory,
+    EventTypeFactory,
+    LocalAuthorityFactory,
+    MemberFactory,
+    PageFactory,
+    PaymentFactory,
+    PersonFactory,
+    WorkingGroupFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+NO_GROUP = "(staff sans groupe)"
+
+# Effective access in the admin, per registered model: v view (list, form,
+# history), a add, c change, d delete. Models not listed: 403 everywhere.
+EXPECTED = {
+    "Secrétariat": {
+        "calendar_app.event": "vacd",
+        "calendar_app.eventtype": "vacd",
+        "members.localauthority": "v",  # official data: superusers only
+        "members.member": "vacd",
+        "members.person": "vacd",
+        "members.workinggroup": "vacd",
+        "dues.duesscale": "vacd",
+        "dues.duescall": "vacd",
+        "dues.reminderstep": "vacd",
+        "dues.reminder": "v",  # append-only log
+        "pages.page": "vacd",
+        "pages.pageredirect": "vacd",
+        "association.sitesettings": "vc",  # one record, never deleted
+        "pages.contactmessage": "vcd",  # received, never typed in
+    },
+    "Trésorerie": {
+        "calendar_app.event": "v",
+        "calendar_app.eventtype": "v",
+        "members.localauthority": "v",
+        "members.member": "vc",
+        "members.workinggroup": "v",
+        "dues.duesscale": "vacd",
+        "dues.duescall": "vacd",
+        "dues.reminderstep": "vacd",
+        "dues.reminder": "v",
+    },
+    "Bureau": {
+        "calendar_app.event": "v",
+        "calendar_app.eventtype": "v",
+        "members.localauthority": "v",
+        "members.member": "v",
+        "members.workinggroup": "v",
+        "dues.duesscale": "v",
+        "dues.duescall": "v",
+        "pages.page": "v",
+        "pages.pageredirect": "v",
+        "association.sitesettings": "v",
+    },
+    NO_GROUP: {},
+}
+
+# Custom admin views (url name → groups allowed).
+CUSTOM_VIEWS = {
+    "admin:dues_duescall_campaign": {"Secrétariat", "Trésorerie"},
+    "admin:dues_duescall_treasury": {"Secrétariat", "Trésorerie", "Bureau"},
+    "admin:dues_duescall_treasury_csv": {"Secrétariat", "Trésorerie"},
+    "admin:dues_duescall_pdf": {"Secrétariat", "Trésorerie"},
+}
+
+MEMBER_EMAIL = "tresor.prive@ville.example"
+
+
+@pytest.fixture
+def objects(django_user_model):
+    """One saved object of each registered model."""
+    member = MemberFactory(finance_contact_email=MEMBER_EMAIL)
+    call = DuesCallFactory(member=member, number=1, issued_on=dt.date(2027, 1, 5))
+    PaymentFactory(call=call)
+    step = ReminderStep.objects.first()
+    page = PageFactory()
+    return {
+        "auth.group": Group.objects.get(name="Bureau"),
+        "auth.user": django_user_model.objects.create_user("autre", password="x"),
+        "axes.accessattempt": AccessAttempt.objects.create(
+            username="x", ip_address="127.0.0.1", failures_since_start=1
+        ),
+        "axes.accesslog": AccessLog.objects.create(
+            username="x", ip_address="127.0.0.1"
+        ),
+        "axes.accessfailurelog": AccessFailureLog.objects.create(
+            username="x", ip_address="127.0.0.1"
+        ),
+        "members.localauthority": LocalAuthorityFactory(),
+        "members.member": member,
+        "members.person": PersonFactory(member=member),
+        "members.workinggroup": WorkingGroupFactory(),
+        "dues.duesscale": DuesScaleFactory(),
+        "dues.duescall": call,
+        "dues.reminderstep": step,
+        "dues.reminder": Reminder.objects.create(
+            call=call, step=step, recipient=MEMBER_EMAIL
+        ),
+        "calendar_app.eventtype": EventTypeFactory(),
+        "calendar_app.event": EventFactory(),
+        "pages.page": page,
+        "pages.pageredirect": PageRedirect.objects.create(
+            old_path="ancienne-page", page=page
+        ),
+        "association.sitesettings": SiteSettings.objects.get_or_create(pk=1)[0],
+        "pages.contactmessage": ContactMessage.objects.create(
+            name="Camille", email="c@example.org", subject="Adhésion", message="…"
+        ),
+    }
+
+
+@pytest.fixture
+def login(client, django_user_model):
+    def login_as(group_name: str):
+        user = django_user_model.objects.create_user(
+            username="equipe", password="unused", is_staff=True
+        )
+        if group_name != NO_GROUP:
+            user.groups.add(Group.objects.get(name=group_name))
+        client.force_login(user)
+        return client
+
+    return login_as
+
+
+def test_every_model_is_covered(objects):
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert registered == set(objects)
+    for table in EXPECTED.values():
+        assert set(table) <= registered
+
+
+def test_every_custom_admin_view_is_covered():
+    standard = ("changelist", "add", "change", "delete", "history", "autocomplete")
+    custom = {
+        f"admin:{url.name}"
+        for model_admin in admin.site._registry.values()
+        for url in model_admin.get_urls()
+        if url.name and not url.name.endswith(standard)
+    }
+    assert custom == set(CUSTOM_VIEWS)
+
+
+@pytest.mark.parametrize("group", EXPECTED)
+def test_reach_over_every_admin_model(group, login, objects):
+    client = login(group)
+    wrong = []
+    for label, obj in objects.items():
+        letters = EXPECTED[group].get(label, "")
+        app_label, model_name = label.split(".")
+        prefix = f"admin:{app_label}_{model_name}"
+        single_record = label == "association.sitesettings"  # list → its form
+        urls = {
+            "changelist": (reverse(f"{prefix}_changelist"), "v"),
+            "add": (reverse(f"{prefix}_add"), "a"),
+            "change": (reverse(f"{prefix}_change", args=[obj.pk]), "v"),
+            "history": (reverse(f"{prefix}_history", args=[obj.pk]), "v"),
+            "delete": (reverse(f"{prefix}_delete", args=[obj.pk]), "d"),
+        }
+        for name, (url, needed) in urls.items():
+            allowed = needed in letters
+            expected = 200 if allowed else 403
+            if allowed and single_record and name == "changelist":
+                expected = 302
+            status = client.get(url).status_code
+            if status != expected:
+                wrong.append(f"{label} {name}: {status}, attendu {expected}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("group", EXPECTED)
+def test_reach_over_custom_admin_views(group, login, objects):
+    client = login(group)
+    call = objects["dues.duescall"]
+    for name, groups in CUSTOM_VIEWS.items():
+        args = [call.pk] if name.endswith("_pdf") else []
+        status = client.get(reverse(name, args=args)).status_code
+        assert status == (200 if group in groups else 403), name
+
+
+@pytest.mark.parametrize("group", EXPECTED)
+def test_csv_export_action_needs_to_handle_invoices(group, login, objects):
+    client = login(group)
+    response = client.post(
+        reverse("admin:dues_duescall_changelist"),
+        {"action": "export_csv", "_selected_action": [objects["dues.duescall"].pk]},
+    )
+    is_csv = response.get("Content-Type", "").startswith("text/csv")
+    assert is_csv == (group in {"Secrétariat", "Trésorerie"})
+
+
+def test_bureau_sees_figures_not_personal_data(login, objects):
+    client = login("Bureau")
+    member, call = objects["members.member"], objects["dues.duescall"]
+
+    member_page = client.get(reverse("admin:members_member_change", args=[member.pk]))
+    call_page = client.get(reverse("admin:dues_duescall_change", args=[call.pk]))
+    treasury = client.get(reverse("admin:dues_duescall_treasury"), {"annee": 2027})
+
+    assert MEMBER_EMAIL not in member_page.content.decode()
+    assert objects["members.person"].email not in member_page.content.decode()
+    page = call_page.content.decode()
+    assert "900,00" in page  # the figures
+    assert "paiement" not in page.lower()
+    assert MEMBER_EMAIL not in page  # the reminder log's recipient
+    assert reverse("admin:dues_duescall_pdf", args=[call.pk]) not in page
+    page = treasury.content.decode()
+    assert "900,00" in page
+    assert reverse("admin:dues_duescall_treasury_csv") not in page
+
+
+def test_treasury_sees_the_finance_contact(login, objects):
+    client = login("Trésorerie")
+    member = objects["members.member"]
+    page = client.get(reverse("admin:members_member_change", args=[member.pk]))
+    assert MEMBER_EMAIL in page.content.decode()
+
+
+@pytest.mark.parametrize("group", ["Trésorerie", "Secrétariat", None])
+def test_reminder_log_is_append_only(group, login, admin_client, objects):
+    """A deleted entry would let "Relancer maintenant" send the same step
+    again: nobody deletes or changes one, superusers included."""
+    client = login(group) if group else admin_client
+    reminder = objects["dues.reminder"]
+
+    delete_url = reverse("admin:dues_reminder_delete", args=[reminder.pk])
+    assert client.get(delete_url).status_code == 403
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    client.post(
+        reverse("admin:dues_reminder_changelist"),
+        {"action": "delete_selected", "_selected_action": [reminder.pk], "post": "yes"},
+    )
+    change_url = reverse("admin:dues_reminder_change", args=[reminder.pk])
+    client.post(change_url, {"recipient": "autre@example.org"})
+
+    reminder.refresh_from_db()
+    assert reminder.recipient == MEMBER_EMAIL
+    # Nor through the call it belongs to (its deletion would cascade).
+    call_delete = reverse("admin:dues_duescall_delete", args=[reminder.call.pk])
+    client.post(call_delete, {"post": "yes"})
+    assert DuesCall.objects.filter(pk=reminder.call.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("group", "sees_it"),
+    [
+        ("Secrétariat", True),
+        ("Trésorerie", False),
+        ("Bureau", False),
+        (NO_GROUP, False),
+    ],
+)
+@pytest.mark.parametrize(
+    "values",
+    [{"status": Event.Status.DRAFT}, {"visibility": Event.Visibility.INTERNAL}],
+)
+def test_previews_are_for_those_who_edit_events(login, group, sees_it, values):
+    event = EventFactory(title="Plénière à confirmer", **values)
+    client = login(group)
+
+    page = client.get(reverse("calendar:event", args=[event.slug]))
+    ics = client.get(reverse("calendar:event-ical", args=[event.slug]))
+
+    assert page.status_code == ics.status_code == (200 if sees_it else 404)
+    assert ("Plénière à confirmer" in page.content.decode()) == sees_it
+
+
+def test_groups_follow_the_table_after_every_migrate():
+    """The table is applied on post_migrate: a permission granted by hand is
+    taken back, a deleted group comes back."""
+    from django.contrib.auth.models import Permission
+    from django.core.management import call_command
+
+    bureau = Group.objects.get(name="Bureau")
+    bureau.permissions.add(Permission.objects.get(codename="view_person"))
+    Group.objects.filter(name="Trésorerie").delete()
+
+    call_command("migrate", verbosity=0)
+
+    assert not bureau.permissions.filter(codename="view_person").exists()
+    treasury = Group.objects.get(name="Trésorerie").permissions
+    assert treasury.filter(codename="add_payment").exists()
