@@ -98,7 +98,9 @@ def test_the_reason_is_recorded_on_the_calls_it_explains():
     lyon = MemberFactory(authority__population_year=2022)
     brest = MemberFactory(authority__population_year=2023)
     dues.launch_campaign(
-        2027, due_on=DUE, population_year_reason="  Référentiel 2023 pas encore\r\nchargé. "
+        2027,
+        due_on=DUE,
+        population_year_reason="  Référentiel 2023 pas encore\r\nchargé. ",
     )
     calls = {call.member: call for call in DuesCall.objects.all()}
     assert calls[lyon].population_year == 2022
@@ -287,7 +289,9 @@ def test_bureau_cannot_launch_the_campaign(staff):
     assert not DuesCall.objects.exists()
 
 
-@pytest.mark.parametrize(("group", "deleted"), [("Trésorerie", True), ("Secrétariat", False)])
+@pytest.mark.parametrize(
+    ("group", "deleted"), [("Trésorerie", True), ("Secrétariat", False)]
+)
 def test_only_the_treasury_deletes_a_call_not_issued_yet(staff, group, deleted):
     call = DuesCallFactory()
     staff(group).post(
