@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from dues import dues
 from dues.models import DuesCall, DuesScale
@@ -51,7 +52,7 @@ def staff(client, django_user_model):
 def test_the_reference_figure_is_labelled_population_municipale(client, admin_client):
     field = LocalAuthority._meta.get_field("population")
     assert field.verbose_name == "population municipale (Insee)"
-    DuesScaleFactory(year=dt.date.today().year, population_year=2023)
+    DuesScaleFactory(year=timezone.localdate().year, population_year=2023)
     authority = LocalAuthorityFactory(
         name="Villeurbanne", population=163_684, population_year=2023
     )
@@ -160,7 +161,7 @@ def test_copying_a_scale_moves_its_millesime_and_keeps_its_rule():
 
 
 def test_join_page_states_the_scales_millesime(client):
-    DuesScaleFactory(year=dt.date.today().year, population_year=2023)
+    DuesScaleFactory(year=timezone.localdate().year, population_year=2023)
     page = client.get(reverse("dues:join")).content.decode()
     assert "selon la population municipale (Insee, millésime 2023)" in page
 
