@@ -15,7 +15,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from members.models import Member
+from rfve_site import formats
 from rfve_site.csv_export import csv_response
+from rfve_site.text import MultiLineFormField
 
 from . import dues
 from .models import (
@@ -54,7 +57,14 @@ class DuesBracketInline(admin.TabularInline):
 
 @admin.register(DuesScale)
 class DuesScaleAdmin(admin.ModelAdmin):
-    list_display = ["year", "bracket_count", "notes"]
+    list_display = [
+        "year",
+        "population_year",
+        "first_year_rule",
+        "bracket_count",
+        "amounts",
+    ]
+    fields = ["year", "population_year", "first_year_rule", "notes"]
     inlines = [DuesBracketInline]
     actions = ["copy_to_next_year"]
 
@@ -64,6 +74,10 @@ class DuesScaleAdmin(admin.ModelAdmin):
     @admin.display(description="tranches")
     def bracket_count(self, scale):
         return len(scale.brackets.all())
+
+    @admin.display(description="montants")
+    def amounts(self, scale):
+        return " · ".join(formats.euros(b.amount) for b in scale.brackets.all())
 
     @admin.action(
         description="Copier le barème vers l’année suivante", permissions=["add"]
@@ -121,6 +135,22 @@ class CampaignForm(forms.Form):
         help_text="Date limite de paiement indiquée sur les factures.",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    member = forms.ModelChoiceField(
+        label="Une seule ville",
+        queryset=Member.objects.active().select_related("authority"),
+        required=False,
+        empty_label="Toutes les villes adhérentes",
+        help_text="Pour appeler seule une ville qui adhère après la campagne : "
+        "mêmes règles (tranche, prorata du barème), aucun appel en double.",
+    )
+    population_year_reason = MultiLineFormField(
+        label="Motif d’un millésime différent",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Requis seulement si la population d’une ville n’a pas le "
+        "millésime du barème ; enregistré sur les appels concernés.",
+    )
 
 
 @admin.register(DuesCall)
@@ -129,7 +159,7 @@ class DuesCallAdmin(admin.ModelAdmin):
         "invoice",
         "member",
         "year",
-        "amount",
+        "amount_display",
         "paid",
         "status_label",
         "due_on",
@@ -144,7 +174,7 @@ class DuesCallAdmin(admin.ModelAdmin):
     inlines = [PaymentInline, ReminderInline]
     actions = ["issue_invoices", "send_invoices", "send_reminders", "export_csv"]
     fieldsets = [
-        (None, {"fields": ["member", "year", "invoice", "pdf_link"]}),
+        (None, {"fields": ["member", "year", "invoice", "pdf_link", "certificate"]}),
         (
             "Montant",
             {
@@ -152,8 +182,8 @@ class DuesCallAdmin(admin.ModelAdmin):
                     "amount",
                     "scale_amount",
                     "override_reason",
-                    "population",
-                    "population_year",
+                    "terms",
+                    "population_year_reason",
                 ]
             },
         ),
@@ -182,7 +212,11 @@ class DuesCallAdmin(admin.ModelAdmin):
                 name,
                 {
                     **options,
-                    "fields": [f for f in options["fields"] if f != "pdf_link"],
+                    "fields": [
+                        f
+                        for f in options["fields"]
+                        if f not in ("pdf_link", "certificate")
+                    ],
                 },
             )
             for name, options in fieldsets
@@ -192,9 +226,10 @@ class DuesCallAdmin(admin.ModelAdmin):
         fields = [
             "invoice",
             "pdf_link",
+            "certificate",
             "scale_amount",
-            "population",
-            "population_year",
+            "terms",
+            "population_year_reason",
             "issued_on",
             "sent_at",
         ]
@@ -205,6 +240,12 @@ class DuesCallAdmin(admin.ModelAdmin):
             fields += ["amount", "override_reason"]
         return fields
 
+    def has_delete_permission(self, request, obj=None):
+        # An issued invoice is never deleted: its number would leave a gap.
+        if obj is not None and obj.number:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_queryset(self, request):
         return super().get_queryset(request).with_status(timezone.localdate())
 
@@ -212,9 +253,28 @@ class DuesCallAdmin(admin.ModelAdmin):
     def invoice(self, call):
         return call.invoice_number or "—"
 
-    @admin.display(description="payé (€)", ordering="paid_total")
+    @admin.display(description="montant", ordering="amount")
+    def amount_display(self, call):
+        return formats.euros(call.amount)
+
+    @admin.display(description="payé", ordering="paid_total")
     def paid(self, call):
-        return call.paid_total
+        return formats.euros(call.paid_total)
+
+    @admin.display(description="calcul")
+    def terms(self, call):
+        return dues.invoice_line(call).text if call.pk else "—"
+
+    @admin.display(description="attestation d’adhésion")
+    def certificate(self, call):
+        if call.pk is None:
+            return "—"
+        if call.status != DuesCall.Status.PAID:
+            return "Disponible une fois la cotisation entièrement payée."
+        url = reverse("admin:dues_duescall_certificate", args=[call.pk])
+        return format_html(
+            '<a href="{}">Attestation d’adhésion {} (PDF)</a>', url, call.year
+        )
 
     @admin.display(description="statut", ordering="status")
     def status_label(self, call):
@@ -290,6 +350,11 @@ class DuesCallAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/facture.pdf", view(self.pdf_view), name="dues_duescall_pdf"),
+            path(
+                "<int:pk>/attestation.pdf",
+                view(self.certificate_view),
+                name="dues_duescall_certificate",
+            ),
             path("campagne/", view(self.campaign_view), name="dues_duescall_campaign"),
             path(
                 "tresorerie/",
@@ -318,6 +383,26 @@ class DuesCallAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
+    def certificate_view(self, request, pk):
+        """The membership certificate of a paid year; refused, back on the
+        call's page with the reason, otherwise."""
+        from .certificates import certificate_filename, certificate_pdf
+
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        call = get_object_or_404(
+            DuesCall.objects.select_related("member__authority"), pk=pk
+        )
+        try:
+            pdf = certificate_pdf(call, today=timezone.localdate())
+        except dues.DuesError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect("admin:dues_duescall_change", call.pk)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        filename = certificate_filename(call)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
     def campaign_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
@@ -327,9 +412,14 @@ class DuesCallAdmin(admin.ModelAdmin):
             initial={"year": today.year, "due_on": dues.default_due_date(today)},
         )
         if request.method == "POST" and form.is_valid():
-            year = form.cleaned_data["year"]
+            year, member = form.cleaned_data["year"], form.cleaned_data["member"]
             try:
-                result = dues.launch_campaign(year, due_on=form.cleaned_data["due_on"])
+                result = dues.launch_campaign(
+                    year,
+                    due_on=form.cleaned_data["due_on"],
+                    population_year_reason=form.cleaned_data["population_year_reason"],
+                    members=None if member is None else [member],
+                )
             except dues.DuesError as error:
                 self.message_user(request, str(error), messages.ERROR)
             except IntegrityError:  # the same campaign launched at the same time
@@ -345,11 +435,25 @@ class DuesCallAdmin(admin.ModelAdmin):
                     f"Campagne {year} : {len(result.created)} appel(s) créé(s), "
                     f"{result.already_called} existai(en)t déjà.",
                 )
+                for call in result.created if member else []:
+                    line = dues.invoice_line(call)
+                    self.message_user(
+                        request,
+                        f"{member} : {formats.euros(call.amount)}, {line.period}.",
+                    )
                 if result.without_population:
                     names = ", ".join(str(m) for m in result.without_population)
                     self.message_user(
                         request,
-                        f"Sans population légale, donc sans appel : {names}.",
+                        f"Sans population municipale, donc sans appel : {names}.",
+                        messages.WARNING,
+                    )
+                if result.not_yet_members:
+                    names = ", ".join(str(m) for m in result.not_yet_members)
+                    self.message_user(
+                        request,
+                        f"Adhésion décidée après {year}, donc sans appel {year} : "
+                        f"{names}.",
                         messages.WARNING,
                     )
                 changelist = reverse("admin:dues_duescall_changelist")

@@ -5,6 +5,8 @@ Called by `manage.py load_demo` after the members; safe to run again."""
 import datetime as dt
 from decimal import Decimal
 
+from members.models import LocalAuthority
+
 from . import dues
 from .models import DuesBracket, DuesCall, DuesScale, Payment
 
@@ -26,7 +28,23 @@ def load_scales(year: int):
 
 
 def _scale(year: int):
-    scale, created = DuesScale.objects.get_or_create(year=year)
+    # The millésime of the reference loaded (the shipped file has one).
+    population_year = (
+        LocalAuthority.objects.filter(member__isnull=False)
+        .order_by("-population_year")
+        .values_list("population_year", flat=True)
+        .first()
+    )
+    scale, created = DuesScale.objects.get_or_create(
+        year=year,
+        defaults={
+            "population_year": population_year,
+            "first_year_rule": DuesScale.FirstYear.PRO_RATA,
+        },
+    )
+    if scale.population_year is None:  # a demo database from before the field
+        scale.population_year = population_year
+        scale.save(update_fields=["population_year"])
     if created:
         DuesBracket.objects.bulk_create(
             DuesBracket(

@@ -3,8 +3,9 @@ reminders and the treasurer's figures. Plain functions; the admin and the
 `send_dues_reminders` command call them."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from association.models import SiteSettings
 from members.models import Member
+from rfve_site import formats
 from rfve_site.text import multi_line, one_line
 
 from .models import (
@@ -22,6 +24,7 @@ from .models import (
     InvoiceSequence,
     Reminder,
     ReminderStep,
+    bracket_label,
 )
 
 
@@ -32,9 +35,9 @@ class DuesError(Exception):
 # --- Scale ------------------------------------------------------------------
 
 
-def amount_for(scale: DuesScale, population: int | None) -> Decimal | None:
-    """The amount of the bracket holding the population (limits included), or
-    None without a population or a matching bracket."""
+def bracket_for(scale: DuesScale, population: int | None) -> DuesBracket | None:
+    """The bracket holding the population (limits included), or None without a
+    population or a matching bracket."""
     if population is None:
         return None
     for bracket in scale.brackets.all():
@@ -42,8 +45,14 @@ def amount_for(scale: DuesScale, population: int | None) -> Decimal | None:
         if bracket.min_population <= population and (
             upper is None or population <= upper
         ):
-            return bracket.amount
+            return bracket
     return None
+
+
+def amount_for(scale: DuesScale, population: int | None) -> Decimal | None:
+    """The annual amount of the population's bracket, or None."""
+    bracket = bracket_for(scale, population)
+    return None if bracket is None else bracket.amount
 
 
 def validate_brackets(brackets) -> list[str]:
@@ -100,7 +109,13 @@ def copy_scale(from_year: int, to_year: int) -> DuesScale:
     if DuesScale.objects.filter(year=to_year).exists():
         raise DuesError(f"Le barème {to_year} existe déjà.")
     scale = DuesScale.objects.create(
-        year=to_year, notes=f"Copie du barème {from_year}."
+        year=to_year,
+        # INSEE publishes a millésime a year: the next one, a year later.
+        population_year=source.population_year
+        and source.population_year + (to_year - from_year),
+        first_year_rule=source.first_year_rule,
+        notes=f"Copie du barème {from_year} : vérifiez les montants et le "
+        "millésime de la population.",
     )
     DuesBracket.objects.bulk_create(
         DuesBracket(
@@ -116,12 +131,138 @@ def copy_scale(from_year: int, to_year: int) -> DuesScale:
 
 # --- Campaign ---------------------------------------------------------------
 
+MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre "
+    "novembre décembre"
+).split()
+
+
+@dataclass(frozen=True)
+class CallTerms:
+    """What a scale asks of one member for its year."""
+
+    bracket: DuesBracket
+    period_start: dt.date
+    period_end: dt.date
+    amount: Decimal
+
+    @property
+    def months(self) -> int:
+        return self.period_end.month - self.period_start.month + 1
+
+
+def call_terms(scale: DuesScale, member: Member) -> CallTerms | None:
+    """The bracket of the member's population and the months its dues cover:
+    the whole year, or, in the year of the council's decision to join
+    (member_since) under a pro rata scale, from that month to December.
+
+    Pro rata amount = annual amount × months / 12, rounded to the cent, half
+    up (675,00 € for 9 months of 900 €; 83,33 € for 1 month of 1 000 €).
+    None without a population or a bracket."""
+    bracket = bracket_for(scale, member.authority.population)
+    if bracket is None:
+        return None
+    year = scale.year
+    start = dt.date(year, 1, 1)
+    joined = member.member_since
+    pro_rata = scale.first_year_rule == DuesScale.FirstYear.PRO_RATA
+    if pro_rata and joined is not None and joined.year == year:
+        start = dt.date(year, joined.month, 1)
+    months = 13 - start.month
+    amount = (bracket.amount * months / 12).quantize(formats.CENT, ROUND_HALF_UP)
+    return CallTerms(
+        bracket=bracket,
+        period_start=start,
+        period_end=dt.date(year, 12, 31),
+        amount=amount,
+    )
+
+
+def long_date(date: dt.date, *, with_year: bool = True) -> str:
+    """ "1er avril 2027", "31 décembre 2027"."""
+    day = "1er" if date.day == 1 else str(date.day)
+    text = f"{day} {MONTHS[date.month - 1]}"
+    return f"{text} {date.year}" if with_year else text
+
+
+def period_wording(start: dt.date, end: dt.date) -> str:
+    """ "du 1er avril au 31 décembre 2027"."""
+    start_text = long_date(start, with_year=start.year != end.year)
+    return f"du {start_text} au {long_date(end)}"
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    """What the invoice line of a call says about how its amount was set."""
+
+    period_start: dt.date
+    period_end: dt.date
+    period: str  # "du 1er avril au 31 décembre 2027"
+    months: int  # 12 for a whole year
+    annual_amount: Decimal  # the bracket's amount for a whole year
+    bracket: str  # "de 10 000 à 49 999 habitants" ("" on older calls)
+    population: str  # "163 684 habitants" ("" without a population)
+    population_year: int | None
+    population_basis: str  # "population municipale (Insee, millésime 2023)"
+    text: str  # all of it, in one French sentence
+
+    @property
+    def pro_rata(self) -> bool:
+        return self.months < 12
+
+
+def invoice_line(call: DuesCall) -> InvoiceLine:
+    """The designation of a call on its invoice: period, months, bracket,
+    population and its millésime. Calls made before periods were recorded
+    cover the whole year."""
+    start = call.period_start or dt.date(call.year, 1, 1)
+    end = call.period_end or dt.date(call.year, 12, 31)
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    annual = call.annual_amount if call.annual_amount is not None else call.amount
+    bracket = ""
+    if call.bracket_min_population is not None:
+        bracket = bracket_label(
+            call.bracket_min_population, call.bracket_max_population
+        )
+    population = "" if call.population is None else formats.habitants(call.population)
+    basis = population_basis(call.population_year)
+    period = period_wording(start, end)
+    parts = [f"Cotisation {call.year}, {period}"]
+    if months < 12:
+        parts[0] += f" ({months} mois sur 12 : {formats.euros(annual)} × {months}/12)"
+    if bracket:
+        parts.append(f"tranche {bracket}")
+    if population:
+        parts.append(f"{basis} : {population}")
+    return InvoiceLine(
+        period_start=start,
+        period_end=end,
+        period=period,
+        months=months,
+        annual_amount=annual,
+        bracket=bracket,
+        population=population,
+        population_year=call.population_year,
+        population_basis=basis,
+        text=" ; ".join(parts) + ".",
+    )
+
+
+def population_basis(population_year: int | None) -> str:
+    """What the population figures are: "population municipale (Insee,
+    millésime 2023)"."""
+    if population_year is None:
+        return "population municipale (Insee)"
+    return f"population municipale (Insee, millésime {population_year})"
+
 
 @dataclass
 class CampaignResult:
     created: list[DuesCall] = field(default_factory=list)
     already_called: int = 0
     without_population: list[Member] = field(default_factory=list)
+    # Members whose council decided to join after the campaign's year.
+    not_yet_members: list[Member] = field(default_factory=list)
 
 
 def default_due_date(today: dt.date) -> dt.date:
@@ -129,39 +270,82 @@ def default_due_date(today: dt.date) -> dt.date:
 
 
 @transaction.atomic
-def launch_campaign(year: int, *, due_on: dt.date) -> CampaignResult:
-    """One dues call per active member for the year, at the amount of the
-    bracket of its official population (recorded with its millésime).
-    Members already called are left alone, so running it again creates
-    nothing twice."""
+def launch_campaign(
+    year: int,
+    *,
+    due_on: dt.date,
+    population_year_reason: str = "",
+    members: Iterable[Member] | None = None,
+) -> CampaignResult:
+    """One dues call per active member for the year (or for the given ones:
+    a city that joins after the campaign), with the terms of the scale
+    (call_terms), the population and its millésime recorded. Members already
+    called are left alone, so running it again creates nothing twice.
+
+    A member whose reference population is of another millésime than the
+    scale's is called only with a reason, stored on its call; without one,
+    nothing is created and the error names them."""
     scale = DuesScale.objects.prefetch_related("brackets").filter(year=year).first()
     if scale is None:
         raise DuesError(f"Créez d’abord le barème {year}.")
     errors = validate_brackets(list(scale.brackets.all()))
     if errors:
         raise DuesError(f"Le barème {year} n’est pas valide : " + " ".join(errors))
+    if scale.population_year is None:
+        raise DuesError(
+            f"Indiquez dans le barème {year} le millésime de la population "
+            "municipale qui s’applique."
+        )
+    reason = multi_line(population_year_reason).strip()
     result = CampaignResult()
+    other_year = []
     called = set(DuesCall.objects.filter(year=year).values_list("member", flat=True))
-    members = Member.objects.active().select_related("authority")
-    for member in members:
+    active = Member.objects.active().select_related("authority")
+    if members is not None:
+        active = active.filter(pk__in=[member.pk for member in members])
+    for member in active:
         if member.pk in called:
             result.already_called += 1
             continue
+        if member.member_since and member.member_since.year > year:
+            result.not_yet_members.append(member)
+            continue
         authority = member.authority
-        amount = amount_for(scale, authority.population)
-        if amount is None:
+        terms = call_terms(scale, member)
+        if terms is None:
             result.without_population.append(member)
             continue
+        differs = authority.population_year != scale.population_year
+        if differs:
+            other_year.append(member)
         result.created.append(
             DuesCall(
                 member=member,
                 year=year,
-                amount=amount,
-                scale_amount=amount,
+                amount=terms.amount,
+                scale_amount=terms.amount,
+                annual_amount=terms.bracket.amount,
+                bracket_min_population=terms.bracket.min_population,
+                bracket_max_population=terms.bracket.max_population,
+                period_start=terms.period_start,
+                period_end=terms.period_end,
                 population=authority.population,
                 population_year=authority.population_year,
+                population_year_reason=reason if differs else "",
                 due_on=due_on,
             )
+        )
+    if other_year and not reason:
+        names = ", ".join(
+            f"{member} ({member.authority.population_year or 'sans millésime'})"
+            for member in other_year
+        )
+        raise DuesError(
+            f"Le barème {year} retient la population municipale millésime "
+            f"{scale.population_year}, mais le référentiel donne un autre "
+            f"millésime pour {len(other_year)} ville(s) : {names}. Mettez à jour "
+            "le référentiel des collectivités, ou indiquez le motif de l’écart "
+            "pour lancer la campagne quand même."
         )
     DuesCall.objects.bulk_create(result.created)
     return result
@@ -300,8 +484,8 @@ def _reminder_message(call: DuesCall, step: ReminderStep, recipient: str):
     values = _Blank(
         ville=one_line(str(call.member)),
         numero=call.invoice_number,
-        montant=f"{euros(call.amount)} €",
-        reste=f"{euros(call.amount - call.paid_total)} €",
+        montant=formats.euros(call.amount),
+        reste=formats.euros(call.amount - call.paid_total),
         echeance=f"{call.due_on:%d/%m/%Y}",
     )
     message = EmailMessage(
@@ -318,10 +502,11 @@ def _reminder_message(call: DuesCall, step: ReminderStep, recipient: str):
 # --- Treasurer's view and CSV -----------------------------------------------
 
 
-def euros(amount: Decimal, *, grouping: bool = True) -> str:
-    """French notation: 1 234,50 (narrow no-break space), or 1234,50."""
-    text = f"{amount:,.2f}" if grouping else f"{amount:.2f}"
-    return text.replace(",", "\u202f").replace(".", ",")
+def euros(amount: Decimal) -> str:
+    """The figure of an amount without its unit: "1 234,50". Kept for
+    invoices.py (rewritten in parallel); everything else uses
+    rfve_site.formats.euros, which adds the unit."""
+    return formats.number(amount, decimals=2)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from members.models import Member
+from rfve_site.formats import UNIT, euros, number
 from rfve_site.text import MultiLineField, OneLineField
 
 # ---------------------------------------------------------------------------
@@ -19,7 +20,32 @@ from rfve_site.text import MultiLineField, OneLineField
 class DuesScale(models.Model):
     """The dues of one year: population brackets → amount."""
 
+    class FirstYear(models.TextChoices):
+        FULL = "full", "Année entière"
+        PRO_RATA = (
+            "prorata",
+            ("Au prorata des mois, à partir du mois de la délibération d’adhésion"),
+        )
+
     year = models.PositiveSmallIntegerField("année", unique=True)
+    # Nullable only for scales made before the field: the admin requires it,
+    # and a campaign refuses a scale without it.
+    population_year = models.PositiveSmallIntegerField(
+        "millésime de la population",
+        null=True,
+        help_text="Millésime de la population municipale (Insee) sur laquelle "
+        "portent les cotisations de l’année, par exemple 2023 pour 2026. Lancer la "
+        "campagne avec un autre millésime demande un motif.",
+    )
+    first_year_rule = models.CharField(
+        "première année d’adhésion",
+        max_length=10,
+        choices=FirstYear,
+        default=FirstYear.FULL,
+        help_text="Pour une ville dont le conseil a décidé l’adhésion dans "
+        "l’année : cotisation entière, ou en douzièmes à partir du mois de la "
+        "délibération (date « adhérente depuis » de la ville).",
+    )
     notes = MultiLineField("notes", blank=True)
 
     class Meta:
@@ -57,8 +83,19 @@ class DuesBracket(models.Model):
         ]
 
     def __str__(self):
-        upper = f"à {self.max_population}" if self.max_population else "et plus"
-        return f"{self.min_population} {upper} : {self.amount} €"
+        return f"{bracket_label(self.min_population, self.max_population)} : " + (
+            euros(self.amount)
+        )
+
+
+def bracket_label(low: int, high: int | None) -> str:
+    """ "de 10 000 à 49 999 habitants", "jusqu’à 9 999 habitants",
+    "200 000 habitants et plus"."""
+    if high is None:
+        return f"{number(low)}{UNIT}habitants et plus"
+    if low == 0:
+        return f"jusqu’à {number(high)}{UNIT}habitants"
+    return f"de {number(low)} à {number(high)}{UNIT}habitants"
 
 
 class DuesCallQuerySet(models.QuerySet):
@@ -118,14 +155,39 @@ class DuesCall(models.Model):
     number = models.PositiveIntegerField("numéro", null=True, blank=True)
     amount = models.DecimalField("montant (€)", max_digits=9, decimal_places=2)
     population = models.PositiveIntegerField(
-        "population retenue", null=True, blank=True
+        "population municipale retenue", null=True, blank=True
     )
     population_year = models.PositiveSmallIntegerField(
         "millésime de la population", null=True, blank=True
     )
+    population_year_reason = MultiLineField(
+        "motif du millésime différent",
+        blank=True,
+        help_text="Pourquoi ce millésime n’est pas celui du barème.",
+    )
+    # What the scale asks for this call: the bracket's annual amount, or its
+    # share for the months of a first year (DuesScale.first_year_rule).
     scale_amount = models.DecimalField(
         "montant du barème (€)", max_digits=9, decimal_places=2, null=True, blank=True
     )
+    # The bracket as it was when the call was made (the scale may change).
+    annual_amount = models.DecimalField(
+        "montant annuel de la tranche (€)",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    bracket_min_population = models.PositiveIntegerField(
+        "tranche à partir de", null=True, blank=True
+    )
+    bracket_max_population = models.PositiveIntegerField(
+        "tranche jusqu’à (incluse)", null=True, blank=True
+    )
+    # The months the dues cover: the whole year, or from the month of the
+    # council's decision to join. Empty on calls made before these fields.
+    period_start = models.DateField("période du", null=True, blank=True)
+    period_end = models.DateField("période au", null=True, blank=True)
     override_reason = MultiLineField(
         "motif du montant modifié",
         blank=True,
@@ -166,7 +228,7 @@ class DuesCall(models.Model):
             raise ValidationError(
                 {
                     "override_reason": "Indiquez le motif : le montant diffère "
-                    f"du barème ({self.scale_amount} €)."
+                    f"du barème ({euros(self.scale_amount)})."
                 }
             )
 
@@ -215,7 +277,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.amount} € le {self.paid_on:%d/%m/%Y}"
+        return f"{euros(self.amount)} le {self.paid_on:%d/%m/%Y}"
 
 
 class ReminderStep(models.Model):

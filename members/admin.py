@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from rfve_site import formats
+
 from .models import (
     LocalAuthority,
     Mandate,
@@ -18,7 +20,7 @@ class LocalAuthorityAdmin(admin.ModelAdmin):
     """Official data, refreshed by `manage.py load_communes`: read-only except
     for superusers."""
 
-    list_display = ["name", "kind", "code", "department_code", "population"]
+    list_display = ["name", "kind", "code", "department_code", "population_display"]
     list_filter = ["kind", "region_name"]
     # Declared for the autocomplete (MemberAdmin.authority); the search itself
     # is LocalAuthority.objects.search (see get_search_results).
@@ -26,6 +28,11 @@ class LocalAuthorityAdmin(admin.ModelAdmin):
     search_help_text = (
         "Nom (accents et tirets facultatifs), code postal ou code officiel."
     )
+
+    @admin.display(description="population municipale", ordering="population")
+    def population_display(self, authority):
+        population = authority.population
+        return "—" if population is None else formats.number(population)
 
     def get_search_results(self, request, queryset, search_term):
         """ "saint etienne" finds Saint-Étienne; "69100" finds Villeurbanne."""
@@ -113,15 +120,17 @@ class MemberAdmin(admin.ModelAdmin):
 
     @admin.display(description="population", ordering="authority__population")
     def population(self, member):
-        return member.authority.population
+        population = member.authority.population
+        return "—" if population is None else formats.number(population)
 
-    @admin.display(description="population légale")
+    @admin.display(description="population municipale (Insee)")
     def population_note(self, member):
         authority = member.authority
         if authority.population is None:
             return "—"
-        return (
-            f"{authority.population} habitants (millésime {authority.population_year})"
+        year = authority.population_year
+        return formats.habitants(authority.population) + (
+            f" (millésime {year})" if year else ""
         )
 
 

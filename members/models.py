@@ -81,7 +81,11 @@ class LocalAuthority(models.Model):
     siren = models.CharField(
         "SIREN", max_length=9, blank=True, validators=[validate_siren]
     )
-    population = models.PositiveIntegerField("population légale", null=True, blank=True)
+    # INSEE's population municipale (not the population totale, which counts
+    # people living elsewhere too), with the year of the census figures.
+    population = models.PositiveIntegerField(
+        "population municipale (Insee)", null=True, blank=True
+    )
     population_year = models.PositiveSmallIntegerField(
         "millésime de la population", null=True, blank=True
     )
@@ -122,7 +126,13 @@ class Member(models.Model):
         related_name="member",
     )
     slug = models.SlugField(max_length=200, unique=True)
-    member_since = models.DateField("adhérente depuis", null=True, blank=True)
+    member_since = models.DateField(
+        "adhérente depuis",
+        null=True,
+        blank=True,
+        help_text="Date de la délibération du conseil décidant l’adhésion. La "
+        "première cotisation part de ce mois si le barème applique le prorata.",
+    )
     status = models.CharField(
         "statut", max_length=20, choices=Status, default=Status.ACTIVE
     )

@@ -5,14 +5,17 @@ The table is the truth: permissions added to these groups by hand are removed
 at the next deployment. A new or moved model is one line here, never a data
 migration. Models are named "app_label.model"; superusers bypass the table.
 
-- Secrétariat runs the site: agenda, members and people, dues, pages, inbox.
+- Secrétariat runs the site: agenda, members and people, dues (launches the
+  campaign and issues invoices, deletes no call), pages, inbox.
 - Trésorerie runs the dues: invoicing data of members (finance contacts
-  included), scales, calls, payments, the reminder schedule; reads the agenda.
+  included), scales, calls (deletes those not issued yet), payments, the
+  reminder schedule; reads the agenda.
 - Bureau reads figures, not personal data: agenda, member cities (private
   finance contacts hidden, see MemberAdmin), dues scales and calls with the
   treasury summary. No people, payments, reminder log, invoice PDF or CSV
   (both need `change_duescall`, see DuesCallAdmin), no inbox.
 
+Nobody deletes an issued invoice, nor changes its amount (DuesCallAdmin).
 The reminder log is read-only for every group: it is what stops a step from
 being sent twice (ReminderAdmin refuses change and delete even to superusers).
 """
@@ -36,7 +39,8 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "members.workinggroup": ALL,
         "dues.duesscale": ALL,
         "dues.duesbracket": ALL,
-        "dues.duescall": ALL,
+        # Launches campaigns and issues invoices, deletes no call.
+        "dues.duescall": ("view", "add", "change"),
         "dues.payment": ALL,
         "dues.reminderstep": ALL,
         "dues.reminder": VIEW,

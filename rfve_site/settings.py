@@ -82,6 +82,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pages.context_processors.site",
             ],
+            # French notation of amounts and populations: {% load french %}.
+            "libraries": {"french": "rfve_site.templatetags.french"},
         },
     },
 ]

@@ -117,6 +117,8 @@ class DuesScaleFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     year = 2027
+    population_year = 2022  # LocalAuthorityFactory's
+    first_year_rule = DuesScale.FirstYear.FULL
 
     @factory.post_generation
     def brackets(scale, create, extracted, **kwargs):

@@ -86,6 +86,8 @@ def test_invalid_scales_are_refused_in_french(brackets, message):
 def test_admin_refuses_a_scale_with_a_gap(admin_client):
     data = {
         "year": 2028,
+        "population_year": 2025,
+        "first_year_rule": "full",
         "notes": "",
         "brackets-TOTAL_FORMS": 2,
         "brackets-INITIAL_FORMS": 0,
@@ -257,7 +259,7 @@ def test_reminders_follow_the_schedule_and_are_never_sent_twice():
     first = mail.outbox[0]
     assert first.to == [call.member.finance_contact_email]
     assert call.invoice_number in first.subject
-    assert "800,00 € sur 900,00 €" in first.body
+    assert "800,00\u00a0€ sur 900,00\u00a0€" in first.body
     assert first.attachments[0][0] == f"facture-rfve-{call.invoice_number}.pdf"
 
 
@@ -332,7 +334,7 @@ def test_treasury_view(admin_client, year_2027, monkeypatch):
     url = reverse("admin:dues_duescall_treasury")
     page = admin_client.get(url, {"annee": 2027}).content.decode()
     assert "Trésorerie 2027" in page
-    assert "2434,50 €" in page and "1100,00 €" in page
+    assert "2\u202f434,50\u00a0€" in page and "1\u202f100,00\u00a0€" in page
     assert str(year_2027[1].member) in page
 
 

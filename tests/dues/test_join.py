@@ -15,7 +15,9 @@ JOIN_URL = reverse("dues:join")
 
 @pytest.fixture
 def scale(db):
-    scale = DuesScale.objects.create(year=timezone.localdate().year)
+    scale = DuesScale.objects.create(
+        year=timezone.localdate().year, population_year=2022
+    )
     for low, high, amount in [
         (0, 9_999, "300"),
         (10_000, 49_999, "900"),
@@ -32,7 +34,9 @@ def test_join_page_shows_the_scale(client, scale):
     assert f"Cotisation annuelle {scale.year}" in page
     assert "jusqu’à 9" in page
     assert "50" in page and "et plus" in page
-    assert "2" in page and "500 €" in page
+    assert "2\u202f500,00\u00a0€" in page
+    assert "jusqu’à 9\u202f999" in page
+    assert "population municipale (Insee, millésime 2022)" in page
 
 
 def _simulate(client, text):
@@ -49,14 +53,14 @@ def test_simulator_gives_population_and_dues(client, scale):
         page = _simulate(client, text)
         assert "156 928 habitants" in page, text
         assert "millésime 2022" in page
-        assert "2 500 €" in page, text
+        assert "2 500,00 €" in page, text
 
 
 def test_simulator_ignores_accents_and_hyphens(client, scale):
     LocalAuthorityFactory(code="42218", name="Saint-Étienne", population=173_089)
     page = _simulate(client, "saint etienne")
     assert "Saint-Étienne" in page
-    assert "500 €" in page
+    assert "2 500,00 €" in page
 
 
 def test_simulator_asks_to_choose_between_homonyms(client, scale):
@@ -94,5 +98,6 @@ def test_simulator_on_real_communes_of_the_reference_file(client, scale):
         assert f"{authority.population:,}".replace(",", " ") + " habitants" in page
         assert f"millésime {authority.population_year}" in page
         amount = amount_for(scale, authority.population)
-        assert f"{int(amount):,} €".replace(",", " ") in page
+        figure = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
+        assert f"{figure} €" in page
     assert "Plusieurs collectivités correspondent" in _simulate(client, "Saint-Denis")

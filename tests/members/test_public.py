@@ -44,9 +44,8 @@ def test_city_page_shows_population_membership_and_hosted_events(client, setting
     EventFactory(title="Rencontres nationales 2023", host=member)
     EventFactory(title="Rencontre ailleurs")
     page = client.get(member.get_absolute_url()).content.decode()
-    assert "156928 habitants (millésime 2022)" in page.replace("\u202f", "").replace(
-        "\xa0", ""
-    )
+    assert "Population municipale" in page and "Population légale" not in page
+    assert "156\u202f928\u00a0habitants (Insee, millésime 2022)" in page
     assert "Membre depuis" in page and "1998" in page
     assert "Rencontres nationales 2023" in page
     assert "Rencontre ailleurs" not in page

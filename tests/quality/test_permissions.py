@@ -14,7 +14,6 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from association.models import SiteSettings
 from calendar_app.models import Event
 from dues.models import DuesCall, Reminder, ReminderStep
 from pages.models import ContactMessage, PageRedirect
@@ -46,7 +45,9 @@ EXPECTED = {
         "members.person": "vacd",
         "members.workinggroup": "vacd",
         "dues.duesscale": "vacd",
-        "dues.duescall": "vacd",
+        # Launches campaigns, issues invoices; deletes no call (see
+        # tests/dues/test_scale_rules.py for a call not issued yet).
+        "dues.duescall": "vac",
         "dues.reminderstep": "vacd",
         "dues.reminder": "v",  # append-only log
         "pages.page": "vacd",
@@ -61,7 +62,9 @@ EXPECTED = {
         "members.member": "vc",
         "members.workinggroup": "v",
         "dues.duesscale": "vacd",
-        "dues.duescall": "vacd",
+        # The object is an issued invoice: never deleted, by anyone. A call
+        # not issued yet can be (tests/dues/test_scale_rules.py).
+        "dues.duescall": "vac",
         "dues.reminderstep": "vacd",
         "dues.reminder": "v",
     },
@@ -86,14 +89,16 @@ CUSTOM_VIEWS = {
     "admin:dues_duescall_treasury": {"Secrétariat", "Trésorerie", "Bureau"},
     "admin:dues_duescall_treasury_csv": {"Secrétariat", "Trésorerie"},
     "admin:dues_duescall_pdf": {"Secrétariat", "Trésorerie"},
+    "admin:dues_duescall_certificate": {"Secrétariat", "Trésorerie"},
 }
 
 MEMBER_EMAIL = "tresor.prive@ville.example"
 
 
 @pytest.fixture
-def objects(django_user_model):
-    """One saved object of each registered model."""
+def objects(django_user_model, issuer):
+    """One saved object of each registered model (the association's settings
+    filled: the certificate needs its signatory)."""
     member = MemberFactory(finance_contact_email=MEMBER_EMAIL)
     call = DuesCallFactory(member=member, number=1, issued_on=dt.date(2027, 1, 5))
     PaymentFactory(call=call)
@@ -127,7 +132,7 @@ def objects(django_user_model):
         "pages.pageredirect": PageRedirect.objects.create(
             old_path="ancienne-page", page=page
         ),
-        "association.sitesettings": SiteSettings.objects.get_or_create(pk=1)[0],
+        "association.sitesettings": issuer,
         "pages.contactmessage": ContactMessage.objects.create(
             name="Camille", email="c@example.org", subject="Adhésion", message="…"
         ),
@@ -198,7 +203,7 @@ def test_reach_over_custom_admin_views(group, login, objects):
     client = login(group)
     call = objects["dues.duescall"]
     for name, groups in CUSTOM_VIEWS.items():
-        args = [call.pk] if name.endswith("_pdf") else []
+        args = [call.pk] if name.endswith(("_pdf", "_certificate")) else []
         status = client.get(reverse(name, args=args)).status_code
         assert status == (200 if group in groups else 403), name
 

@@ -1,0 +1,32 @@
+"""French notation of amounts and populations, the one place for it: "3 000,00 €",
+"163 684 habitants". Python code imports these functions; templates use the
+`french` filters (rfve_site/templatetags/french.py: `{% load french %}`).
+
+Thousands are grouped with a narrow no-break space (U+202F), as French
+typography wants; a no-break space (U+00A0) joins a figure to its unit, so that
+"3 000,00 €" never breaks across lines. CSV files keep plain figures with a
+decimal comma (rfve_site/csv_export.py): Excel reads them as numbers."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+THOUSANDS = "\u202f"  # espace fine insécable
+UNIT = "\u00a0"  # espace insécable, between a figure and its unit
+CENT = Decimal("0.01")
+
+
+def number(value: int | Decimal, *, decimals: int = 0) -> str:
+    """163684 → "163 684"; number(Decimal("3000"), decimals=2) → "3 000,00".
+    Rounded half up, as amounts are."""
+    value = Decimal(value).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    return f"{value:,.{decimals}f}".replace(",", THOUSANDS).replace(".", ",")
+
+
+def euros(amount: int | Decimal) -> str:
+    """Decimal("3000") → "3 000,00 €"."""
+    return f"{number(amount, decimals=2)}{UNIT}€"
+
+
+def habitants(population: int) -> str:
+    """163684 → "163 684 habitants"; 0 and 1 take the singular in French."""
+    word = "habitant" if population in (0, 1) else "habitants"
+    return f"{number(population)}{UNIT}{word}"
