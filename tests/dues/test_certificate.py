@@ -53,7 +53,7 @@ def test_certificate_says_who_certifies_what_when_and_where():
     text = _words(certificate_html(_paid_call(), today=TODAY))
     assert "Attestation d’adhésion 2027" in text
     assert (
-        "Je soussigné·e, Sophie Marchand (donnée de démonstration), en qualité de "
+        "Sophie Marchand (donnée de démonstration), "
         "trésorière ou trésorier du Réseau français des villes éducatrices, "
         "association régie par la loi du 1er juillet 1901, dont le siège est situé "
         "Hôtel de ville, Place Lazare-Goujon, 69100 Villeurbanne (SIRET "
