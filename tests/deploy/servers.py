@@ -195,6 +195,10 @@ class CuttableProxy:
                     pass
 
     def cut(self):
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes accept() up
+        except OSError:
+            pass
         self.listener.close()
         with self.lock:
             for sock in self.sockets:
