@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
+from rfve_site.data_version import StampedQuerySet
 from rfve_site.markup import render_markdown
 from rfve_site.text import MultiLineField, OneLineField
 
@@ -148,6 +149,9 @@ class SiteSettings(models.Model):
         "(le courriel de contact à défaut).",
     )
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    # Stamped: the footer's cache is keyed by this table's version.
+    objects = StampedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "informations de l’association"

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from rfve_site.data_version import StampedQuerySet
 from rfve_site.markup import render_markdown
 from rfve_site.text import MultiLineField, OneLineField, one_line
 from rfve_site.uploads import PublicImageField
@@ -43,7 +44,8 @@ class EventType(models.Model):
         return self.name
 
 
-class EventQuerySet(models.QuerySet):
+# Stamped: the iCalendar feed's ETag and cache follow count and max(updated_at).
+class EventQuerySet(StampedQuerySet):
     def public(self):
         """What visitors may see: published, cancelled or postponed, not internal.
 

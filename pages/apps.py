@@ -15,3 +15,13 @@ class PagesConfig(AppConfig):
         connection_created.connect(register_sqlite_function)
         # pages comes last in INSTALLED_APPS: the groups span every app.
         post_migrate.connect(apply_groups, sender=self, dispatch_uid="apply_groups")
+        # The database cache's table (CACHE_URL=dbcache://), with every migrate.
+        post_migrate.connect(
+            create_cache_table, sender=self, dispatch_uid="create_cache_table"
+        )
+
+
+def create_cache_table(using, verbosity=0, **kwargs):
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=verbosity)

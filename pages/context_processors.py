@@ -1,34 +1,39 @@
 """What every page's header and footer need: the menu pages and the
-association's settings, from the cache (two queries when it is cold)."""
+association's settings, cached under the version of their tables (one query
+when the cache is warm, three when it is cold)."""
 
-from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
-from .models import CHROME_CACHE_KEY, Page, SiteSettings
+from association.models import SiteSettings
+from rfve_site.data_version import cached
 
-# Changes drop the entry at once (models.py); the timeout is a safety net.
-CHROME_CACHE_SECONDS = 3600
+from .models import Page
 
 
-def load_chrome() -> dict:
-    chrome = cache.get(CHROME_CACHE_KEY)
-    if chrome is None:
-        chrome = {
-            "settings": SiteSettings.load(),
-            "menu": [
-                {"title": page.title, "url": page.get_absolute_url()}
-                for page in Page.objects.in_menu().only("title", "path")
-            ],
-        }
-        cache.set(CHROME_CACHE_KEY, chrome, CHROME_CACHE_SECONDS)
-    return chrome
+def _build_chrome() -> dict:
+    return {
+        "settings": SiteSettings.load(),
+        "menu": [
+            {"title": page.title, "url": page.get_absolute_url()}
+            for page in Page.objects.in_menu().only("title", "path")
+        ],
+    }
+
+
+def load_chrome(request) -> dict:
+    """Once per request: a view and the templates may both need it."""
+    if not hasattr(request, "_site_chrome"):
+        request._site_chrome = cached(
+            "pages:chrome", [Page, SiteSettings], _build_chrome
+        )
+    return request._site_chrome
 
 
 def site(request):
     """Lazy: a response that renders no header (a sitemap) costs nothing.
     Error pages rendered without a request (503.html) never get here."""
     return {
-        "site_chrome": SimpleLazyObject(load_chrome),
+        "site_chrome": SimpleLazyObject(lambda: load_chrome(request)),
         # Without the query string: filters and pages are not other pages.
         "canonical_url": request.build_absolute_uri(request.path),
     }

@@ -4,21 +4,15 @@ legal pages and the footer show, live in the `association` app."""
 
 import re
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.urls import Resolver404, resolve
 
-from association.models import SiteSettings
 from members.models import Member
+from rfve_site.data_version import StampedQuerySet
 from rfve_site.markup import render_markdown
 from rfve_site.text import MultiLineField, OneLineField
 
-# The header menu and the footer's settings, cached together (see
-# context_processors.py); any change to a page or to the settings drops it.
-CHROME_CACHE_KEY = "pages:chrome"
 # In a page body, replaced by the number of active member cities.
 MEMBER_COUNT_PLACEHOLDER = "{villes}"
 # What a page path may look like: slugs joined by "/".
@@ -42,7 +36,8 @@ def with_member_count(text: str) -> str:
     return text.replace(MEMBER_COUNT_PLACEHOLDER, str(Member.objects.active().count()))
 
 
-class PageQuerySet(models.QuerySet):
+# Stamped: the header's cache is keyed by the pages' version (data_version).
+class PageQuerySet(StampedQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
@@ -182,12 +177,6 @@ class PageRedirect(models.Model):
 
     def __str__(self):
         return f"/{self.old_path}/ → {self.page}"
-
-
-@receiver([post_save, post_delete], sender=Page)
-@receiver([post_save, post_delete], sender=SiteSettings)
-def _drop_cached_chrome(**kwargs):
-    cache.delete(CHROME_CACHE_KEY)
 
 
 class ContactMessageQuerySet(models.QuerySet):

@@ -90,7 +90,7 @@ def home(request):
     public = Event.objects.public().select_related("event_type")
     month_events = list(public.in_month(first_day.year, first_day.month))
     member_count = Member.objects.active().count()
-    presentation = load_chrome()["settings"].presentation
+    presentation = load_chrome(request)["settings"].presentation
     context = {
         "presentation_html": render_markdown(
             presentation.replace(MEMBER_COUNT_PLACEHOLDER, str(member_count))
@@ -251,7 +251,9 @@ def robots_txt(request):
 
 def security_txt(request):
     """RFC 9116: whom to tell about a vulnerability."""
-    contact = load_chrome()["settings"].contact_email or settings.DEFAULT_FROM_EMAIL
+    contact = (
+        load_chrome(request)["settings"].contact_email or settings.DEFAULT_FROM_EMAIL
+    )
     today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
     expires = (today + SECURITY_TXT_VALIDITY).astimezone(dt.UTC)
     lines = [

@@ -98,7 +98,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Shared by every process and host: a table of the site's database (created
+# after every migrate, pages/apps.py) or, for larger sites, Redis
+# (CACHE_URL=redis://127.0.0.1:6379/0). Cached values are keyed by the version
+# of their data (rfve_site/data_version.py), so any cache is correct; a shared
+# one builds each value once for all processes.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://rfve_cache")}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

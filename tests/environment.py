@@ -6,3 +6,5 @@ import os
 # HTTP by the test client.
 os.environ.setdefault("SECRET_KEY", "insecure-key-for-tests-only")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# One process: each test starts with an empty cache (conftest.py).
+os.environ.setdefault("CACHE_URL", "locmemcache://")

@@ -315,3 +315,14 @@ def test_feed_etag_depends_on_the_type_filter(client):
     webinars = client.get(FEED_URL, {"type": "webinaire"})["ETag"]
 
     assert all_types != webinars
+
+
+def test_feed_follows_events_updated_without_save(client):
+    """update() stamps updated_at (StampedQuerySet): the ETag and the cached
+    feed move."""
+    event = EventFactory(title="Plénière", starts_at=soon(days=10))
+    first = client.get("/agenda/agenda.ics")
+    Event.objects.filter(pk=event.pk).update(title="Assemblée générale")
+    again = client.get("/agenda/agenda.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200
+    assert "Assemblée générale" in again.content.decode()

@@ -170,17 +170,6 @@ def test_menu_marks_the_current_page(client, network):
     assert '<a href="/le-reseau/" aria-current="page">Le réseau</a>' in html
 
 
-def test_menu_is_cached_and_follows_changes(client, network, django_assert_num_queries):
-    client.get("/villes/")
-    with django_assert_num_queries(1):  # the list of cities only
-        client.get("/villes/")
-    network.title = "Qui sommes-nous"
-    network.save()
-    assert ">Qui sommes-nous</a>" in client.get("/agenda/").content.decode()
-    network.delete()
-    assert "Qui sommes-nous" not in client.get("/agenda/").content.decode()
-
-
 def test_breadcrumbs_show_the_published_ancestors(client, network):
     adn = PageFactory(title="Notre ADN", slug="adn", parent=network)
     PageFactory(title="Histoire", slug="histoire", parent=adn)
