@@ -17,7 +17,7 @@ from rfve_site.markup import render_markdown
 from rfve_site.text import MultiLineField, OneLineField
 
 # The header menu and the footer's settings, cached together (see
-# context_processors.py); any change to a page or to the settings drops it.
+# chrome.py); any change to a page or to the settings drops it.
 CHROME_CACHE_KEY = "pages:chrome"
 # In a page body, replaced by the number of active member cities.
 MEMBER_COUNT_PLACEHOLDER = "{villes}"

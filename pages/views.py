@@ -16,8 +16,8 @@ from calendar_app.views import WEEKDAY_NAMES
 from members.models import Mandate, Member, WorkingGroup
 from rfve_site.markup import render_markdown
 
+from .chrome import load_chrome
 from .contact import forward, sender_key, too_many
-from .context_processors import load_chrome
 from .forms import ContactForm, SearchForm
 from .models import (
     MEMBER_COUNT_PLACEHOLDER,

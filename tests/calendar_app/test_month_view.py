@@ -385,7 +385,7 @@ def create_february_events(count: int):
 
 # Events (with their type, joined), then the types and the working groups of
 # the filter menus; plus the header's menu pages and the footer's settings,
-# cached after the first request (pages.context_processors).
+# cached after the first request (pages.chrome).
 MONTH_QUERIES = 3 + 2
 
 
