@@ -16,7 +16,7 @@ from django.views.decorators.http import condition
 from . import ical
 from .forms import EventFilterForm
 from .models import Event, EventType
-from .months import month_days_with_events, month_weeks, shift_month
+from .months import WEEKDAY_NAMES, month_days_with_events, month_weeks, shift_month
 
 # The agenda covers these years; beyond them a URL is a 404, not a 500.
 YEARS = range(1900, 2101)
@@ -24,15 +24,6 @@ UPCOMING_PER_PAGE = 20
 # The subscribable feed: a year of history and everything ahead, not decades.
 FEED_HISTORY = dt.timedelta(days=365)
 FEED_CACHE_SECONDS = 24 * 3600
-WEEKDAY_NAMES = [
-    ("lun", "lundi"),
-    ("mar", "mardi"),
-    ("mer", "mercredi"),
-    ("jeu", "jeudi"),
-    ("ven", "vendredi"),
-    ("sam", "samedi"),
-    ("dim", "dimanche"),
-]
 
 
 def _first_day_or_404(year: int, month: int = 1) -> dt.date:

@@ -170,7 +170,7 @@ class Member(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("members:city", kwargs={"slug": self.slug})
+        return reverse("pages:city", kwargs={"slug": self.slug})
 
     def clean(self):
         siren = self.authority.siren if self.authority_id else ""

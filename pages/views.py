@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calendar_app.models import Event
-from calendar_app.months import month_weeks
-from calendar_app.views import WEEKDAY_NAMES
+from calendar_app.months import WEEKDAY_NAMES, month_weeks
 from members.models import Mandate, Member, WorkingGroup
 from rfve_site.markup import render_markdown
 
@@ -207,6 +206,21 @@ def rencontres(request):
         "pages/rencontres.html",
         context,
     )
+
+
+def city_detail(request, slug: str):
+    member = get_object_or_404(
+        Member.objects.exclude(status=Member.Status.LEFT).select_related("authority"),
+        slug=slug,
+    )
+    hosted = Event.objects.public().filter(host=member).select_related("event_type")
+    now = timezone.now()
+    context = {
+        "member": member,
+        "upcoming_events": hosted.filter(ends_at__gte=now).order_by("starts_at"),
+        "past_events": hosted.filter(ends_at__lt=now).order_by("-starts_at")[:10],
+    }
+    return render(request, "pages/city_detail.html", context)
 
 
 def legal_notice(request):

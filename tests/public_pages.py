@@ -57,7 +57,7 @@ SAMPLE_KWARGS = {
     "calendar:archives": lambda: {"year": _past_year()},
     "calendar:event": lambda: {"slug": _public_event().slug},
     "calendar:event-ical": lambda: {"slug": _public_event().slug},
-    "members:city": lambda: {"slug": Member.objects.active().first().slug},
+    "pages:city": lambda: {"slug": Member.objects.active().first().slug},
     "pages:group": lambda: {
         "slug": WorkingGroup.objects.filter(is_active=True).first().slug
     },
@@ -83,7 +83,7 @@ QUERY_BUDGETS = {
     "calendar:feed": 4,
     "calendar:subscribe": 3,
     "members:cities": 3,
-    "members:city": 5,
+    "pages:city": 5,
     "dues:join": 4,
     "pages:governance": 4,
     "pages:groups": 4,
