@@ -108,6 +108,10 @@ class MemberQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Member.Status.ACTIVE)
 
+    def listed(self):
+        """Members with a public page: active or suspended, not those who left."""
+        return self.exclude(status=Member.Status.LEFT)
+
 
 class Member(models.Model):
     class Status(models.TextChoices):
@@ -172,6 +176,15 @@ class Member(models.Model):
     def get_absolute_url(self):
         return reverse("pages:city", kwargs={"slug": self.slug})
 
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == self.Status.SUSPENDED
+
+    @property
+    def is_listed(self) -> bool:
+        """Has a public page (see MemberQuerySet.listed)."""
+        return self.status != self.Status.LEFT
+
     def clean(self):
         siren = self.authority.siren if self.authority_id else ""
         if self.siret and siren and not self.siret.startswith(siren):
@@ -221,6 +234,11 @@ class Person(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+class WorkingGroupQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
 class WorkingGroup(models.Model):
     name = OneLineField("nom", max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
@@ -235,6 +253,8 @@ class WorkingGroup(models.Model):
     )
     is_active = models.BooleanField("actif", default=True)
     order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    objects = WorkingGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]

@@ -45,12 +45,12 @@ class EventSitemap(Sitemap):
 
 class CitySitemap(Sitemap):
     def items(self):
-        return Member.objects.exclude(status=Member.Status.LEFT).only("slug")
+        return Member.objects.listed().only("slug")
 
 
 class WorkingGroupSitemap(Sitemap):
     def items(self):
-        return WorkingGroup.objects.filter(is_active=True).only("slug")
+        return WorkingGroup.objects.active().only("slug")
 
     def location(self, group):
         return reverse("pages:group", kwargs={"slug": group.slug})

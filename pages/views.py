@@ -104,7 +104,7 @@ def home(request):
             .exclude(status=Event.Status.CANCELLED)
             .in_year(today.year)
             .count(),
-            "groups": WorkingGroup.objects.filter(is_active=True).count(),
+            "groups": WorkingGroup.objects.active().count(),
         },
         "year": today.year,
         "next_rencontres": public.filter(event_type__slug=RENCONTRES_TYPE_SLUG)
@@ -144,13 +144,9 @@ def governance(request):
 
 def working_groups(request):
     now = timezone.now()
-    upcoming = Q(
-        events__status__in=Event.VISIBLE_STATUSES,
-        events__visibility=Event.Visibility.PUBLIC,
-        events__ends_at__gte=now,
-    )
+    upcoming = Event.public_condition("events__") & Q(events__ends_at__gte=now)
     groups = (
-        WorkingGroup.objects.filter(is_active=True)
+        WorkingGroup.objects.active()
         .select_related("lead__member__authority")
         .annotate(
             next_meeting=Min("events__starts_at", filter=upcoming),
@@ -210,7 +206,7 @@ def rencontres(request):
 
 def city_detail(request, slug: str):
     member = get_object_or_404(
-        Member.objects.exclude(status=Member.Status.LEFT).select_related("authority"),
+        Member.objects.listed().select_related("authority"),
         slug=slug,
     )
     hosted = Event.objects.public().filter(host=member).select_related("event_type")
@@ -251,7 +247,7 @@ def site_map(request):
     )
     context = {
         "tree": _tree(pages),
-        "groups": WorkingGroup.objects.filter(is_active=True).only("name", "slug"),
+        "groups": WorkingGroup.objects.active().only("name", "slug"),
     }
     return render(request, "pages/site_map.html", context)
 

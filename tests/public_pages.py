@@ -58,9 +58,7 @@ SAMPLE_KWARGS = {
     "calendar:event": lambda: {"slug": _public_event().slug},
     "calendar:event-ical": lambda: {"slug": _public_event().slug},
     "pages:city": lambda: {"slug": Member.objects.active().first().slug},
-    "pages:group": lambda: {
-        "slug": WorkingGroup.objects.filter(is_active=True).first().slug
-    },
+    "pages:group": lambda: {"slug": WorkingGroup.objects.active().first().slug},
     "page": lambda: {"path": "le-reseau/adn"},
 }
 

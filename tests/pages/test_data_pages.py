@@ -43,7 +43,7 @@ def test_home_figures_are_counts_from_the_database(client, demo):
         .in_year(year)
         .count()
     )
-    assert figures["groups"] == WorkingGroup.objects.filter(is_active=True).count()
+    assert figures["groups"] == WorkingGroup.objects.active().count()
     main = _main(response)
     assert f"<strong>{figures['members']}</strong> villes adhérentes" in main
 
