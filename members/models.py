@@ -40,15 +40,22 @@ class LocalAuthorityQuerySet(models.QuerySet):
             # INSEE code (Corsica: 2A…, 2B…), SIREN or postcode: "69100" is
             # Villeurbanne's postcode and Irigny's INSEE code.
             matches = self.filter(Q(code=text) | Q(postcodes__contains=text))
-            return matches.order_by(*by_size)
+            return matches.annotate(exact_name=models.Value(False)).order_by(*by_size)
         words = normalise_name(text).split()
         name = " ".join(SAINTS.get(word, word) for word in words)
         if not name:
             return self.none()
+        # exact_name: the name typed is the whole name, as the model normalises
+        # it ("St-Étienne" is "saint etienne"), so callers never normalise again.
+        exact = models.When(search_name=name, then=True)
         return (
             self.filter(search_name__contains=name)
-            .alias(exact=models.Case(models.When(search_name=name, then=0), default=1))
-            .order_by("exact", *by_size)
+            .annotate(
+                exact_name=models.Case(
+                    exact, default=False, output_field=models.BooleanField()
+                )
+            )
+            .order_by("-exact_name", *by_size)
         )
 
 
