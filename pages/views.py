@@ -74,10 +74,10 @@ def page_detail(request, path: str):
     return render(request, "pages/page.html", context)
 
 
-def _data_page(request, path: str, template: str, context: dict):
-    """A page built from data, with the text of the Page at its address (if
-    any) as introduction and its ancestors as breadcrumbs."""
-    intro, ancestors = page_trail(path)
+def _data_page(request, template: str, context: dict):
+    """A page built from data (DATA_VIEW_NAMES), with the text of the Page at
+    its address (if any) as introduction and its ancestors as breadcrumbs."""
+    intro, ancestors = page_trail(request.path_info.strip("/"))
     context |= {"intro": intro, "ancestors": ancestors}
     return render(request, template, context)
 
@@ -137,9 +137,7 @@ def governance(request):
         "bureau": _by_role([m for m in mandates if m.body == Mandate.Body.BUREAU]),
         "board": _by_role([m for m in mandates if m.body == Mandate.Body.BOARD]),
     }
-    return _data_page(
-        request, "le-reseau/gouvernance", "pages/governance.html", context
-    )
+    return _data_page(request, "pages/governance.html", context)
 
 
 def working_groups(request):
@@ -153,12 +151,7 @@ def working_groups(request):
             meeting_count=Count("events", filter=upcoming),
         )
     )
-    return _data_page(
-        request,
-        "le-reseau/groupes-de-travail",
-        "pages/working_groups.html",
-        {"groups": groups},
-    )
+    return _data_page(request, "pages/working_groups.html", {"groups": groups})
 
 
 def working_group(request, slug: str):
@@ -176,12 +169,7 @@ def working_group(request, slug: str):
         .order_by("-starts_at")[:PAST_MEETINGS_SHOWN],
         "feed_url": f"{reverse('calendar:feed')}?groupe={group.slug}",
     }
-    return _data_page(
-        request,
-        f"le-reseau/groupes-de-travail/{slug}",
-        "pages/working_group.html",
-        context,
-    )
+    return _data_page(request, "pages/working_group.html", context)
 
 
 def rencontres(request):
@@ -196,12 +184,7 @@ def rencontres(request):
         "upcoming": list(editions.upcoming(now)),
         "past": editions.filter(ends_at__lt=now).order_by("-starts_at"),
     }
-    return _data_page(
-        request,
-        "le-reseau/rencontres-nationales",
-        "pages/rencontres.html",
-        context,
-    )
+    return _data_page(request, "pages/rencontres.html", context)
 
 
 def city_detail(request, slug: str):
