@@ -33,6 +33,12 @@ class EventType(models.Model):
         "couleur", max_length=20, choices=Colour, default=Colour.BLUE
     )
     order = models.PositiveSmallIntegerField("ordre", default=0)
+    is_rencontres = models.BooleanField(
+        "Rencontres nationales",
+        default=False,
+        help_text="Les événements de ce type sont les éditions des Rencontres "
+        "nationales : page « Rencontres nationales » et annonce en page d’accueil.",
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -75,6 +81,10 @@ class EventQuerySet(models.QuerySet):
 
     def of_group(self, group):
         return self.filter(working_group=group) if group else self
+
+    def rencontres(self):
+        """Editions of the Rencontres nationales (EventType.is_rencontres)."""
+        return self.filter(event_type__is_rencontres=True)
 
 
 class Event(models.Model):

@@ -27,7 +27,6 @@ from .models import (
 )
 from .search import search_words, site_search
 
-RENCONTRES_TYPE_SLUG = "rencontres-nationales"
 HOME_EVENT_COUNT = 5
 PAST_MEETINGS_SHOWN = 20
 # Bureau first by role, as the statutes list them.
@@ -107,7 +106,7 @@ def home(request):
             "groups": WorkingGroup.objects.active().count(),
         },
         "year": today.year,
-        "next_rencontres": public.filter(event_type__slug=RENCONTRES_TYPE_SLUG)
+        "next_rencontres": public.rencontres()
         .exclude(status=Event.Status.CANCELLED)
         .upcoming(now)
         .first(),
@@ -177,7 +176,7 @@ def rencontres(request):
     now = timezone.now()
     editions = (
         Event.objects.public()
-        .filter(event_type__slug=RENCONTRES_TYPE_SLUG)
+        .rencontres()
         .select_related("event_type", "host__authority")
     )
     context = {
