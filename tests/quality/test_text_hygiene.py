@@ -317,7 +317,7 @@ def test_contact_email_of_a_stored_message_keeps_one_line_fields_on_one_line():
 
 
 @pytest.fixture
-def stored_call(db):
+def stored_call(issuer):
     call = dues.issue_invoice(DuesCallFactory(), today=dt.date(2027, 3, 1))
     _store_raw(
         LocalAuthority.objects.filter(pk=call.member.authority_id),
