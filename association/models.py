@@ -176,6 +176,14 @@ class SiteSettings(models.Model):
             if not str(getattr(self, name)).strip()
         ]
 
+    @property
+    def never_audited(self) -> bool:
+        """Declared non-compliant without any audit: the statement says so."""
+        return (
+            self.accessibility_state == self.Conformity.NONE
+            and not self.accessibility_audit_date
+        )
+
     @classmethod
     def load(cls) -> "SiteSettings":
         """The saved row, or the defaults (not saved: a GET never writes)."""

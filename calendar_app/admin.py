@@ -7,8 +7,8 @@ from .models import Event, EventType
 
 @admin.register(EventType)
 class EventTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "colour", "order"]
-    list_editable = ["colour", "order"]
+    list_display = ["name", "slug", "colour", "order", "is_rencontres"]
+    list_editable = ["colour", "order", "is_rencontres"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 

@@ -13,6 +13,7 @@ from members.models import WorkingGroup
 from .models import Event, EventType
 
 Colour = EventType.Colour
+RENCONTRES_SLUG = "rencontres-nationales"
 EVENT_TYPES = [  # name, slug, colour
     ("Réunion plénière", "reunion-pleniere", Colour.BLUE),
     ("Groupe de travail", "groupe-de-travail", Colour.GREEN),
@@ -224,7 +225,13 @@ def load(members: dict, today: dt.date) -> tuple[int, int]:
     types = {}
     for order, (name, slug, colour) in enumerate(EVENT_TYPES, start=1):
         types[slug], _ = EventType.objects.update_or_create(
-            slug=slug, defaults={"name": name, "colour": colour, "order": order}
+            slug=slug,
+            defaults={
+                "name": name,
+                "colour": colour,
+                "order": order,
+                "is_rencontres": slug == RENCONTRES_SLUG,
+            },
         )
     paris = timezone.get_default_timezone()
     rows = [

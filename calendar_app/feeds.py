@@ -26,11 +26,8 @@ class UpcomingEventsFeed(Feed):
         )
 
     def item_title(self, event):
-        status = {
-            Event.Status.CANCELLED: "Annulé : ",
-            Event.Status.POSTPONED: "Reporté : ",
-        }.get(event.status, "")
-        return one_line(f"{status}{event.title}")
+        flag = f"{event.status_flag} : " if event.status_flag else ""
+        return one_line(f"{flag}{event.title}")
 
     def item_description(self, event):
         # Readers take the description as HTML: plain text is escaped.

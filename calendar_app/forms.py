@@ -21,7 +21,7 @@ class EventFilterForm(forms.Form):
     )
     groupe = forms.ModelChoiceField(
         label="Groupe de travail",
-        queryset=WorkingGroup.objects.filter(is_active=True),
+        queryset=WorkingGroup.objects.active(),
         to_field_name="slug",
         required=False,
         empty_label="Tous les groupes",

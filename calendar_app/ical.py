@@ -28,10 +28,8 @@ def _vevent(event: Event, stamp: dt.datetime) -> icalendar.Event:
     # RFC 5545 forbids control characters in text, and a line break in a
     # one-line property breaks the line: stored text is cleaned again here.
     summary = one_line(event.title)
-    if event.is_cancelled:
-        summary = f"[Annulé] {summary}"
-    elif event.is_postponed:
-        summary = f"[Reporté] {summary}"
+    if event.status_flag:
+        summary = f"[{event.status_flag}] {summary}"
     vevent.add("summary", summary)
     if event.all_day:
         vevent.add("dtstart", event.first_day)

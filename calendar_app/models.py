@@ -34,6 +34,12 @@ class EventType(models.Model):
         "couleur", max_length=20, choices=Colour, default=Colour.BLUE
     )
     order = models.PositiveSmallIntegerField("ordre", default=0)
+    is_rencontres = models.BooleanField(
+        "Rencontres nationales",
+        default=False,
+        help_text="Les événements de ce type sont les éditions des Rencontres "
+        "nationales : page « Rencontres nationales » et annonce en page d’accueil.",
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -47,13 +53,8 @@ class EventType(models.Model):
 # Stamped: the iCalendar feed's ETag and cache follow count and max(updated_at).
 class EventQuerySet(StampedQuerySet):
     def public(self):
-        """What visitors may see: published, cancelled or postponed, not internal.
-
-        Cancelled and postponed events stay listed, marked, so that nobody
-        travels to a meeting that will not take place."""
-        return self.filter(
-            status__in=Event.VISIBLE_STATUSES, visibility=Event.Visibility.PUBLIC
-        )
+        """What visitors may see (Event.public_condition)."""
+        return self.filter(Event.public_condition())
 
     def overlapping(self, start: dt.datetime, end: dt.datetime):
         """Events that cover some instant of [start, end)."""
@@ -83,6 +84,10 @@ class EventQuerySet(StampedQuerySet):
     def of_group(self, group):
         return self.filter(working_group=group) if group else self
 
+    def rencontres(self):
+        """Editions of the Rencontres nationales (EventType.is_rencontres)."""
+        return self.filter(event_type__is_rencontres=True)
+
 
 class Event(models.Model):
     class Status(models.TextChoices):
@@ -91,8 +96,11 @@ class Event(models.Model):
         CANCELLED = "annule", "Annulé"
         POSTPONED = "reporte", "Reporté"
 
-    # Cancelled and postponed events stay on the public agenda, marked.
+    # Cancelled and postponed events stay on the public agenda, marked, so
+    # that nobody travels to a meeting that will not take place.
     VISIBLE_STATUSES = (Status.PUBLISHED, Status.CANCELLED, Status.POSTPONED)
+    # Announced as such wherever the event appears (badge, feeds, iCalendar).
+    FLAGGED_STATUSES = (Status.CANCELLED, Status.POSTPONED)
 
     class Visibility(models.TextChoices):
         PUBLIC = "public", "Public"
@@ -278,12 +286,28 @@ class Event(models.Model):
     def is_multi_day(self) -> bool:
         return self.last_day > self.first_day
 
+    @classmethod
+    def public_condition(cls, prefix: str = "") -> Q:
+        """What visitors may see: published, cancelled or postponed, not
+        internal. `prefix` reaches events from another model ("events__")."""
+        return Q(
+            **{
+                f"{prefix}status__in": cls.VISIBLE_STATUSES,
+                f"{prefix}visibility": cls.Visibility.PUBLIC,
+            }
+        )
+
     @property
     def is_public(self) -> bool:
+        """public_condition() read on this event, without a query."""
         return (
             self.status in self.VISIBLE_STATUSES
             and self.visibility == self.Visibility.PUBLIC
         )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
 
     @property
     def is_cancelled(self) -> bool:
@@ -292,6 +316,12 @@ class Event(models.Model):
     @property
     def is_postponed(self) -> bool:
         return self.status == self.Status.POSTPONED
+
+    @property
+    def status_flag(self) -> str:
+        """The status's label ("Annulé", "Reporté") for an event that will not
+        happen as announced; empty otherwise."""
+        return self.get_status_display() if self.status in self.FLAGGED_STATUSES else ""
 
     @property
     def when(self) -> str:

@@ -9,6 +9,16 @@ from dataclasses import dataclass, field
 
 # A cell shows this many events; the rest are reached by a "+ N autres" link.
 EVENTS_SHOWN_PER_DAY = 3
+# The grid's column headings, Monday first: (abbreviation, full name).
+WEEKDAY_NAMES = [
+    ("lun", "lundi"),
+    ("mar", "mardi"),
+    ("mer", "mercredi"),
+    ("jeu", "jeudi"),
+    ("ven", "vendredi"),
+    ("sam", "samedi"),
+    ("dim", "dimanche"),
+]
 
 
 @dataclass

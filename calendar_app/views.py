@@ -1,6 +1,5 @@
 import datetime as dt
 import hashlib
-import json
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -16,7 +15,7 @@ from django.views.decorators.http import condition
 from . import ical
 from .forms import EventFilterForm
 from .models import Event, EventType
-from .months import month_days_with_events, month_weeks, shift_month
+from .months import WEEKDAY_NAMES, month_days_with_events, month_weeks, shift_month
 
 # The agenda covers these years; beyond them a URL is a 404, not a 500.
 YEARS = range(1900, 2101)
@@ -24,15 +23,6 @@ UPCOMING_PER_PAGE = 20
 # The subscribable feed: a year of history and everything ahead, not decades.
 FEED_HISTORY = dt.timedelta(days=365)
 FEED_CACHE_SECONDS = 24 * 3600
-WEEKDAY_NAMES = [
-    ("lun", "lundi"),
-    ("mar", "mardi"),
-    ("mer", "mercredi"),
-    ("jeu", "jeudi"),
-    ("ven", "vendredi"),
-    ("sam", "samedi"),
-    ("dim", "dimanche"),
-]
 
 
 def _first_day_or_404(year: int, month: int = 1) -> dt.date:
@@ -130,16 +120,11 @@ def _visible_event_or_404(request, slug: str) -> Event:
 
 def event_detail(request, slug: str):
     event = _visible_event_or_404(request, slug)
-    structured_data = json.dumps(
-        event.structured_data(request.build_absolute_uri("/").rstrip("/")),
-        ensure_ascii=False,
-    )
     context = {
         "event": event,
-        # Escaped like Django's json_script: "</script>" cannot close the tag.
-        "structured_data": structured_data.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026"),
+        "structured_data": event.structured_data(
+            request.build_absolute_uri("/").rstrip("/")
+        ),
     }
     return render(request, "calendar_app/event_detail.html", context)
 

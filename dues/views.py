@@ -3,7 +3,6 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from members.communes import normalise_name
 from members.models import LocalAuthority
 
 from . import dues
@@ -31,8 +30,7 @@ def join(request):
                 : SIMULATOR_MAX_CHOICES + 1
             ]
         )
-        typed = normalise_name(form.cleaned_data["commune"])
-        exact = [match for match in matches if match.search_name == typed]
+        exact = [match for match in matches if match.exact_name]
         if len(matches) == 1 or len(exact) == 1:
             authority = exact[0] if len(exact) == 1 else matches[0]
             if scale and authority.population is not None:

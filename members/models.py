@@ -40,15 +40,22 @@ class LocalAuthorityQuerySet(models.QuerySet):
             # INSEE code (Corsica: 2A…, 2B…), SIREN or postcode: "69100" is
             # Villeurbanne's postcode and Irigny's INSEE code.
             matches = self.filter(Q(code=text) | Q(postcodes__contains=text))
-            return matches.order_by(*by_size)
+            return matches.annotate(exact_name=models.Value(False)).order_by(*by_size)
         words = normalise_name(text).split()
         name = " ".join(SAINTS.get(word, word) for word in words)
         if not name:
             return self.none()
+        # exact_name: the name typed is the whole name, as the model normalises
+        # it ("St-Étienne" is "saint etienne"), so callers never normalise again.
+        exact = models.When(search_name=name, then=True)
         return (
             self.filter(search_name__contains=name)
-            .alias(exact=models.Case(models.When(search_name=name, then=0), default=1))
-            .order_by("exact", *by_size)
+            .annotate(
+                exact_name=models.Case(
+                    exact, default=False, output_field=models.BooleanField()
+                )
+            )
+            .order_by("-exact_name", *by_size)
         )
 
 
@@ -111,6 +118,10 @@ class LocalAuthority(models.Model):
 class MemberQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Member.Status.ACTIVE)
+
+    def listed(self):
+        """Members with a public page: active or suspended, not those who left."""
+        return self.exclude(status=Member.Status.LEFT)
 
 
 class Member(models.Model):
@@ -180,7 +191,16 @@ class Member(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("members:city", kwargs={"slug": self.slug})
+        return reverse("pages:city", kwargs={"slug": self.slug})
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == self.Status.SUSPENDED
+
+    @property
+    def is_listed(self) -> bool:
+        """Has a public page (see MemberQuerySet.listed)."""
+        return self.status != self.Status.LEFT
 
     def clean(self):
         siren = self.authority.siren if self.authority_id else ""
@@ -231,6 +251,11 @@ class Person(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+class WorkingGroupQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
 class WorkingGroup(models.Model):
     name = OneLineField("nom", max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
@@ -245,6 +270,8 @@ class WorkingGroup(models.Model):
     )
     is_active = models.BooleanField("actif", default=True)
     order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    objects = WorkingGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]

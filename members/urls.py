@@ -5,5 +5,4 @@ from . import views
 app_name = "members"
 urlpatterns = [
     path("villes/", views.city_list, name="cities"),
-    path("villes/<slug:slug>/", views.city_detail, name="city"),
 ]

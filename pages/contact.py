@@ -11,6 +11,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,26 +55,27 @@ def forward(message: ContactMessage) -> bool:
             "Contact message %s not forwarded: no contact email.", message.pk
         )
         return False
-    received = timezone.localtime(message.received_at)
-    admin_path = reverse("admin:pages_contactmessage_change", args=[message.pk])
-    # One-line fields stay on one line here even if stored before the fields
+    # One-line fields stay on one line even if stored before the fields
     # cleaned them: a name must not forge lines ("Bcc: …") in the body.
-    name = one_line(message.name)
-    organisation = one_line(message.organisation) or "(non précisé)"
     subject = one_line(message.subject)
+    body = render_to_string(
+        "pages/email/contact.txt",
+        {
+            "received": timezone.localtime(message.received_at),
+            "name": one_line(message.name),
+            "email": message.email,
+            "organisation": one_line(message.organisation),
+            "subject": subject,
+            "body": multi_line(message.message),
+            "site_domain": settings.SITE_DOMAIN,
+            "admin_path": reverse(
+                "admin:pages_contactmessage_change", args=[message.pk]
+            ),
+        },
+    )
     email = EmailMessage(
         subject=f"[Site RFVE] {subject}",
-        body=(
-            f"Message reçu le {received:%d/%m/%Y à %H:%M} "
-            "par le formulaire de contact du site.\n\n"
-            f"De : {name} <{message.email}>\n"
-            f"Organisme : {organisation}\n"
-            f"Objet : {subject}\n\n"
-            f"{multi_line(message.message)}\n\n"
-            "-- \n"
-            "Répondre à ce courriel écrit directement à l’expéditeur.\n"
-            f"Suivi : https://{settings.SITE_DOMAIN}{admin_path}\n"
-        ),
+        body=body,
         to=[recipient],
         reply_to=[message.email],
     )

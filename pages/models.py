@@ -18,14 +18,22 @@ MEMBER_COUNT_PLACEHOLDER = "{villes}"
 # What a page path may look like: slugs joined by "/".
 PATH_PATTERN = re.compile(r"[-a-zA-Z0-9_]+(/[-a-zA-Z0-9_]+)*")
 PATH_MAX_LENGTH = 500
-# URL names a page may share its address with: they show its text as intro.
-PAGE_VIEW_NAMES = {
-    "page",
+# The pages built from data (pages/views.py): a Page may take one of their
+# addresses, and its text then introduces them. The one list of them.
+DATA_VIEW_NAMES = {
     "pages:governance",
     "pages:groups",
     "pages:group",
     "pages:rencontres",
 }
+
+
+def view_name_at(path: str) -> str | None:
+    """The URL name that answers /<path>/, None if none does."""
+    try:
+        return resolve(f"/{path}/").view_name
+    except Resolver404:
+        return None
 
 
 def with_member_count(text: str) -> str:
@@ -136,11 +144,7 @@ class Page(models.Model):
         path = self.build_path()
         if len(path) > PATH_MAX_LENGTH:
             raise ValidationError({"slug": "L’adresse complète est trop longue."})
-        try:
-            match = resolve(f"/{path}/")
-        except Resolver404:
-            match = None
-        if match is None or match.view_name not in PAGE_VIEW_NAMES:
+        if view_name_at(path) not in {"page", *DATA_VIEW_NAMES}:
             raise ValidationError(
                 {
                     "slug": f"L’adresse /{path}/ est déjà celle d’une autre partie "
@@ -150,6 +154,11 @@ class Page(models.Model):
         clash = Page.objects.filter(path=path).exclude(pk=self.pk)
         if clash.exists():
             raise ValidationError({"slug": f"L’adresse /{path}/ est déjà prise."})
+
+    @property
+    def introduces_data_page(self) -> bool:
+        """At the address of a page built from data, which lists it (sitemap)."""
+        return view_name_at(self.path) in DATA_VIEW_NAMES
 
     @property
     def body_html(self) -> str:

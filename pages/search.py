@@ -1,7 +1,7 @@
 """Site search across published events, pages and member cities.
 
 On PostgreSQL: full-text search with the `french_unaccent` configuration
-(French stemming after unaccent, created by migration 0003), ranked. On
+(French stemming after unaccent, rfve_site/fulltext.py), ranked. On
 SQLite: every word of the query must start a word of the text, both without
 accents or case ("educ" finds "Éducation"), through the `rfve_search_text`
 SQL function registered on each connection (register_sqlite_function)."""
@@ -9,23 +9,25 @@ SQL function registered on each connection (register_sqlite_function)."""
 import datetime as dt
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, CharField, F, Func, Q, QuerySet, Value, When
 from django.db.models.functions import Concat
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from calendar_app import search as event_search
 from calendar_app.models import Event
 from members.communes import normalise_name
 from members.models import Member
+from rfve_site.fulltext import SEARCH_CONFIG, weighted_vector
 from rfve_site.markup import render_markdown
 
 from .models import Page
 
-SEARCH_CONFIG = "french_unaccent"
 SQLITE_FUNCTION = "rfve_search_text"
 RESULTS_PER_KIND = 20
 # Words before and after the first match in an excerpt.
@@ -135,14 +137,12 @@ def matching(
     words: list[str],
     *,
     title: str,
-    text: list[str],
+    text: Sequence[str],
     order: list[str],
 ) -> QuerySet:
     """The rows of `queryset` whose `title` or `text` fields match, best first."""
     if connection.vendor == "postgresql":
-        vector = SearchVector(title, weight="A", config=SEARCH_CONFIG) + SearchVector(
-            *text, weight="B", config=SEARCH_CONFIG
-        )
+        vector = weighted_vector(title, text)
         search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
         return (
             queryset.alias(search=vector)
@@ -171,13 +171,13 @@ def _limited(queryset: QuerySet) -> tuple[list, bool]:
 
 
 def matching_events(query: str, words: list[str]) -> QuerySet:
-    # PostgreSQL has a GIN index on this vector (migration pages 0006).
+    # PostgreSQL has a GIN index on this vector (calendar_app/search.py).
     return matching(
         Event.objects.public().select_related("event_type"),
         query,
         words,
-        title="title",
-        text=["summary", "description", "place"],
+        title=event_search.SEARCH_TITLE,
+        text=event_search.SEARCH_TEXT,
         order=["-starts_at"],
     )
 

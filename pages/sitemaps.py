@@ -2,7 +2,6 @@
 sections built from data. Nothing a visitor could not open."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Q
 from django.urls import reverse
 
 from calendar_app.models import Event
@@ -10,26 +9,12 @@ from members.models import Member, WorkingGroup
 
 from .models import Page
 
-# Pages at these addresses only introduce a view built from data, which the
-# sections sitemap lists.
-DATA_PATHS = (
-    "le-reseau/gouvernance",
-    "le-reseau/groupes-de-travail",
-    "le-reseau/rencontres-nationales",
-)
-
 
 class PageSitemap(Sitemap):
     def items(self):
-        shadowed = Q(path__in=DATA_PATHS) | Q(
-            path__startswith="le-reseau/groupes-de-travail/"
-        )
-        return (
-            Page.objects.published()
-            .exclude(shadowed)
-            .order_by("path")
-            .only("path", "updated_at")
-        )
+        # A page that introduces a view built from data is listed as that view.
+        pages = Page.objects.published().order_by("path").only("path", "updated_at")
+        return [page for page in pages if not page.introduces_data_page]
 
     def lastmod(self, page):
         return page.updated_at
@@ -45,12 +30,12 @@ class EventSitemap(Sitemap):
 
 class CitySitemap(Sitemap):
     def items(self):
-        return Member.objects.exclude(status=Member.Status.LEFT).only("slug")
+        return Member.objects.listed().only("slug")
 
 
 class WorkingGroupSitemap(Sitemap):
     def items(self):
-        return WorkingGroup.objects.filter(is_active=True).only("slug")
+        return WorkingGroup.objects.active().only("slug")
 
     def location(self, group):
         return reverse("pages:group", kwargs={"slug": group.slug})

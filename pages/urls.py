@@ -5,6 +5,8 @@ from . import views
 # The catch-all page route is declared last in rfve_site/urls.py, not here.
 app_name = "pages"
 urlpatterns = [
+    # A city's page composes members and the agenda (its hosted events).
+    path("villes/<slug:slug>/", views.city_detail, name="city"),
     path("le-reseau/gouvernance/", views.governance, name="governance"),
     path("le-reseau/groupes-de-travail/", views.working_groups, name="groups"),
     path(

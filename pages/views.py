@@ -11,13 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calendar_app.models import Event
-from calendar_app.months import month_weeks
-from calendar_app.views import WEEKDAY_NAMES
+from calendar_app.months import WEEKDAY_NAMES, month_weeks
 from members.models import Mandate, Member, WorkingGroup
 from rfve_site.markup import render_markdown
 
+from .chrome import load_chrome
 from .contact import forward, sender_key, too_many
-from .context_processors import load_chrome
 from .forms import ContactForm, SearchForm
 from .models import (
     MEMBER_COUNT_PLACEHOLDER,
@@ -28,7 +27,6 @@ from .models import (
 )
 from .search import search_words, site_search
 
-RENCONTRES_TYPE_SLUG = "rencontres-nationales"
 HOME_EVENT_COUNT = 5
 PAST_MEETINGS_SHOWN = 20
 # Bureau first by role, as the statutes list them.
@@ -75,10 +73,10 @@ def page_detail(request, path: str):
     return render(request, "pages/page.html", context)
 
 
-def _data_page(request, path: str, template: str, context: dict):
-    """A page built from data, with the text of the Page at its address (if
-    any) as introduction and its ancestors as breadcrumbs."""
-    intro, ancestors = page_trail(path)
+def _data_page(request, template: str, context: dict):
+    """A page built from data (DATA_VIEW_NAMES), with the text of the Page at
+    its address (if any) as introduction and its ancestors as breadcrumbs."""
+    intro, ancestors = page_trail(request.path_info.strip("/"))
     context |= {"intro": intro, "ancestors": ancestors}
     return render(request, template, context)
 
@@ -105,10 +103,10 @@ def home(request):
             .exclude(status=Event.Status.CANCELLED)
             .in_year(today.year)
             .count(),
-            "groups": WorkingGroup.objects.filter(is_active=True).count(),
+            "groups": WorkingGroup.objects.active().count(),
         },
         "year": today.year,
-        "next_rencontres": public.filter(event_type__slug=RENCONTRES_TYPE_SLUG)
+        "next_rencontres": public.rencontres()
         .exclude(status=Event.Status.CANCELLED)
         .upcoming(now)
         .first(),
@@ -138,32 +136,21 @@ def governance(request):
         "bureau": _by_role([m for m in mandates if m.body == Mandate.Body.BUREAU]),
         "board": _by_role([m for m in mandates if m.body == Mandate.Body.BOARD]),
     }
-    return _data_page(
-        request, "le-reseau/gouvernance", "pages/governance.html", context
-    )
+    return _data_page(request, "pages/governance.html", context)
 
 
 def working_groups(request):
     now = timezone.now()
-    upcoming = Q(
-        events__status__in=Event.VISIBLE_STATUSES,
-        events__visibility=Event.Visibility.PUBLIC,
-        events__ends_at__gte=now,
-    )
+    upcoming = Event.public_condition("events__") & Q(events__ends_at__gte=now)
     groups = (
-        WorkingGroup.objects.filter(is_active=True)
+        WorkingGroup.objects.active()
         .select_related("lead__member__authority")
         .annotate(
             next_meeting=Min("events__starts_at", filter=upcoming),
             meeting_count=Count("events", filter=upcoming),
         )
     )
-    return _data_page(
-        request,
-        "le-reseau/groupes-de-travail",
-        "pages/working_groups.html",
-        {"groups": groups},
-    )
+    return _data_page(request, "pages/working_groups.html", {"groups": groups})
 
 
 def working_group(request, slug: str):
@@ -181,12 +168,7 @@ def working_group(request, slug: str):
         .order_by("-starts_at")[:PAST_MEETINGS_SHOWN],
         "feed_url": f"{reverse('calendar:feed')}?groupe={group.slug}",
     }
-    return _data_page(
-        request,
-        f"le-reseau/groupes-de-travail/{slug}",
-        "pages/working_group.html",
-        context,
-    )
+    return _data_page(request, "pages/working_group.html", context)
 
 
 def rencontres(request):
@@ -194,19 +176,29 @@ def rencontres(request):
     now = timezone.now()
     editions = (
         Event.objects.public()
-        .filter(event_type__slug=RENCONTRES_TYPE_SLUG)
+        .rencontres()
         .select_related("event_type", "host__authority")
     )
     context = {
         "upcoming": list(editions.upcoming(now)),
         "past": editions.filter(ends_at__lt=now).order_by("-starts_at"),
     }
-    return _data_page(
-        request,
-        "le-reseau/rencontres-nationales",
-        "pages/rencontres.html",
-        context,
+    return _data_page(request, "pages/rencontres.html", context)
+
+
+def city_detail(request, slug: str):
+    member = get_object_or_404(
+        Member.objects.listed().select_related("authority"),
+        slug=slug,
     )
+    hosted = Event.objects.public().filter(host=member).select_related("event_type")
+    now = timezone.now()
+    context = {
+        "member": member,
+        "upcoming_events": hosted.filter(ends_at__gte=now).order_by("starts_at"),
+        "past_events": hosted.filter(ends_at__lt=now).order_by("-starts_at")[:10],
+    }
+    return render(request, "pages/city_detail.html", context)
 
 
 def legal_notice(request):
@@ -237,7 +229,7 @@ def site_map(request):
     )
     context = {
         "tree": _tree(pages),
-        "groups": WorkingGroup.objects.filter(is_active=True).only("name", "slug"),
+        "groups": WorkingGroup.objects.active().only("name", "slug"),
     }
     return render(request, "pages/site_map.html", context)
 

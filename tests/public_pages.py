@@ -57,10 +57,8 @@ SAMPLE_KWARGS = {
     "calendar:archives": lambda: {"year": _past_year()},
     "calendar:event": lambda: {"slug": _public_event().slug},
     "calendar:event-ical": lambda: {"slug": _public_event().slug},
-    "members:city": lambda: {"slug": Member.objects.active().first().slug},
-    "pages:group": lambda: {
-        "slug": WorkingGroup.objects.filter(is_active=True).first().slug
-    },
+    "pages:city": lambda: {"slug": Member.objects.active().first().slug},
+    "pages:group": lambda: {"slug": WorkingGroup.objects.active().first().slug},
     "page": lambda: {"path": "le-reseau/adn"},
 }
 
@@ -84,7 +82,7 @@ QUERY_BUDGETS = {
     "calendar:feed": 4,
     "calendar:subscribe": 4,
     "members:cities": 4,
-    "members:city": 6,
+    "pages:city": 6,
     "dues:join": 5,
     "pages:governance": 5,
     "pages:groups": 5,

@@ -1,51 +1,11 @@
-"""Back-office groups (Secrétariat, Trésorerie, Bureau) and the default reminder
-schedule (30 and 60 days after the due date)."""
+"""The default reminder schedule (30 and 60 days after the due date).
 
-from django.contrib.auth.management import create_permissions
+History: this migration also created the back-office groups and granted them
+permissions of members and calendar_app. Groups and grants have one home
+now, rfve_site/groups.py, applied after every migrate: that part is gone, and
+members no longer reaches into calendar_app's permissions."""
+
 from django.db import migrations
-
-DUES_MODELS = [
-    "member",
-    "duesscale",
-    "duesbracket",
-    "duescall",
-    "invoicesequence",
-    "payment",
-    "reminderstep",
-    "reminder",
-]
-
-
-def create_groups(apps, schema_editor):
-    # Permissions are normally created after all migrations: create them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    ours = Permission.objects.filter(
-        content_type__app_label__in=["members", "calendar_app"]
-    )
-    views = ours.filter(codename__startswith="view_")
-
-    secretariat, _ = Group.objects.get_or_create(name="Secrétariat")
-    secretariat.permissions.set(ours)
-
-    treasury, _ = Group.objects.get_or_create(name="Trésorerie")
-    treasury.permissions.set(
-        views | ours.filter(content_type__app_label="members", content_type__model__in=DUES_MODELS)
-    )
-
-    bureau, _ = Group.objects.get_or_create(name="Bureau")
-    bureau.permissions.set(views)
-
-
-def remove_groups(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(
-        name__in=["Secrétariat", "Trésorerie", "Bureau"]
-    ).delete()
-
 
 STEPS = [
     (
@@ -83,13 +43,7 @@ def create_steps(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("auth", "0012_alter_user_first_name_max_length"),
-        ("contenttypes", "0002_remove_content_type_name"),
-        ("calendar_app", "0003_event_host_event_working_group"),
         ("members", "0002_invoice_sequence"),
     ]
 
-    operations = [
-        migrations.RunPython(create_groups, remove_groups),
-        migrations.RunPython(create_steps, migrations.RunPython.noop),
-    ]
+    operations = [migrations.RunPython(create_steps, migrations.RunPython.noop)]

@@ -1,7 +1,10 @@
 """The event page: /agenda/evenements/<slug>/."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from calendar_app.models import Event
 from tests.calendar_app.pages import html, structured_data
@@ -260,3 +263,27 @@ def test_staff_can_preview_an_internal_event(staff_client):
     page = html(staff_client.get(event_url(event)))
 
     assert "interne au réseau" in page
+
+
+def test_public_rule_is_the_same_in_queries_and_in_python(db):
+    """Event.public_condition() (queries) and Event.is_public (one event in
+    hand) are one rule: they agree on every status and visibility."""
+    for status in Event.Status:
+        for visibility in Event.Visibility:
+            EventFactory(status=status, visibility=visibility)
+    public = set(Event.objects.public())
+    assert public == {event for event in Event.objects.all() if event.is_public}
+    assert {(e.status, e.visibility) for e in public} == {
+        (status, Event.Visibility.PUBLIC) for status in Event.VISIBLE_STATUSES
+    }
+
+
+@pytest.mark.parametrize("status", [Event.Status.CANCELLED, Event.Status.POSTPONED])
+def test_status_wording_comes_from_the_choices(client, status):
+    starts_at = timezone.now() + dt.timedelta(days=3)
+    event = EventFactory(title="Plénière", status=status, starts_at=starts_at)
+    page = html(client.get(event.get_absolute_url()))
+    feed = client.get(reverse("calendar:rss")).content.decode()
+    assert event.status_flag == status.label
+    assert f"<strong>{status.label} :</strong>" in page
+    assert f"{status.label} : Plénière" in feed

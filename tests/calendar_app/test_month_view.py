@@ -386,7 +386,7 @@ def create_february_events(count: int):
 # Events (with their type, joined), then the types and the working groups of
 # the filter menus; plus the header's and footer's: their data's version, then
 # the menu pages and the settings when the cache is cold
-# (pages.context_processors).
+# (pages.chrome).
 MONTH_QUERIES = 3 + 3
 
 

@@ -38,7 +38,9 @@ def test_an_admin_edit_is_seen_by_the_next_request_to_either_worker(two_workers)
         assert ">Le réseau</a>" in html
     assert secretariat.log_in(first).status == 302
     saved = secretariat.submit(
-        first, "/admin/association/sitesettings/1/change/", {"name": "Villes éducatrices"}
+        first,
+        "/admin/association/sitesettings/1/change/",
+        {"name": "Villes éducatrices"},
     )
     assert saved.status == 302, saved.text
     for port in (second, first):

@@ -101,3 +101,15 @@ def test_simulator_on_real_communes_of_the_reference_file(client, scale):
         figure = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
         assert f"{figure} €" in page
     assert "Plusieurs collectivités correspondent" in _simulate(client, "Saint-Denis")
+
+
+def test_simulator_abbreviated_saint_finds_the_exact_commune(client):
+    """ "St-Étienne" is "Saint-Étienne" for the simulator as for the search:
+    its exact match wins over the longer names containing it."""
+    LocalAuthorityFactory(code="42218", name="Saint-Étienne", population=173_089)
+    LocalAuthorityFactory(
+        code="38373", name="Saint-Étienne-de-Saint-Geoirs", population=3_400
+    )
+    page = _simulate(client, "St-Étienne")
+    assert "Plusieurs collectivités correspondent" not in page
+    assert "173" in page and "Saint-Étienne-de-Saint-Geoirs" not in page

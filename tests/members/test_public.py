@@ -53,7 +53,7 @@ def test_city_page_shows_population_membership_and_hosted_events(client, setting
 
 def test_unknown_or_former_city_is_not_found(client):
     former = _member("Partie", status=Member.Status.LEFT)
-    assert client.get(reverse("members:city", args=["inconnue"])).status_code == 404
+    assert client.get(reverse("pages:city", args=["inconnue"])).status_code == 404
     assert client.get(former.get_absolute_url()).status_code == 404
 
 

@@ -96,7 +96,9 @@ def test_settings_saved_in_the_admin_show_in_the_footer(
     admin_client, client, association, no_signals
 ):
     assert "Réseau des villes" in _footer(client)
-    form = admin_client.get("/admin/association/sitesettings/1/change/").context["adminform"]
+    form = admin_client.get("/admin/association/sitesettings/1/change/").context[
+        "adminform"
+    ]
     data = {
         name: value
         for name, value in form.form.initial.items()

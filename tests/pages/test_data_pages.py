@@ -43,7 +43,7 @@ def test_home_figures_are_counts_from_the_database(client, demo):
         .in_year(year)
         .count()
     )
-    assert figures["groups"] == WorkingGroup.objects.filter(is_active=True).count()
+    assert figures["groups"] == WorkingGroup.objects.active().count()
     main = _main(response)
     assert f"<strong>{figures['members']}</strong> villes adhérentes" in main
 
@@ -74,7 +74,7 @@ def test_home_shows_this_month_with_the_shared_grid(client, db):
 
 
 def test_home_announces_the_next_rencontres_nationales(client, db):
-    rencontres = EventTypeFactory(slug="rencontres-nationales")
+    rencontres = EventTypeFactory(slug="rencontres-2", is_rencontres=True)
     assert "Prochaines Rencontres nationales" not in client.get("/").content.decode()
     EventFactory(title="Rencontres 2099", event_type=rencontres, starts_at=_soon(60))
     main = _main(client.get("/"))
@@ -191,7 +191,7 @@ def test_unknown_working_group_is_not_found(client, db):
 
 
 def test_rencontres_show_the_next_edition_and_the_archive(client, db):
-    rencontres = EventTypeFactory(slug="rencontres-nationales")
+    rencontres = EventTypeFactory(slug="rencontres-2", is_rencontres=True)
     EventFactory(title="Édition future", event_type=rencontres, starts_at=_soon(90))
     EventFactory(title="Édition 2019", event_type=rencontres, starts_at=_soon(-2000))
     EventFactory(title="Plénière", starts_at=_soon(10))
