@@ -1,25 +1,28 @@
-"""The yearly dues: scale brackets, the campaign, invoice numbers, sending,
-reminders and the treasurer's figures. Plain functions; the admin and the
-`send_dues_reminders` command call them."""
+"""The yearly dues: scale brackets, the campaign, invoices and credit notes
+(what they print; the engine in documents.py numbers, renders and stores
+them), sending, reminders and the treasurer's figures. Plain functions; the
+admin and the management commands call them."""
 
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from association.models import SiteSettings
 from members.models import Member
 from rfve_site.text import multi_line, one_line
 
+from . import documents
 from .models import (
     DuesBracket,
     DuesCall,
     DuesScale,
-    InvoiceSequence,
+    Invoice,
     Reminder,
     ReminderStep,
 )
@@ -124,16 +127,12 @@ class CampaignResult:
     without_population: list[Member] = field(default_factory=list)
 
 
-def default_due_date(today: dt.date) -> dt.date:
-    return today + dt.timedelta(days=settings.DUES_PAYMENT_DAYS)
-
-
 @transaction.atomic
-def launch_campaign(year: int, *, due_on: dt.date) -> CampaignResult:
+def launch_campaign(year: int) -> CampaignResult:
     """One dues call per active member for the year, at the amount of the
     bracket of its official population (recorded with its millésime).
     Members already called are left alone, so running it again creates
-    nothing twice."""
+    nothing twice. The due date is set when the invoice is issued."""
     scale = DuesScale.objects.prefetch_related("brackets").filter(year=year).first()
     if scale is None:
         raise DuesError(f"Créez d’abord le barème {year}.")
@@ -160,14 +159,13 @@ def launch_campaign(year: int, *, due_on: dt.date) -> CampaignResult:
                 scale_amount=amount,
                 population=authority.population,
                 population_year=authority.population_year,
-                due_on=due_on,
             )
         )
     DuesCall.objects.bulk_create(result.created)
     return result
 
 
-# --- Invoices ---------------------------------------------------------------
+# --- Invoices and credit notes ------------------------------------------------
 
 
 def check_issuer() -> SiteSettings:
@@ -184,13 +182,144 @@ def check_issuer() -> SiteSettings:
     return issuer
 
 
+def due_date(issued_on: dt.date, issuer: SiteSettings) -> dt.date:
+    """Issue date plus the payment delay of the settings (never before)."""
+    return issued_on + dt.timedelta(days=max(issuer.payment_days, 0))
+
+
+MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre "
+    "novembre décembre"
+).split()
+
+
+def french_date(day: dt.date, *, year: bool = True) -> str:
+    """1er janvier 2027, 31 décembre 2027."""
+    text = f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]}"
+    return f"{text} {day.year}" if year else text
+
+
+def period_text(start: dt.date, end: dt.date) -> str:
+    """du 1er janvier au 31 décembre 2027"""
+    return f"du {french_date(start, year=start.year != end.year)} au {french_date(end)}"
+
+
+def call_period(call: DuesCall) -> tuple[dt.date, dt.date]:
+    """The period a call's dues cover: its calendar year."""
+    return dt.date(call.year, 1, 1), dt.date(call.year, 12, 31)
+
+
+def invoice_line_label(call: DuesCall, issuer: SiteSettings) -> str:
+    return f"Cotisation {call.year} au {issuer.name}"
+
+
+def population_text(population: int) -> str:
+    return f"{population:,}".replace(",", "\u202f")
+
+
+def bracket_text(call: DuesCall) -> str:
+    """The scale's bracket holding the call's population: "de 20 000 à
+    49 999 habitants", or "" without a scale or population."""
+    if call.population is None:
+        return ""
+    for bracket in DuesBracket.objects.filter(scale__year=call.year):
+        low, high = bracket.min_population, bracket.max_population
+        if low <= call.population and (high is None or call.population <= high):
+            if high is None:
+                return f"{population_text(low)} habitants et plus"
+            return f"de {population_text(low)} à {population_text(high)} habitants"
+    return ""
+
+
+def legal_name(authority) -> str:
+    """The recipient as a legal person: "Commune de Lyon", "Commune d’Annecy",
+    "Commune du Havre"; an EPCI's name is already its full name."""
+    name = authority.name
+    if authority.kind != authority.Kind.COMMUNE:
+        return name
+    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
+        if name.startswith(article):
+            return f"Commune {contracted}{name[len(article) :]}"
+    if name[:1].upper() in "AEIOUYÉÈÊÎÔH":
+        return f"Commune d’{name}"
+    return f"Commune de {name}"
+
+
+def recipient_data(member: Member, commitment_number: str) -> dict:
+    """The recipient block; texts cleaned again (stored before text hygiene,
+    they would break the XML)."""
+    authority = member.authority
+    postcode = (authority.postcodes.split() or [""])[0]
+    return {
+        "legal_name": one_line(legal_name(authority)),
+        "address": documents.address(
+            multi_line(member.invoicing_address),
+            postcode=postcode,
+            city=one_line(authority.name),
+        ),
+        "siret": member.siret,
+        "service_code": one_line(member.chorus_service_code),
+        "commitment_number": one_line(commitment_number),
+    }
+
+
+PAYMENT_METHODS = "Virement ou mandat administratif"
+
+
+def invoice_data(call: DuesCall, issuer: SiteSettings, issued_on, due_on) -> dict:
+    """Everything a dues invoice prints, as the call, its member and the
+    settings are at issue (the engine adds the number)."""
+    start, end = call_period(call)
+    details = []
+    if bracket := bracket_text(call):
+        details.append(f"Tranche de population : {bracket}")
+    if call.population is not None:
+        millesime = (
+            f", millésime {call.population_year}" if call.population_year else ""
+        )
+        details.append(
+            f"Population retenue : {population_text(call.population)} habitants "
+            f"(population légale INSEE{millesime})"
+        )
+    if call.scale_amount is not None and call.amount != call.scale_amount:
+        details.append(
+            f"Montant hors barème (barème : {euros(call.scale_amount)} €) : "
+            f"{one_line(call.override_reason)}"
+        )
+    return {
+        "issued_on": issued_on.isoformat(),
+        "due_on": due_on.isoformat(),
+        "issuer": documents.issuer_data(issuer),
+        "recipient": recipient_data(call.member, call.commitment_number),
+        "lines": [
+            {
+                "label": invoice_line_label(call, issuer),
+                "period": {
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                    "text": period_text(start, end),
+                },
+                "details": details,
+                "amount": documents.money(call.amount),
+            }
+        ],
+        "total": documents.money(call.amount),
+        "payment": {
+            "methods": PAYMENT_METHODS,
+            "terms": f"{PAYMENT_METHODS}, au plus tard le {due_on:%d/%m/%Y}, en "
+            "rappelant le numéro de la facture.",
+        },
+    }
+
+
 def issue_invoice(call: DuesCall, *, today: dt.date) -> DuesCall:
-    """Give the call the next invoice number of its year (gap-free). Calls
-    already numbered keep their number. Refused while the issuer's identity
+    """Issue the call's invoice: the next number of its year (gap-free), due
+    after the settings' payment delay, frozen as a stored Factur-X file. Calls
+    already issued are left as they are. Refused while the issuer's identity
     is incomplete."""
     with transaction.atomic():
         # Locks: the call first (two people issuing the same call get one
-        # number), then the year's counter (two calls never share a number).
+        # invoice), then the year's counter (two calls never share a number).
         call = (
             DuesCall.objects.select_for_update(of=("self",))
             .select_related("member__authority")
@@ -198,54 +327,154 @@ def issue_invoice(call: DuesCall, *, today: dt.date) -> DuesCall:
         )
         if call.number:
             return call
-        check_issuer()
+        issuer = check_issuer()
         if call.member.commitment_number_required and not call.commitment_number:
             raise DuesError(
                 f"{call.member} exige un numéro d’engagement : "
                 "renseignez-le avant d’émettre la facture."
             )
-        InvoiceSequence.objects.get_or_create(year=call.year)
-        sequence = InvoiceSequence.objects.select_for_update().get(year=call.year)
-        sequence.last_number += 1
-        sequence.save(update_fields=["last_number"])
-        call.number = sequence.last_number
+        if call.amount <= 0:
+            raise DuesError(f"{call} : montant nul, aucune facture à émettre.")
+        due_on = due_date(today, issuer)
+        document = documents.issue_document(
+            kind=Invoice.Kind.INVOICE,
+            year=call.year,
+            data=invoice_data(call, issuer, today, due_on),
+            call=call,
+            issued_on=today,
+            due_on=due_on,
+            total=call.amount,
+            recipient_name=one_line(legal_name(call.member.authority)),
+        )
+        call.number = document.sequence
         call.issued_on = today
-        call.due_on = call.due_on or default_due_date(today)
+        call.due_on = due_on
         call.save(update_fields=["number", "issued_on", "due_on"])
         return call
 
 
-def invoice_filename(call: DuesCall) -> str:
-    return f"facture-rfve-{call.invoice_number}.pdf"
+def invoice_of(call: DuesCall) -> Invoice:
+    try:
+        return call.documents.get(kind=Invoice.Kind.INVOICE)
+    except Invoice.DoesNotExist:
+        raise DuesError(
+            f"{call.member} : émettez la facture avant de l’envoyer."
+        ) from None
+
+
+def creditable(invoice: Invoice) -> Decimal:
+    """What is left to credit on an invoice."""
+    credited = sum((note.total for note in invoice.credit_notes.all()), Decimal("0"))
+    return invoice.total - credited
+
+
+def issue_credit_note(
+    invoice: Invoice, amount: Decimal, reason: str, *, today: dt.date
+) -> Invoice:
+    """A credit note (AV-2027-0001, gap-free per year of issue) cancelling or
+    reducing an issued invoice, with its reason; frozen like an invoice."""
+    reason = one_line(reason)
+    with transaction.atomic():
+        # Two credit notes on one invoice at once could exceed its total.
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if invoice.is_credit_note:
+            raise DuesError("Un avoir ne se corrige pas par un autre avoir.")
+        if not reason:
+            raise DuesError("Indiquez le motif de l’avoir.")
+        left = creditable(invoice)
+        if not 0 < amount <= left:
+            raise DuesError(
+                f"Le montant de l’avoir doit être positif et d’au plus "
+                f"{euros(left)} € (reste de la facture {invoice.number})."
+            )
+        issuer = check_issuer()
+        source = invoice.data
+        line = source["lines"][0]
+        action = "Annulation" if amount == invoice.total else "Réduction"
+        data = {
+            "issued_on": today.isoformat(),
+            "due_on": None,
+            "issuer": documents.issuer_data(issuer),
+            "recipient": source["recipient"],
+            "lines": [
+                {
+                    "label": f"{action} de la facture {invoice.number} : "
+                    f"{line['label']}",
+                    "period": line["period"],
+                    "details": [],
+                    "amount": documents.money(amount),
+                }
+            ],
+            "total": documents.money(amount),
+            "reason": reason,
+            "credited": {"number": invoice.number, "issued_on": source["issued_on"]},
+            "payment": {
+                "methods": PAYMENT_METHODS,
+                "terms": f"Montant à déduire de la facture {invoice.number} ; "
+                "s’il a déjà été payé, il est remboursé par virement.",
+            },
+        }
+        return documents.issue_document(
+            kind=Invoice.Kind.CREDIT_NOTE,
+            year=today.year,
+            data=data,
+            call=invoice.call,
+            credited_invoice=invoice,
+            issued_on=today,
+            due_on=None,
+            total=amount,
+            recipient_name=invoice.recipient_name,
+            reason=reason,
+        )
+
+
+DEPARTED_REASON = "Adhésion résiliée : la ville a quitté le réseau."
+
+
+def cancel_calls(calls, *, today: dt.date) -> tuple[int, list[Invoice]]:
+    """Cancel calls of members who left: a draft call is deleted, an issued
+    one gets a credit note for what is left of its invoice. Returns the
+    number of drafts deleted and the credit notes issued."""
+    deleted, notes = 0, []
+    for call in calls:
+        if not call.is_issued:
+            call.delete()
+            deleted += 1
+            continue
+        invoice = invoice_of(call)
+        left = creditable(invoice)
+        if left > 0:
+            notes.append(issue_credit_note(invoice, left, DEPARTED_REASON, today=today))
+    return deleted, notes
+
+
+def pdf_of(document: Invoice) -> bytes:
+    """The stored file, checked; a French DuesError if it fails its check."""
+    try:
+        return documents.read_pdf(document)
+    except documents.DocumentIntegrityError as error:
+        raise DuesError(str(error)) from error
 
 
 def send_invoice(call: DuesCall) -> None:
-    """Email the invoice (PDF attached) to the city's finance contact."""
-    from .invoices import invoice_pdf  # WeasyPrint is loaded only when needed
-
-    if not call.number:
-        raise DuesError(f"{call.member} : émettez la facture avant de l’envoyer.")
+    """Email the invoice (its stored Factur-X file) to the finance contact."""
+    invoice = invoice_of(call)
     recipient = call.member.finance_contact_email
     if not recipient:
         raise DuesError(f"{call.member} : aucun courriel du contact finances.")
-    association = SiteSettings.load().name
+    context = {
+        "association": invoice.data["issuer"]["name"],
+        "invoice": invoice,
+        "call": call,
+        "member": one_line(str(call.member)),
+        "amount": euros(invoice.total),
+    }
     message = EmailMessage(
-        subject=f"{association} – facture {call.invoice_number} "
-        f"(cotisation {call.year})",
-        body=(
-            "Madame, Monsieur,\n\n"
-            f"Veuillez trouver ci-joint la facture {call.invoice_number} de la "
-            f"cotisation {call.year} de {one_line(str(call.member))} au {association}, "
-            f"d’un montant de {euros(call.amount)} €, payable au plus tard le "
-            f"{call.due_on:%d/%m/%Y}.\n\n"
-            "Les coordonnées bancaires figurent sur la facture, qui peut aussi "
-            "être déposée sur Chorus Pro.\n\n"
-            "Avec nos remerciements,\n"
-            f"La trésorerie du {association}\n"
-        ),
+        subject=one_line(render_to_string("dues/emails/invoice_subject.txt", context)),
+        body=render_to_string("dues/emails/invoice_body.txt", context),
         to=[recipient],
     )
-    message.attach(invoice_filename(call), invoice_pdf(call), "application/pdf")
+    message.attach(invoice.filename, pdf_of(invoice), "application/pdf")
     message.send()
     call.sent_at = timezone.now()
     call.save(update_fields=["sent_at"])
@@ -265,12 +494,15 @@ def step_due(call: DuesCall, steps: list[ReminderStep], today: dt.date):
 
 
 def send_reminders(calls, *, today: dt.date) -> list[Reminder]:
-    """Send the reminder due for each late call, once per step. Each one is
-    logged in the same transaction as it is sent: a failed send logs nothing,
-    and a step already logged (by another run, too) is skipped."""
+    """Send the reminder due for each late call, once per step, with the
+    invoice's stored file. Calls whose invoice Chorus Pro reports mandated or
+    paid are skipped (the payment is on its way). Each reminder is logged in
+    the same transaction as it is sent: a failed send logs nothing, and a
+    step already logged (by another run, too) is skipped."""
     steps = list(ReminderStep.objects.order_by("days_after_due"))
     sent = []
-    for call in calls.late(today).select_related("member__authority"):
+    late = calls.late(today).not_in_payment().select_related("member__authority")
+    for call in late:
         step = step_due(call, steps, today)
         recipient = call.member.finance_contact_email
         if step is None or not recipient:
@@ -285,6 +517,8 @@ def send_reminders(calls, *, today: dt.date) -> list[Reminder]:
                 _reminder_message(call, step, recipient).send()
         except IntegrityError:  # sent meanwhile by another run
             continue
+        except DuesError:  # the stored file failed its check: logged
+            continue
         sent.append(reminder)
     return sent
 
@@ -295,13 +529,12 @@ class _Blank(dict):
 
 
 def _reminder_message(call: DuesCall, step: ReminderStep, recipient: str):
-    from .invoices import invoice_pdf
-
+    invoice = invoice_of(call)
     values = _Blank(
         ville=one_line(str(call.member)),
-        numero=call.invoice_number,
-        montant=f"{euros(call.amount)} €",
-        reste=f"{euros(call.amount - call.paid_total)} €",
+        numero=invoice.number,
+        montant=f"{euros(call.net_amount)} €",
+        reste=f"{euros(call.net_amount - call.paid_total)} €",
         echeance=f"{call.due_on:%d/%m/%Y}",
     )
     message = EmailMessage(
@@ -311,7 +544,7 @@ def _reminder_message(call: DuesCall, step: ReminderStep, recipient: str):
         body=multi_line(step.body.format_map(values)),
         to=[recipient],
     )
-    message.attach(invoice_filename(call), invoice_pdf(call), "application/pdf")
+    message.attach(invoice.filename, pdf_of(invoice), "application/pdf")
     return message
 
 
@@ -328,10 +561,16 @@ def euros(amount: Decimal, *, grouping: bool = True) -> str:
 class YearSummary:
     year: int
     calls: list[DuesCall]
-    due: Decimal
+    called: Decimal  # the calls' amounts
+    credited: Decimal  # their credit notes
+    due: Decimal  # called less credited
     paid: Decimal
     outstanding: Decimal
     late: list[DuesCall]
+    credit_notes: list[Invoice]
+    # (status label, number of invoices) for each Chorus Pro status.
+    chorus_counts: list[tuple[str, int]]
+    rejected: list[Invoice]  # by Chorus Pro: to correct and deposit again
 
 
 def year_summary(year: int, *, today: dt.date) -> YearSummary:
@@ -342,16 +581,38 @@ def year_summary(year: int, *, today: dt.date) -> YearSummary:
         .prefetch_related("reminders")
         .order_by("member__authority__name")
     )
-    due = sum((call.amount for call in calls), Decimal("0"))
+    called = sum((call.amount for call in calls), Decimal("0"))
+    credited = sum((call.credited_total for call in calls), Decimal("0"))
     # Overpayments do not hide what others still owe.
-    paid = sum((min(call.paid_total, call.amount) for call in calls), Decimal("0"))
+    paid = sum(
+        (min(call.paid_total, max(call.net_amount, 0)) for call in calls),
+        Decimal("0"),
+    )
+    invoices = Invoice.objects.invoices().filter(call__year=year)
+    counts = dict(
+        invoices.values_list("chorus_status").annotate(n=Count("pk")).order_by()
+    )
     return YearSummary(
         year=year,
         calls=calls,
-        due=due,
+        called=called,
+        credited=credited,
+        due=called - credited,
         paid=paid,
-        outstanding=due - paid,
+        outstanding=called - credited - paid,
         late=[call for call in calls if call.status == DuesCall.Status.LATE],
+        credit_notes=list(
+            Invoice.objects.credit_notes().filter(call__year=year).order_by("number")
+        ),
+        chorus_counts=[
+            (status.label, counts.get(status.value, 0))
+            for status in Invoice.ChorusStatus
+        ],
+        rejected=list(
+            invoices.filter(chorus_status=Invoice.ChorusStatus.REJECTED).order_by(
+                "number"
+            )
+        ),
     )
 
 
@@ -364,20 +625,25 @@ CSV_HEADER = [
     "Population",
     "Millésime",
     "Montant (€)",
+    "Avoirs (€)",
     "Payé (€)",
     "Reste dû (€)",
     "Émise le",
     "Échéance",
     "Statut",
+    "Chorus Pro",
 ]
 
 
 def csv_rows(calls):
     """The rows of CSV_HEADER, as raw values (rfve_site.csv_export formats and
-    neutralises them). `calls` must come from DuesCall.objects.with_status()."""
+    neutralises them). `calls` must come from
+    DuesCall.objects.with_status().with_chorus_status()."""
     cent = Decimal("0.01")  # SQLite sums lose the trailing zero: 1234.5
+    chorus = dict(Invoice.ChorusStatus.choices)
     for call in calls:
-        paid, due = call.paid_total.quantize(cent), call.amount.quantize(cent)
+        paid, amount = call.paid_total.quantize(cent), call.amount.quantize(cent)
+        credited = call.credited_total.quantize(cent)
         yield [
             call.invoice_number,
             call.member.name,
@@ -386,10 +652,12 @@ def csv_rows(calls):
             call.year,
             call.population,
             call.population_year,
-            due,
+            amount,
+            credited,
             paid,
-            max(due - paid, Decimal("0.00")),
+            max(amount - credited - paid, Decimal("0.00")),
             call.issued_on,
             call.due_on,
             DuesCall.Status(call.status).label,
+            chorus[call.chorus_status] if call.is_issued else "",
         ]

@@ -1,8 +1,13 @@
 """Loaded first (pytest -p): settings.py reads these at import."""
 
 import os
+import tempfile
 
 # The suite runs with production-like settings (DEBUG off), served over plain
 # HTTP by the test client.
 os.environ.setdefault("SECRET_KEY", "insecure-key-for-tests-only")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Issued invoices are written to a throwaway folder, never to ./private.
+os.environ.setdefault(
+    "PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="rfve-tests-invoices-")
+)
