@@ -3,7 +3,7 @@ and the invoices present it. The bottom layer: every app may read it, it
 imports none of them."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 
 from rfve_site.data_version import StampedQuerySet
@@ -11,6 +11,16 @@ from rfve_site.markup import render_markdown
 from rfve_site.text import MultiLineField, OneLineField
 
 LEGAL_FORM = "association régie par la loi du 1er juillet 1901"
+# Dues are not a commercial debt: no late-payment penalty nor the 40 € recovery
+# indemnity of the Code de commerce; what the statutes provide instead.
+UNPAID_DUES_TEXT = (
+    "Cotisation due en application des statuts de l’association. En cas de "
+    "non-paiement après relance, le conseil d’administration peut prononcer la "
+    "radiation du membre, dans les conditions prévues par les statuts. Aucune "
+    "pénalité de retard ni indemnité forfaitaire pour frais de recouvrement "
+    "n’est due : ces dispositions du Code de commerce ne s’appliquent pas aux "
+    "cotisations."
+)
 
 
 def validate_iban(value: str):
@@ -110,6 +120,33 @@ class SiteSettings(models.Model):
         default=VatRegime.OUT_OF_SCOPE,
         help_text="Mention imprimée sur chaque facture.",
     )
+    vat_number = models.CharField(
+        "numéro de TVA intracommunautaire",
+        max_length=13,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^FR[0-9A-Z]{2}\d{9}$",
+                "Le numéro de TVA s’écrit FR, deux caractères de clé et le SIREN, "
+                "sans espace.",
+            )
+        ],
+        help_text="Exigé avec l’exonération (une exonération ne concerne qu’un "
+        "assujetti) ; jamais imprimé hors du champ de la TVA.",
+    )
+    payment_days = models.PositiveSmallIntegerField(
+        "délai de paiement (jours)",
+        default=30,
+        validators=[MaxValueValidator(120)],
+        help_text="L’échéance d’une facture est sa date d’émission plus ce délai "
+        "(30 jours pour les collectivités publiques).",
+    )
+    unpaid_dues_text = MultiLineField(
+        "mention en cas de non-paiement",
+        default=UNPAID_DUES_TEXT,
+        help_text="Imprimée sur chaque facture à la place des pénalités "
+        "commerciales, qui ne s’appliquent pas aux cotisations.",
+    )
     publication_director = OneLineField(
         "directrice ou directeur de la publication", max_length=200, blank=True
     )
@@ -169,10 +206,14 @@ class SiteSettings(models.Model):
     ISSUER_FIELDS = ["name", "legal_form", "seat_address", "siret", "iban", "bic"]
 
     def missing_issuer_fields(self) -> list[str]:
-        """The French names of the issuer's required fields left empty."""
+        """The French names of the issuer's required fields left empty. The
+        exempt regime also needs the VAT number (EN 16931 rule BR-E-02)."""
+        required = list(self.ISSUER_FIELDS)
+        if self.vat_regime == self.VatRegime.EXEMPT:
+            required.append("vat_number")
         return [
             str(self._meta.get_field(name).verbose_name)
-            for name in self.ISSUER_FIELDS
+            for name in required
             if not str(getattr(self, name)).strip()
         ]
 

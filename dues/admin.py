@@ -1,6 +1,7 @@
 """Back office for the dues: scales, the campaign, invoices, payments,
 reminders and the treasurer's view."""
 
+from decimal import Decimal
 from types import SimpleNamespace
 
 from django import forms
@@ -20,11 +21,12 @@ from rfve_site import formats
 from rfve_site.csv_export import csv_response
 from rfve_site.text import MultiLineFormField
 
-from . import dues
+from . import documents, dues
 from .models import (
     DuesBracket,
     DuesCall,
     DuesScale,
+    Invoice,
     Payment,
     Reminder,
     ReminderStep,
@@ -130,11 +132,6 @@ class StatusFilter(admin.SimpleListFilter):
 
 class CampaignForm(forms.Form):
     year = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
-    due_on = forms.DateField(
-        label="Échéance",
-        help_text="Date limite de paiement indiquée sur les factures.",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
     member = forms.ModelChoiceField(
         label="Une seule ville",
         queryset=Member.objects.active().select_related("authority"),
@@ -151,6 +148,56 @@ class CampaignForm(forms.Form):
         help_text="Requis seulement si la population d’une ville n’a pas le "
         "millésime du barème ; enregistré sur les appels concernés.",
     )
+
+
+def _download(document: Invoice, request, admin) -> HttpResponse:
+    """The stored Factur-X file, checked against its SHA-256; a mismatch is
+    logged and told in French, never answered with another file."""
+    try:
+        content = documents.read_pdf(document)
+    except documents.DocumentIntegrityError as error:
+        admin.message_user(request, str(error), messages.ERROR)
+        return redirect(reverse("admin:dues_invoice_change", args=[document.pk]))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    return response
+
+
+def _zip_response(request, admin, queryset, filename: str):
+    try:
+        content = documents.zip_of(queryset.order_by("kind", "number"))
+    except documents.DocumentIntegrityError as error:
+        admin.message_user(request, str(error), messages.ERROR)
+        return None
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _can(request, codename: str) -> bool:
+    return request.user.has_perm(f"dues.{codename}")
+
+
+class DocumentInline(admin.TabularInline):
+    """The call's invoice and credit notes, read-only."""
+
+    model = Invoice
+    extra = 0
+    fields = ["link", "kind", "issued_on", "total", "reason", "chorus_status"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "facture et avoirs"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="numéro")
+    def link(self, document):
+        url = reverse("admin:dues_invoice_change", args=[document.pk])
+        return format_html('<a href="{}">{}</a>', url, document.number)
 
 
 @admin.register(DuesCall)
@@ -171,8 +218,14 @@ class DuesCallAdmin(admin.ModelAdmin):
     list_select_related = ["member__authority"]
     search_fields = ["member__authority__search_name", "member__authority__code"]
     autocomplete_fields = ["member"]
-    inlines = [PaymentInline, ReminderInline]
-    actions = ["issue_invoices", "send_invoices", "send_reminders", "export_csv"]
+    inlines = [DocumentInline, PaymentInline, ReminderInline]
+    actions = [
+        "issue_invoices",
+        "send_invoices",
+        "send_reminders",
+        "cancel_calls",
+        "export_csv",
+    ]
     fieldsets = [
         (None, {"fields": ["member", "year", "invoice", "pdf_link", "certificate"]}),
         (
@@ -202,10 +255,10 @@ class DuesCallAdmin(admin.ModelAdmin):
     ]
 
     def get_fieldsets(self, request, obj=None):
-        """The invoice PDF (the city's invoicing data) only for those who
-        handle invoices: see pdf_view."""
+        """The invoice file (the city's invoicing data) only for those who
+        may download invoices."""
         fieldsets = super().get_fieldsets(request, obj)
-        if self.has_change_permission(request, obj):
+        if _can(request, "download_invoice"):
             return fieldsets
         return [
             (
@@ -231,20 +284,27 @@ class DuesCallAdmin(admin.ModelAdmin):
             "terms",
             "population_year_reason",
             "issued_on",
+            "due_on",
             "sent_at",
         ]
         if obj is not None:
             fields += ["member", "year"]
-        if obj is not None and obj.number:
-            # An issued invoice is not changed (a credit note would be needed).
-            fields += ["amount", "override_reason"]
+        if obj is not None and obj.is_issued:
+            # Everything the invoice prints: a correction is a credit note.
+            fields += [f for f in DuesCall.frozen_fields if f not in fields]
         return fields
 
     def has_delete_permission(self, request, obj=None):
-        # An issued invoice is never deleted: its number would leave a gap.
-        if obj is not None and obj.number:
+        """Only a draft call (not yet issued) can be deleted, by anyone."""
+        if obj is not None and obj.is_issued:
             return False
         return super().has_delete_permission(request, obj)
+
+    def has_issue_permission(self, request):
+        return _can(request, "add_invoice")
+
+    def has_credit_permission(self, request):
+        return _can(request, "credit_invoice")
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_status(timezone.localdate())
@@ -282,10 +342,10 @@ class DuesCallAdmin(admin.ModelAdmin):
 
     @admin.display(description="PDF")
     def pdf_link(self, call):
-        if not call.number:
+        if not call.is_issued:
             return "Pas encore émise."
         url = reverse("admin:dues_duescall_pdf", args=[call.pk])
-        return format_html('<a href="{}">Télécharger la facture (PDF)</a>', url)
+        return format_html('<a href="{}">Télécharger la facture (Factur-X)</a>', url)
 
     # Actions ---------------------------------------------------------------
 
@@ -295,7 +355,7 @@ class DuesCallAdmin(admin.ModelAdmin):
         for error in errors:
             self.message_user(request, error, messages.WARNING)
 
-    @admin.action(description="Émettre les factures", permissions=["change"])
+    @admin.action(description="Émettre les factures", permissions=["issue"])
     def issue_invoices(self, request, queryset):
         try:
             dues.check_issuer()
@@ -314,7 +374,7 @@ class DuesCallAdmin(admin.ModelAdmin):
                 errors.append(str(error))
         self._report(request, f"{issued} facture(s) émise(s).", errors)
 
-    @admin.action(description="Envoyer par courriel", permissions=["change"])
+    @admin.action(description="Envoyer par courriel", permissions=["issue"])
     def send_invoices(self, request, queryset):
         sent, errors = 0, []
         for call in queryset.select_related("member__authority"):
@@ -334,8 +394,28 @@ class DuesCallAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             f"{len(sent)} relance(s) envoyée(s). Les appels payés, pas encore "
-            "en retard, déjà relancés pour l’étape en cours ou marqués « ne pas "
-            "relancer » ne sont pas relancés.",
+            "en retard, déjà relancés pour l’étape en cours, mandatés selon "
+            "Chorus Pro ou marqués « ne pas relancer » ne sont pas relancés.",
+        )
+
+    @admin.action(
+        description="Annuler (ville partie) : supprimer le brouillon ou émettre "
+        "un avoir total",
+        permissions=["credit"],
+    )
+    def cancel_calls(self, request, queryset):
+        try:
+            deleted, notes = dues.cancel_calls(
+                queryset.select_related("member__authority").order_by("pk"),
+                today=timezone.localdate(),
+            )
+        except dues.DuesError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        numbers = ", ".join(note.number for note in notes) or "aucun"
+        self.message_user(
+            request,
+            f"{deleted} appel(s) non émis supprimé(s) ; avoir(s) émis : {numbers}.",
         )
 
     # Invoices and the CSV (SIRET, amounts per city) are for those who handle
@@ -366,22 +446,20 @@ class DuesCallAdmin(admin.ModelAdmin):
                 view(self.treasury_csv_view),
                 name="dues_duescall_treasury_csv",
             ),
+            path(
+                "tresorerie/factures.zip",
+                view(self.treasury_zip_view),
+                name="dues_duescall_treasury_zip",
+            ),
         ] + super().get_urls()
 
     def pdf_view(self, request, pk):
-        from .invoices import invoice_pdf
-
-        if not self.has_change_permission(request):
+        if not _can(request, "download_invoice"):
             raise PermissionDenied
-        call = get_object_or_404(
-            DuesCall.objects.select_related("member__authority"), pk=pk
-        )
-        if not call.number:
+        document = Invoice.objects.invoices().filter(call=pk).first()
+        if document is None:
             raise Http404("Cette facture n’est pas encore émise.")
-        response = HttpResponse(invoice_pdf(call), content_type="application/pdf")
-        filename = dues.invoice_filename(call)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return _download(document, request, self)
 
     def certificate_view(self, request, pk):
         """The membership certificate of a paid year; refused, back on the
@@ -407,16 +485,12 @@ class DuesCallAdmin(admin.ModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         today = timezone.localdate()
-        form = CampaignForm(
-            request.POST or None,
-            initial={"year": today.year, "due_on": dues.default_due_date(today)},
-        )
+        form = CampaignForm(request.POST or None, initial={"year": today.year})
         if request.method == "POST" and form.is_valid():
             year, member = form.cleaned_data["year"], form.cleaned_data["member"]
             try:
                 result = dues.launch_campaign(
                     year,
-                    due_on=form.cleaned_data["due_on"],
                     population_year_reason=form.cleaned_data["population_year_reason"],
                     members=None if member is None else [member],
                 )
@@ -488,6 +562,7 @@ class DuesCallAdmin(admin.ModelAdmin):
             "years": years,
             "year": year,
             "can_export": self.has_change_permission(request),
+            "can_download": _can(request, "download_invoice"),
         }
         return TemplateResponse(request, "admin/dues/duescall/treasury.html", context)
 
@@ -498,14 +573,191 @@ class DuesCallAdmin(admin.ModelAdmin):
         calls = (
             DuesCall.objects.filter(year=year)
             .with_status(timezone.localdate())
-            .select_related("member__authority")
             .order_by("member__authority__name")
         )
         return _csv_response(calls, f"cotisations-{year}.csv")
 
+    def treasury_zip_view(self, request):
+        """Every invoice and credit note of a campaign, as Factur-X files."""
+        if not _can(request, "download_invoice"):
+            raise PermissionDenied
+        year = self._year(request)
+        response = _zip_response(
+            request,
+            self,
+            Invoice.objects.filter(call__year=year),
+            f"factures-{year}.zip",
+        )
+        if response is None:
+            return redirect(f"{reverse('admin:dues_duescall_treasury')}?annee={year}")
+        return response
+
+
+class CreditNoteForm(forms.Form):
+    amount = forms.DecimalField(
+        label="Montant de l’avoir (€)", min_value=Decimal("0.01"), decimal_places=2
+    )
+    reason = forms.CharField(label="Motif", max_length=300)
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(admin.ModelAdmin):
+    """Issued invoices and credit notes: read-only, never deleted; only the
+    Chorus Pro follow-up changes (Trésorerie)."""
+
+    list_display = [
+        "number",
+        "kind",
+        "recipient_name",
+        "issued_on",
+        "due_on",
+        "total",
+        "credited_invoice",
+        "chorus_status",
+        "chorus_status_on",
+    ]
+    list_filter = ["kind", "year", "chorus_status"]
+    list_select_related = ["credited_invoice"]
+    search_fields = ["number", "recipient_name", "chorus_deposit_number"]
+    date_hierarchy = "issued_on"
+    actions = ["download_zip"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "kind",
+                    "recipient_name",
+                    "call_link",
+                    "credited_invoice",
+                    "issued_on",
+                    "due_on",
+                    "total",
+                    "reason",
+                    "credit_notes_list",
+                    "sha256",
+                ]
+            },
+        ),
+        (
+            "Suivi Chorus Pro",
+            {
+                "fields": [
+                    "chorus_deposit_number",
+                    "chorus_status",
+                    "chorus_status_on",
+                    "chorus_rejection_reason",
+                ]
+            },
+        ),
+    ]
+    frozen = [
+        "number",
+        "kind",
+        "recipient_name",
+        "call_link",
+        "credited_invoice",
+        "issued_on",
+        "due_on",
+        "total",
+        "reason",
+        "credit_notes_list",
+        "sha256",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.frozen
+
+    def has_add_permission(self, request):
+        return False  # issued from the dues calls (or another engine user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # never, superusers included: corrections are credit notes
+
+    def has_download_permission(self, request):
+        return _can(request, "download_invoice")
+
+    @admin.display(description="appel de cotisation")
+    def call_link(self, document):
+        if document.call_id is None:
+            return "—"
+        url = reverse("admin:dues_duescall_change", args=[document.call_id])
+        return format_html('<a href="{}">{}</a>', url, document.call)
+
+    @admin.display(description="avoirs")
+    def credit_notes_list(self, document):
+        notes = ", ".join(
+            f"{n.number} ({n.total} €)" for n in document.credit_notes.all()
+        )
+        return notes or "—"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Links to the file and to a credit note, above the form."""
+        document = self.get_object(request, object_id)
+        links = []
+        if document is not None and self.has_download_permission(request):
+            url = reverse("admin:dues_invoice_pdf", args=[document.pk])
+            links.append((url, f"Télécharger {document.filename}"))
+        if (
+            document is not None
+            and not document.is_credit_note
+            and _can(request, "credit_invoice")
+            and dues.creditable(document) > 0
+        ):
+            url = reverse("admin:dues_invoice_credit", args=[document.pk])
+            links.append((url, "Émettre un avoir"))
+        extra_context = {**(extra_context or {}), "document_links": links}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description="Télécharger en ZIP (Factur-X)", permissions=["download"])
+    def download_zip(self, request, queryset):
+        return _zip_response(request, self, queryset, "factures.zip")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/fichier.pdf", view(self.pdf_view), name="dues_invoice_pdf"),
+            path("<int:pk>/avoir/", view(self.credit_view), name="dues_invoice_credit"),
+        ] + super().get_urls()
+
+    def pdf_view(self, request, pk):
+        if not self.has_download_permission(request):
+            raise PermissionDenied
+        return _download(get_object_or_404(Invoice, pk=pk), request, self)
+
+    def credit_view(self, request, pk):
+        if not _can(request, "credit_invoice"):
+            raise PermissionDenied
+        invoice = get_object_or_404(Invoice.objects.invoices(), pk=pk)
+        left = dues.creditable(invoice)
+        form = CreditNoteForm(request.POST or None, initial={"amount": left})
+        if request.method == "POST" and form.is_valid():
+            try:
+                note = dues.issue_credit_note(
+                    invoice,
+                    form.cleaned_data["amount"],
+                    form.cleaned_data["reason"],
+                    today=timezone.localdate(),
+                )
+            except dues.DuesError as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(request, f"Avoir {note.number} émis.")
+                return redirect(reverse("admin:dues_invoice_change", args=[note.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Avoir sur la facture {invoice.number}",
+            "invoice": invoice,
+            "left": left,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/dues/invoice/credit.html", context)
+
 
 def _csv_response(calls, filename: str) -> HttpResponse:
-    rows = dues.csv_rows(calls.select_related("member__authority"))
+    rows = dues.csv_rows(calls.with_chorus_status().select_related("member__authority"))
     return csv_response(filename, dues.CSV_HEADER, rows)
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from members.models import LocalAuthority
 
 from . import dues
-from .models import DuesBracket, DuesCall, DuesScale, Payment
+from .models import DuesBracket, DuesCall, DuesScale, Invoice, Payment
 
 # Population brackets (upper bound inclusive, None: open-ended) and amounts.
 DEMO_SCALE = [
@@ -57,33 +57,85 @@ def _scale(year: int):
         )
 
 
+# Chorus Pro follow-up of the demo invoices, by position (each status once at
+# least; the partly paid one is mandated, so reminders skip it).
+CHORUS = [
+    Invoice.ChorusStatus.PAID,
+    Invoice.ChorusStatus.MANDATED,
+    Invoice.ChorusStatus.PAID,
+    Invoice.ChorusStatus.AVAILABLE,
+    Invoice.ChorusStatus.MANDATED,
+    Invoice.ChorusStatus.REJECTED,
+    Invoice.ChorusStatus.DEPOSITED,
+    Invoice.ChorusStatus.NOT_DEPOSITED,
+]
+REJECTION = "Code service absent ou erroné (donnée de démonstration)."
+CREDIT_REASON = "Population légale corrigée : tranche inférieure (démonstration)."
+
+# Invoices issued by the demo: each one is a Factur-X file rendered once
+# (about 0.3 s), so the first `make run` stays quick; the other calls are
+# left to issue from the admin ("Émettre les factures").
+DEMO_ISSUED = len(CHORUS)
+
+
 def load_campaign(year: int):
-    """This year's campaign: invoices issued in February, due end of March,
-    most paid, some in part, some late. Payments are added only once."""
-    dues.launch_campaign(year, due_on=dt.date(year, 3, 31))
+    """This year's campaign: the first invoices issued on 1 February (due 30
+    days later, frozen with their Factur-X file), most paid by transfer or
+    administrative mandate, one in part, some late; one credit note; Chorus
+    Pro statuses spread over the invoices; the other calls not issued yet.
+    Payments, the credit note and statuses are added only once."""
+    issued_on = dt.date(year, 2, 1)
+    dues.launch_campaign(year)
     calls = list(
         DuesCall.objects.filter(year=year)
         .select_related("member__authority")
-        .order_by("member__authority__name")
+        .order_by("member__authority__name")[:DEMO_ISSUED]
     )
     for index, call in enumerate(calls):
         if call.member.commitment_number_required and not call.commitment_number:
             call.commitment_number = f"EJ-{year}-{index + 1:05d}"
             call.save(update_fields=["commitment_number"])
-        call = dues.issue_invoice(call, today=dt.date(year, 2, 1))
-        if call.payments.exists() or index % 7 in (5, 6):
-            continue  # two calls in seven are still unpaid: late
-        method = [
-            Payment.Method.TRANSFER,
-            Payment.Method.MANDATE,
-            Payment.Method.CHEQUE,
-        ][index % 3]
-        paid = (
-            call.amount if index % 7 != 4 else (call.amount / 2).quantize(Decimal("1"))
-        )
+        call = dues.issue_invoice(call, today=issued_on)
+        invoice = dues.invoice_of(call)
+        unpaid = index in (5, 6)  # late
+        if invoice.chorus_status == Invoice.ChorusStatus.NOT_DEPOSITED:
+            _chorus(invoice, index, issued_on)
+        if call.payments.exists() or unpaid:
+            continue
+        method = [Payment.Method.TRANSFER, Payment.Method.MANDATE][index % 2]
+        paid = call.amount if index != 4 else (call.amount / 2).quantize(Decimal("1"))
         Payment.objects.create(
             call=call,
             paid_on=dt.date(year, 3, 1 + index % 28),
             amount=paid,
             method=method,
         )
+    _credit_note(calls, year)
+
+
+def _chorus(invoice: Invoice, index: int, issued_on: dt.date):
+    invoice.chorus_status = CHORUS[index]
+    if invoice.chorus_status == Invoice.ChorusStatus.NOT_DEPOSITED:
+        return
+    invoice.chorus_deposit_number = f"DEMO{issued_on.year}{index + 1:06d}"
+    invoice.chorus_status_on = issued_on + dt.timedelta(days=3 + index % 20)
+    if invoice.chorus_status == Invoice.ChorusStatus.REJECTED:
+        invoice.chorus_rejection_reason = REJECTION
+    invoice.save(
+        update_fields=[
+            "chorus_status",
+            "chorus_deposit_number",
+            "chorus_status_on",
+            "chorus_rejection_reason",
+        ]
+    )
+
+
+def _credit_note(calls: list[DuesCall], year: int):
+    """One credit note: an unpaid call's population was corrected after
+    issue, its bracket is lower (half the amount credited)."""
+    if len(calls) < 6 or Invoice.objects.credit_notes().filter(year=year).exists():
+        return
+    invoice = dues.invoice_of(calls[5])
+    amount = (invoice.total / 2).quantize(Decimal("0.01"))
+    dues.issue_credit_note(invoice, amount, CREDIT_REASON, today=dt.date(year, 2, 15))

@@ -1,15 +1,17 @@
-"""The yearly dues: scale brackets, the campaign, invoice numbers, sending,
-reminders and the treasurer's figures. Plain functions; the admin and the
-`send_dues_reminders` command call them."""
+"""The yearly dues: scale brackets, the campaign, invoices and credit notes
+(what they print; the engine in documents.py numbers, renders and stores
+them), sending, reminders and the treasurer's figures. Plain functions; the
+admin and the management commands call them."""
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from association.models import SiteSettings
@@ -17,11 +19,12 @@ from members.models import Member
 from rfve_site import formats
 from rfve_site.text import multi_line, one_line
 
+from . import documents
 from .models import (
     DuesBracket,
     DuesCall,
     DuesScale,
-    InvoiceSequence,
+    Invoice,
     Reminder,
     ReminderStep,
     bracket_label,
@@ -265,22 +268,18 @@ class CampaignResult:
     not_yet_members: list[Member] = field(default_factory=list)
 
 
-def default_due_date(today: dt.date) -> dt.date:
-    return today + dt.timedelta(days=settings.DUES_PAYMENT_DAYS)
-
-
 @transaction.atomic
 def launch_campaign(
     year: int,
     *,
-    due_on: dt.date,
     population_year_reason: str = "",
     members: Iterable[Member] | None = None,
 ) -> CampaignResult:
     """One dues call per active member for the year (or for the given ones:
     a city that joins after the campaign), with the terms of the scale
     (call_terms), the population and its millésime recorded. Members already
-    called are left alone, so running it again creates nothing twice.
+    called are left alone, so running it again creates nothing twice. The due
+    date is set when the invoice is issued.
 
     A member whose reference population is of another millésime than the
     scale's is called only with a reason, stored on its call; without one,
@@ -332,7 +331,6 @@ def launch_campaign(
                 population=authority.population,
                 population_year=authority.population_year,
                 population_year_reason=reason if differs else "",
-                due_on=due_on,
             )
         )
     if other_year and not reason:
@@ -351,7 +349,7 @@ def launch_campaign(
     return result
 
 
-# --- Invoices ---------------------------------------------------------------
+# --- Invoices and credit notes ------------------------------------------------
 
 
 def check_issuer() -> SiteSettings:
@@ -368,13 +366,117 @@ def check_issuer() -> SiteSettings:
     return issuer
 
 
+def due_date(issued_on: dt.date, issuer: SiteSettings) -> dt.date:
+    """Issue date plus the payment delay of the settings (never before)."""
+    return issued_on + dt.timedelta(days=max(issuer.payment_days, 0))
+
+
+MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre "
+    "novembre décembre"
+).split()
+
+
+def french_date(day: dt.date, *, year: bool = True) -> str:
+    """1er janvier 2027, 31 décembre 2027."""
+    text = f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]}"
+    return f"{text} {day.year}" if year else text
+
+
+def invoice_line_label(call: DuesCall, issuer: SiteSettings) -> str:
+    return f"Cotisation {call.year} au {issuer.name}"
+
+
+def legal_name(authority) -> str:
+    """The recipient as a legal person: "Commune de Lyon", "Commune d’Annecy",
+    "Commune du Havre"; an EPCI's name is already its full name."""
+    name = authority.name
+    if authority.kind != authority.Kind.COMMUNE:
+        return name
+    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
+        if name.startswith(article):
+            return f"Commune {contracted}{name[len(article) :]}"
+    if name[:1].upper() in "AEIOUYÉÈÊÎÔH":
+        return f"Commune d’{name}"
+    return f"Commune de {name}"
+
+
+def recipient_data(member: Member, commitment_number: str) -> dict:
+    """The recipient block; texts cleaned again (stored before text hygiene,
+    they would break the XML)."""
+    authority = member.authority
+    postcode = (authority.postcodes.split() or [""])[0]
+    return {
+        "legal_name": one_line(legal_name(authority)),
+        "address": documents.address(
+            multi_line(member.invoicing_address),
+            postcode=postcode,
+            city=one_line(authority.name),
+        ),
+        "siret": member.siret,
+        "service_code": one_line(member.chorus_service_code),
+        "commitment_number": one_line(commitment_number),
+    }
+
+
+PAYMENT_METHODS = "Virement ou mandat administratif"
+
+
+def invoice_data(call: DuesCall, issuer: SiteSettings, issued_on, due_on) -> dict:
+    """Everything a dues invoice prints, as the call, its member and the
+    settings are at issue (the engine adds the number)."""
+    line = invoice_line(call)
+    details = []
+    if line.bracket:
+        details.append(f"Tranche de population : {line.bracket}")
+    if line.population:
+        details.append(
+            f"Population retenue : {line.population}, {line.population_basis}"
+        )
+    if line.pro_rata:
+        details.append(
+            f"Première année au prorata des mois : {line.months} mois sur 12 "
+            f"({formats.euros(line.annual_amount)} × {line.months}/12)"
+        )
+    if call.scale_amount is not None and call.amount != call.scale_amount:
+        details.append(
+            f"Montant hors barème (barème : {formats.euros(call.scale_amount)}) : "
+            f"{one_line(call.override_reason)}"
+        )
+    return {
+        "issued_on": issued_on.isoformat(),
+        "due_on": due_on.isoformat(),
+        "issuer": documents.issuer_data(issuer),
+        "recipient": recipient_data(call.member, call.commitment_number),
+        "lines": [
+            {
+                "label": invoice_line_label(call, issuer),
+                "period": {
+                    "start": line.period_start.isoformat(),
+                    "end": line.period_end.isoformat(),
+                    "text": line.period,
+                },
+                "details": details,
+                "amount": documents.money(call.amount),
+            }
+        ],
+        "total": documents.money(call.amount),
+        "payment": {
+            "methods": PAYMENT_METHODS,
+            "terms": f"{PAYMENT_METHODS}, au plus tard le {due_on:%d/%m/%Y}, en "
+            "rappelant le numéro de la facture.",
+        },
+    }
+
+
 def issue_invoice(call: DuesCall, *, today: dt.date) -> DuesCall:
-    """Give the call the next invoice number of its year (gap-free). Calls
-    already numbered keep their number. Refused while the issuer's identity
+    """Issue the call's invoice: the next number of its year (gap-free), due
+    after the settings' payment delay, frozen as a stored Factur-X file. Calls
+    already issued are left as they are. Refused while the issuer's identity
     is incomplete."""
     with transaction.atomic():
         # Locks: the call first (two people issuing the same call get one
-        # number), then the year's counter (two calls never share a number).
+        # invoice), then the year's counter (two calls never share a number).
         call = (
             DuesCall.objects.select_for_update(of=("self",))
             .select_related("member__authority")
@@ -382,54 +484,154 @@ def issue_invoice(call: DuesCall, *, today: dt.date) -> DuesCall:
         )
         if call.number:
             return call
-        check_issuer()
+        issuer = check_issuer()
         if call.member.commitment_number_required and not call.commitment_number:
             raise DuesError(
                 f"{call.member} exige un numéro d’engagement : "
                 "renseignez-le avant d’émettre la facture."
             )
-        InvoiceSequence.objects.get_or_create(year=call.year)
-        sequence = InvoiceSequence.objects.select_for_update().get(year=call.year)
-        sequence.last_number += 1
-        sequence.save(update_fields=["last_number"])
-        call.number = sequence.last_number
+        if call.amount <= 0:
+            raise DuesError(f"{call} : montant nul, aucune facture à émettre.")
+        due_on = due_date(today, issuer)
+        document = documents.issue_document(
+            kind=Invoice.Kind.INVOICE,
+            year=call.year,
+            data=invoice_data(call, issuer, today, due_on),
+            call=call,
+            issued_on=today,
+            due_on=due_on,
+            total=call.amount,
+            recipient_name=one_line(legal_name(call.member.authority)),
+        )
+        call.number = document.sequence
         call.issued_on = today
-        call.due_on = call.due_on or default_due_date(today)
+        call.due_on = due_on
         call.save(update_fields=["number", "issued_on", "due_on"])
         return call
 
 
-def invoice_filename(call: DuesCall) -> str:
-    return f"facture-rfve-{call.invoice_number}.pdf"
+def invoice_of(call: DuesCall) -> Invoice:
+    try:
+        return call.documents.get(kind=Invoice.Kind.INVOICE)
+    except Invoice.DoesNotExist:
+        raise DuesError(
+            f"{call.member} : émettez la facture avant de l’envoyer."
+        ) from None
+
+
+def creditable(invoice: Invoice) -> Decimal:
+    """What is left to credit on an invoice."""
+    credited = sum((note.total for note in invoice.credit_notes.all()), Decimal("0"))
+    return invoice.total - credited
+
+
+def issue_credit_note(
+    invoice: Invoice, amount: Decimal, reason: str, *, today: dt.date
+) -> Invoice:
+    """A credit note (AV-2027-0001, gap-free per year of issue) cancelling or
+    reducing an issued invoice, with its reason; frozen like an invoice."""
+    reason = one_line(reason)
+    with transaction.atomic():
+        # Two credit notes on one invoice at once could exceed its total.
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if invoice.is_credit_note:
+            raise DuesError("Un avoir ne se corrige pas par un autre avoir.")
+        if not reason:
+            raise DuesError("Indiquez le motif de l’avoir.")
+        left = creditable(invoice)
+        if not 0 < amount <= left:
+            raise DuesError(
+                f"Le montant de l’avoir doit être positif et d’au plus "
+                f"{euros(left)} € (reste de la facture {invoice.number})."
+            )
+        issuer = check_issuer()
+        source = invoice.data
+        line = source["lines"][0]
+        action = "Annulation" if amount == invoice.total else "Réduction"
+        data = {
+            "issued_on": today.isoformat(),
+            "due_on": None,
+            "issuer": documents.issuer_data(issuer),
+            "recipient": source["recipient"],
+            "lines": [
+                {
+                    "label": f"{action} de la facture {invoice.number} : "
+                    f"{line['label']}",
+                    "period": line["period"],
+                    "details": [],
+                    "amount": documents.money(amount),
+                }
+            ],
+            "total": documents.money(amount),
+            "reason": reason,
+            "credited": {"number": invoice.number, "issued_on": source["issued_on"]},
+            "payment": {
+                "methods": PAYMENT_METHODS,
+                "terms": f"Montant à déduire de la facture {invoice.number} ; "
+                "s’il a déjà été payé, il est remboursé par virement.",
+            },
+        }
+        return documents.issue_document(
+            kind=Invoice.Kind.CREDIT_NOTE,
+            year=today.year,
+            data=data,
+            call=invoice.call,
+            credited_invoice=invoice,
+            issued_on=today,
+            due_on=None,
+            total=amount,
+            recipient_name=invoice.recipient_name,
+            reason=reason,
+        )
+
+
+DEPARTED_REASON = "Adhésion résiliée : la ville a quitté le réseau."
+
+
+def cancel_calls(calls, *, today: dt.date) -> tuple[int, list[Invoice]]:
+    """Cancel calls of members who left: a draft call is deleted, an issued
+    one gets a credit note for what is left of its invoice. Returns the
+    number of drafts deleted and the credit notes issued."""
+    deleted, notes = 0, []
+    for call in calls:
+        if not call.is_issued:
+            call.delete()
+            deleted += 1
+            continue
+        invoice = invoice_of(call)
+        left = creditable(invoice)
+        if left > 0:
+            notes.append(issue_credit_note(invoice, left, DEPARTED_REASON, today=today))
+    return deleted, notes
+
+
+def pdf_of(document: Invoice) -> bytes:
+    """The stored file, checked; a French DuesError if it fails its check."""
+    try:
+        return documents.read_pdf(document)
+    except documents.DocumentIntegrityError as error:
+        raise DuesError(str(error)) from error
 
 
 def send_invoice(call: DuesCall) -> None:
-    """Email the invoice (PDF attached) to the city's finance contact."""
-    from .invoices import invoice_pdf  # WeasyPrint is loaded only when needed
-
-    if not call.number:
-        raise DuesError(f"{call.member} : émettez la facture avant de l’envoyer.")
+    """Email the invoice (its stored Factur-X file) to the finance contact."""
+    invoice = invoice_of(call)
     recipient = call.member.finance_contact_email
     if not recipient:
         raise DuesError(f"{call.member} : aucun courriel du contact finances.")
-    association = SiteSettings.load().name
+    context = {
+        "association": invoice.data["issuer"]["name"],
+        "invoice": invoice,
+        "call": call,
+        "member": one_line(str(call.member)),
+        "amount": euros(invoice.total),
+    }
     message = EmailMessage(
-        subject=f"{association} – facture {call.invoice_number} "
-        f"(cotisation {call.year})",
-        body=(
-            "Madame, Monsieur,\n\n"
-            f"Veuillez trouver ci-joint la facture {call.invoice_number} de la "
-            f"cotisation {call.year} de {one_line(str(call.member))} au {association}, "
-            f"d’un montant de {euros(call.amount)} €, payable au plus tard le "
-            f"{call.due_on:%d/%m/%Y}.\n\n"
-            "Les coordonnées bancaires figurent sur la facture, qui peut aussi "
-            "être déposée sur Chorus Pro.\n\n"
-            "Avec nos remerciements,\n"
-            f"La trésorerie du {association}\n"
-        ),
+        subject=one_line(render_to_string("dues/emails/invoice_subject.txt", context)),
+        body=render_to_string("dues/emails/invoice_body.txt", context),
         to=[recipient],
     )
-    message.attach(invoice_filename(call), invoice_pdf(call), "application/pdf")
+    message.attach(invoice.filename, pdf_of(invoice), "application/pdf")
     message.send()
     call.sent_at = timezone.now()
     call.save(update_fields=["sent_at"])
@@ -449,12 +651,15 @@ def step_due(call: DuesCall, steps: list[ReminderStep], today: dt.date):
 
 
 def send_reminders(calls, *, today: dt.date) -> list[Reminder]:
-    """Send the reminder due for each late call, once per step. Each one is
-    logged in the same transaction as it is sent: a failed send logs nothing,
-    and a step already logged (by another run, too) is skipped."""
+    """Send the reminder due for each late call, once per step, with the
+    invoice's stored file. Calls whose invoice Chorus Pro reports mandated or
+    paid are skipped (the payment is on its way). Each reminder is logged in
+    the same transaction as it is sent: a failed send logs nothing, and a
+    step already logged (by another run, too) is skipped."""
     steps = list(ReminderStep.objects.order_by("days_after_due"))
     sent = []
-    for call in calls.late(today).select_related("member__authority"):
+    late = calls.late(today).not_in_payment().select_related("member__authority")
+    for call in late:
         step = step_due(call, steps, today)
         recipient = call.member.finance_contact_email
         if step is None or not recipient:
@@ -469,6 +674,8 @@ def send_reminders(calls, *, today: dt.date) -> list[Reminder]:
                 _reminder_message(call, step, recipient).send()
         except IntegrityError:  # sent meanwhile by another run
             continue
+        except DuesError:  # the stored file failed its check: logged
+            continue
         sent.append(reminder)
     return sent
 
@@ -479,13 +686,12 @@ class _Blank(dict):
 
 
 def _reminder_message(call: DuesCall, step: ReminderStep, recipient: str):
-    from .invoices import invoice_pdf
-
+    invoice = invoice_of(call)
     values = _Blank(
         ville=one_line(str(call.member)),
-        numero=call.invoice_number,
-        montant=formats.euros(call.amount),
-        reste=formats.euros(call.amount - call.paid_total),
+        numero=invoice.number,
+        montant=formats.euros(call.net_amount),
+        reste=formats.euros(call.net_amount - call.paid_total),
         echeance=f"{call.due_on:%d/%m/%Y}",
     )
     message = EmailMessage(
@@ -495,7 +701,7 @@ def _reminder_message(call: DuesCall, step: ReminderStep, recipient: str):
         body=multi_line(step.body.format_map(values)),
         to=[recipient],
     )
-    message.attach(invoice_filename(call), invoice_pdf(call), "application/pdf")
+    message.attach(invoice.filename, pdf_of(invoice), "application/pdf")
     return message
 
 
@@ -513,10 +719,16 @@ def euros(amount: Decimal) -> str:
 class YearSummary:
     year: int
     calls: list[DuesCall]
-    due: Decimal
+    called: Decimal  # the calls' amounts
+    credited: Decimal  # their credit notes
+    due: Decimal  # called less credited
     paid: Decimal
     outstanding: Decimal
     late: list[DuesCall]
+    credit_notes: list[Invoice]
+    # (status label, number of invoices) for each Chorus Pro status.
+    chorus_counts: list[tuple[str, int]]
+    rejected: list[Invoice]  # by Chorus Pro: to correct and deposit again
 
 
 def year_summary(year: int, *, today: dt.date) -> YearSummary:
@@ -527,16 +739,38 @@ def year_summary(year: int, *, today: dt.date) -> YearSummary:
         .prefetch_related("reminders")
         .order_by("member__authority__name")
     )
-    due = sum((call.amount for call in calls), Decimal("0"))
+    called = sum((call.amount for call in calls), Decimal("0"))
+    credited = sum((call.credited_total for call in calls), Decimal("0"))
     # Overpayments do not hide what others still owe.
-    paid = sum((min(call.paid_total, call.amount) for call in calls), Decimal("0"))
+    paid = sum(
+        (min(call.paid_total, max(call.net_amount, 0)) for call in calls),
+        Decimal("0"),
+    )
+    invoices = Invoice.objects.invoices().filter(call__year=year)
+    counts = dict(
+        invoices.values_list("chorus_status").annotate(n=Count("pk")).order_by()
+    )
     return YearSummary(
         year=year,
         calls=calls,
-        due=due,
+        called=called,
+        credited=credited,
+        due=called - credited,
         paid=paid,
-        outstanding=due - paid,
+        outstanding=called - credited - paid,
         late=[call for call in calls if call.status == DuesCall.Status.LATE],
+        credit_notes=list(
+            Invoice.objects.credit_notes().filter(call__year=year).order_by("number")
+        ),
+        chorus_counts=[
+            (status.label, counts.get(status.value, 0))
+            for status in Invoice.ChorusStatus
+        ],
+        rejected=list(
+            invoices.filter(chorus_status=Invoice.ChorusStatus.REJECTED).order_by(
+                "number"
+            )
+        ),
     )
 
 
@@ -549,20 +783,25 @@ CSV_HEADER = [
     "Population",
     "Millésime",
     "Montant (€)",
+    "Avoirs (€)",
     "Payé (€)",
     "Reste dû (€)",
     "Émise le",
     "Échéance",
     "Statut",
+    "Chorus Pro",
 ]
 
 
 def csv_rows(calls):
     """The rows of CSV_HEADER, as raw values (rfve_site.csv_export formats and
-    neutralises them). `calls` must come from DuesCall.objects.with_status()."""
+    neutralises them). `calls` must come from
+    DuesCall.objects.with_status().with_chorus_status()."""
     cent = Decimal("0.01")  # SQLite sums lose the trailing zero: 1234.5
+    chorus = dict(Invoice.ChorusStatus.choices)
     for call in calls:
-        paid, due = call.paid_total.quantize(cent), call.amount.quantize(cent)
+        paid, amount = call.paid_total.quantize(cent), call.amount.quantize(cent)
+        credited = call.credited_total.quantize(cent)
         yield [
             call.invoice_number,
             call.member.name,
@@ -571,10 +810,12 @@ def csv_rows(calls):
             call.year,
             call.population,
             call.population_year,
-            due,
+            amount,
+            credited,
             paid,
-            max(due - paid, Decimal("0.00")),
+            max(amount - credited - paid, Decimal("0.00")),
             call.issued_on,
             call.due_on,
             DuesCall.Status(call.status).label,
+            chorus[call.chorus_status] if call.is_issued else "",
         ]

@@ -1,11 +1,13 @@
-"""The yearly dues: scale, calls (invoices), payments, reminders."""
+"""The yearly dues: scale, calls, invoices and credit notes (documents frozen
+at issue), payments, reminders."""
 
 import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from members.models import Member
@@ -98,28 +100,86 @@ def bracket_label(low: int, high: int | None) -> str:
     return f"de {number(low)} à {number(high)}{UNIT}habitants"
 
 
+class FrozenDocumentError(Exception):
+    """A change to what an issued document prints: refused whoever asks."""
+
+
+class FrozenFieldsMixin:
+    """Refuses, in save(), any change to `frozen_fields` of a row that
+    `frozen_rows()` selects in the database: the admin shows them read-only,
+    this stops a tampered POST or any code path (QuerySet.update() excepted)."""
+
+    frozen_fields: tuple[str, ...] = ()
+
+    @classmethod
+    def frozen_rows(cls, queryset):
+        return queryset
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if self.pk and (update_fields is None or set(update_fields) & self._frozen):
+            self._refuse_frozen_changes()
+        super().save(*args, **kwargs)
+
+    @property
+    def _frozen(self) -> set[str]:
+        return {self._meta.get_field(name).attname for name in self.frozen_fields}
+
+    def _refuse_frozen_changes(self):
+        names = sorted(self._frozen)
+        stored = (
+            self.frozen_rows(type(self).objects.filter(pk=self.pk))
+            .values(*names)
+            .first()
+        )
+        if stored is None:
+            return
+        changed = [name for name in names if stored[name] != getattr(self, name)]
+        if changed:
+            raise FrozenDocumentError(
+                f"{self} est émise : {', '.join(changed)} ne peut plus changer "
+                "(émettez un avoir)."
+            )
+
+
+_MONEY = models.DecimalField(max_digits=9, decimal_places=2)
+
+
 class DuesCallQuerySet(models.QuerySet):
     def with_paid_total(self):
-        """Adds `paid_total`: the sum of the call's payments (0 without any)."""
+        """Adds `paid_total` (the sum of the call's payments), `credited_total`
+        (of its credit notes) and `net_amount` (amount less credit notes)."""
         paid = (
             Payment.objects.filter(call=OuterRef("pk"))
             .values("call")
             .annotate(total=Sum("amount"))
             .values("total")
         )
+        credited = (
+            Invoice.objects.filter(call=OuterRef("pk"), kind=Invoice.Kind.CREDIT_NOTE)
+            .values("call")
+            .annotate(sum=Sum("total"))
+            .values("sum")
+        )
+        zero = Value(Decimal("0"))
         return self.annotate(
-            paid_total=Coalesce(
-                Subquery(paid),
-                Value(Decimal("0")),
-                output_field=models.DecimalField(max_digits=9, decimal_places=2),
-            )
+            paid_total=Coalesce(Subquery(paid), zero, output_field=_MONEY),
+            credited_total=Coalesce(Subquery(credited), zero, output_field=_MONEY),
+            net_amount=models.ExpressionWrapper(
+                F("amount") - F("credited_total"), output_field=_MONEY
+            ),
         )
 
     def with_status(self, today: dt.date):
-        """Adds `paid_total` and `status` (a DuesCall.Status value) as of today."""
+        """Adds the totals and `status` (a DuesCall.Status value) as of today."""
         return self.with_paid_total().annotate(
             status=Case(
-                When(paid_total__gte=F("amount"), then=Value(DuesCall.Status.PAID)),
+                When(
+                    credited_total__gt=0,
+                    net_amount__lte=0,
+                    then=Value(DuesCall.Status.CANCELLED),
+                ),
+                When(paid_total__gte=F("net_amount"), then=Value(DuesCall.Status.PAID)),
                 When(due_on__lt=today, then=Value(DuesCall.Status.LATE)),
                 When(paid_total__gt=0, then=Value(DuesCall.Status.PARTLY_PAID)),
                 default=Value(DuesCall.Status.DUE),
@@ -128,21 +188,65 @@ class DuesCallQuerySet(models.QuerySet):
         )
 
     def unpaid(self):
-        return self.with_paid_total().filter(paid_total__lt=F("amount"))
+        return self.with_paid_total().filter(paid_total__lt=F("net_amount"))
+
+    def _invoice(self):
+        return Invoice.objects.filter(call=OuterRef("pk"), kind=Invoice.Kind.INVOICE)
+
+    def with_chorus_status(self):
+        """Adds `chorus_status`: the Chorus Pro status of the call's invoice."""
+        return self.annotate(
+            chorus_status=Subquery(self._invoice().values("chorus_status")[:1])
+        )
+
+    def not_in_payment(self):
+        """Without the calls whose invoice Chorus Pro reports mandated (being
+        paid by the public accountant) or paid."""
+        in_payment = self._invoice().filter(
+            chorus_status__in=[
+                Invoice.ChorusStatus.MANDATED,
+                Invoice.ChorusStatus.PAID,
+            ]
+        )
+        return self.exclude(Exists(in_payment))
 
     def late(self, today: dt.date):
         """Not fully paid after the due date."""
         return self.unpaid().filter(due_on__lt=today)
 
 
-class DuesCall(models.Model):
-    """One member's dues for one year; once numbered, it is an invoice."""
+class DuesCall(FrozenFieldsMixin, models.Model):
+    """One member's dues for one year. Issuing it numbers it and makes its
+    invoice (an Invoice document, frozen); from then on what the invoice
+    prints cannot change here either."""
 
     class Status(models.TextChoices):
         DUE = "due", "à payer"
         PARTLY_PAID = "partial", "partiellement payée"
         PAID = "paid", "payée"
         LATE = "late", "en retard"
+        CANCELLED = "cancelled", "annulée par avoir"
+
+    # What the invoice prints, taken from the call at issue.
+    frozen_fields = (
+        "member",
+        "year",
+        "number",
+        "amount",
+        "scale_amount",
+        "override_reason",
+        "population",
+        "population_year",
+        "population_year_reason",
+        "annual_amount",
+        "bracket_min_population",
+        "bracket_max_population",
+        "period_start",
+        "period_end",
+        "commitment_number",
+        "issued_on",
+        "due_on",
+    )
 
     member = models.ForeignKey(
         Member,
@@ -218,9 +322,17 @@ class DuesCall(models.Model):
     def __str__(self):
         return f"Cotisation {self.year} – {self.member}"
 
+    @classmethod
+    def frozen_rows(cls, queryset):
+        return queryset.filter(number__isnull=False)
+
     @property
     def invoice_number(self) -> str:
         return f"{self.year}-{self.number:04d}" if self.number else ""
+
+    @property
+    def is_issued(self) -> bool:
+        return self.number is not None
 
     def clean(self):
         overridden = self.scale_amount is not None and self.amount != self.scale_amount
@@ -234,18 +346,166 @@ class DuesCall(models.Model):
 
 
 class InvoiceSequence(models.Model):
-    """Last invoice number given in a year; its row is locked while numbering,
-    so that numbers have no gaps even when two people issue at once."""
+    """Last number given to a kind of document (invoice, credit note) in a
+    year; its row is locked while numbering, so that numbers have no gaps even
+    when two people issue at once."""
 
-    year = models.PositiveSmallIntegerField("année", unique=True)
+    kind = models.CharField("type", max_length=10, default="facture")
+    year = models.PositiveSmallIntegerField("année")
     last_number = models.PositiveIntegerField("dernier numéro", default=0)
 
     class Meta:
         verbose_name = "numérotation des factures"
         verbose_name_plural = "numérotation des factures"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year"], name="one_sequence_per_kind_and_year"
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.year} : {self.last_number}"
+        return f"{self.kind} {self.year} : {self.last_number}"
+
+
+class InvoiceQuerySet(models.QuerySet):
+    def invoices(self):
+        return self.filter(kind=Invoice.Kind.INVOICE)
+
+    def credit_notes(self):
+        return self.filter(kind=Invoice.Kind.CREDIT_NOTE)
+
+
+class Invoice(FrozenFieldsMixin, models.Model):
+    """An invoice or a credit note as issued: `data` holds everything it
+    prints (the PDF is rendered from it alone, once), the file is the
+    Factur-X PDF kept in the private "invoices" storage with its SHA-256.
+    Nothing of it changes after issue except the Chorus Pro follow-up. The
+    link to a dues call is optional: other things (event registrations) are
+    invoiced by the same engine."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "facture", "facture"
+        CREDIT_NOTE = "avoir", "avoir"
+
+    class ChorusStatus(models.TextChoices):
+        NOT_DEPOSITED = "", "non déposée"
+        DEPOSITED = "deposee", "déposée"
+        AVAILABLE = "disposition", "mise à disposition"
+        REJECTED = "rejetee", "rejetée"
+        MANDATED = "mandatee", "mandatée / mise en paiement"
+        PAID = "payee", "payée"
+
+    kind = models.CharField("type", max_length=10, choices=Kind)
+    year = models.PositiveSmallIntegerField("année de numérotation")
+    sequence = models.PositiveIntegerField("rang dans l’année")
+    number = models.CharField("numéro", max_length=20, unique=True)
+    call = models.ForeignKey(
+        DuesCall,
+        verbose_name="appel de cotisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    credited_invoice = models.ForeignKey(
+        "self",
+        verbose_name="facture corrigée",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+    )
+    issued_on = models.DateField("émise le")
+    due_on = models.DateField("échéance", null=True, blank=True)
+    total = models.DecimalField("montant (€)", max_digits=9, decimal_places=2)
+    recipient_name = OneLineField("destinataire", max_length=200)
+    reason = MultiLineField("motif", blank=True)
+    data = models.JSONField("contenu imprimé", encoder=DjangoJSONEncoder)
+    file = models.CharField("fichier", max_length=200)
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    created_at = models.DateTimeField("enregistrée le", auto_now_add=True)
+    # Chorus Pro follow-up: the only part that changes after issue.
+    chorus_deposit_number = OneLineField(
+        "numéro de dépôt Chorus Pro", max_length=50, blank=True
+    )
+    chorus_status = models.CharField(
+        "statut Chorus Pro",
+        max_length=20,
+        choices=ChorusStatus,
+        default=ChorusStatus.NOT_DEPOSITED,
+        blank=True,
+    )
+    chorus_status_on = models.DateField("statut au", null=True, blank=True)
+    chorus_rejection_reason = MultiLineField("motif du rejet", blank=True)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    frozen_fields = (
+        "kind",
+        "year",
+        "sequence",
+        "number",
+        "call",
+        "credited_invoice",
+        "issued_on",
+        "due_on",
+        "total",
+        "recipient_name",
+        "reason",
+        "data",
+        "file",
+        "sha256",
+    )
+
+    class Meta:
+        ordering = ["-issued_on", "-number"]
+        verbose_name = "facture ou avoir"
+        verbose_name_plural = "factures et avoirs"
+        permissions = [
+            ("credit_invoice", "Peut émettre des avoirs"),
+            ("download_invoice", "Peut télécharger les factures"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "sequence"], name="invoice_sequence_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["call"],
+                condition=Q(kind="facture"),
+                name="one_invoice_per_dues_call",
+            ),
+            models.CheckConstraint(
+                condition=Q(total__gt=0), name="invoice_total_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__isnull=True) | Q(due_on__gte=F("issued_on")),
+                name="invoice_due_after_issue",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="facture", credited_invoice__isnull=True)
+                | Q(kind="avoir", credited_invoice__isnull=False),
+                name="credit_note_refers_to_an_invoice",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display().capitalize()} {self.number}"
+
+    def clean(self):
+        rejected = self.chorus_status == self.ChorusStatus.REJECTED
+        if rejected and not self.chorus_rejection_reason.strip():
+            raise ValidationError(
+                {"chorus_rejection_reason": "Indiquez le motif du rejet."}
+            )
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == self.Kind.CREDIT_NOTE
+
+    @property
+    def filename(self) -> str:
+        """facture-rfve-2027-0001.pdf, avoir-rfve-AV-2027-0001.pdf"""
+        return f"{self.kind}-rfve-{self.number}.pdf"
 
 
 class Payment(models.Model):

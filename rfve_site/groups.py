@@ -5,19 +5,24 @@ The table is the truth: permissions added to these groups by hand are removed
 at the next deployment. A new or moved model is one line here, never a data
 migration. Models are named "app_label.model"; superusers bypass the table.
 
-- Secrétariat runs the site: agenda, members and people, dues (launches the
-  campaign and issues invoices, deletes no call), pages, inbox.
+- Secrétariat runs the site: agenda, members and people, dues, pages, inbox;
+  it launches campaigns and issues invoices (`add_invoice`), deletes draft
+  calls only, and neither edits the Chorus Pro follow-up nor issues credit
+  notes.
 - Trésorerie runs the dues: invoicing data of members (finance contacts
-  included), scales, calls (deletes those not issued yet), payments, the
-  reminder schedule; reads the agenda.
+  included), scales, calls (deletes those not issued yet), invoices (Chorus
+  Pro follow-up: `change_invoice`), credit notes (`credit_invoice`), payments,
+  the reminder schedule; reads the agenda.
 - Bureau reads figures, not personal data: agenda, member cities (private
-  finance contacts hidden, see MemberAdmin), dues scales and calls with the
-  treasury summary. No people, payments, reminder log, invoice PDF or CSV
-  (both need `change_duescall`, see DuesCallAdmin), no inbox.
+  finance contacts hidden, see MemberAdmin), dues scales, calls and the list
+  of invoices with the treasury summary. No people, payments, reminder log,
+  invoice file (`download_invoice`) or CSV (`change_duescall`), no inbox.
 
-Nobody deletes an issued invoice, nor changes its amount (DuesCallAdmin).
-The reminder log is read-only for every group: it is what stops a step from
-being sent twice (ReminderAdmin refuses change and delete even to superusers).
+Actions named here beyond view/add/change/delete are the custom permissions
+of the model (Invoice.Meta.permissions). The reminder log is read-only for
+every group: it is what stops a step from being sent twice (ReminderAdmin
+refuses change and delete even to superusers). Issued invoices and calls are
+deleted by nobody (InvoiceAdmin, DuesCallAdmin; PROTECT in the database).
 """
 
 from django.apps import apps as global_apps
@@ -39,8 +44,10 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "members.workinggroup": ALL,
         "dues.duesscale": ALL,
         "dues.duesbracket": ALL,
-        # Launches campaigns and issues invoices, deletes no call.
-        "dues.duescall": ("view", "add", "change"),
+        # Launches campaigns and issues invoices; deletes a draft call only
+        # (DuesCallAdmin refuses deleting an issued one to everybody).
+        "dues.duescall": ALL,
+        "dues.invoice": ("view", "add", "download"),
         "dues.payment": ALL,
         "dues.reminderstep": ALL,
         "dues.reminder": VIEW,
@@ -58,6 +65,7 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "dues.duesscale": ALL,
         "dues.duesbracket": ALL,
         "dues.duescall": ALL,
+        "dues.invoice": ("view", "add", "change", "credit", "download"),
         "dues.payment": ALL,
         "dues.reminderstep": ALL,
         "dues.reminder": VIEW,
@@ -71,6 +79,7 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "dues.duesscale": VIEW,
         "dues.duesbracket": VIEW,
         "dues.duescall": VIEW,
+        "dues.invoice": VIEW,
         "pages.page": VIEW,
         "pages.pageredirect": VIEW,
         "association.sitesettings": VIEW,

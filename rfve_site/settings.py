@@ -158,8 +158,16 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Issued invoices and credit notes (personal and financial documents): never
+# under MEDIA_ROOT, which the reverse proxy serves publicly at /media/; only
+# the permission-checked admin views read them.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "invoices": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    },
     # Hashed names (cached forever by browsers) and gzip/brotli copies.
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -237,8 +245,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-# Dues invoices: the payment delay. The issuer (name, SIRET, bank details…)
-# is the association's settings record (app `association`), not the environment.
-DUES_PAYMENT_DAYS = env.int("DUES_PAYMENT_DAYS", default=30)
 # WeasyPrint logs each rendering step at INFO.
 LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}
+# factur-x logs each check and embedding at INFO.
+LOGGING["loggers"]["factur-x"] = {"level": "WARNING"}

@@ -41,11 +41,41 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _private_invoices(settings, tmp_path):
+    """Issued invoices go to the test's own folder, never to ./private."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "invoices": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
+    }
+
+
+_demo_documents: dict[str, bytes] = {}
+
+
 @pytest.fixture
-def demo(db):
-    """The demo data, as `make run` shows it."""
+def demo(db, monkeypatch):
+    """The demo data, as `make run` shows it. Its invoices are the same
+    snapshots in every test: each is rendered once per test session (a
+    rendering takes a third of a second), then its bytes are reused."""
+    import json
+
     from django.core.management import call_command
 
+    from dues import documents
+
+    render = documents.render
+
+    def render_once(data: dict) -> bytes:
+        key = json.dumps(data, sort_keys=True, default=str)
+        if key not in _demo_documents:
+            _demo_documents[key] = render(data)
+        return _demo_documents[key]
+
+    monkeypatch.setattr(documents, "render", render_once)
     call_command("load_demo", verbosity=0)
 
 

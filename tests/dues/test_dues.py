@@ -141,7 +141,7 @@ def test_campaign_calls_each_active_member_once():
     _member(20_000, status=Member.Status.LEFT)
     no_population = _member(None)
 
-    result = dues.launch_campaign(2027, due_on=DUE)
+    result = dues.launch_campaign(2027)
 
     assert len(result.created) == 2
     assert result.without_population == [no_population]
@@ -149,16 +149,16 @@ def test_campaign_calls_each_active_member_once():
     assert calls[small].amount == Decimal("300")
     assert calls[big].amount == calls[big].scale_amount == Decimal("2500")
     assert (calls[big].population, calls[big].population_year) == (50_000, 2022)
-    assert calls[big].due_on == DUE
+    assert calls[big].due_on is None  # set when the invoice is issued
 
-    again = dues.launch_campaign(2027, due_on=DUE)
+    again = dues.launch_campaign(2027)
     assert again.created == [] and again.already_called == 2
     assert DuesCall.objects.count() == 2
 
 
 def test_campaign_needs_a_scale():
     with pytest.raises(dues.DuesError, match="Créez d’abord le barème 2030"):
-        dues.launch_campaign(2030, due_on=DUE)
+        dues.launch_campaign(2030)
 
 
 def test_campaign_from_the_admin(admin_client):
@@ -168,7 +168,7 @@ def test_campaign_from_the_admin(admin_client):
     changelist = admin_client.get(reverse("admin:dues_duescall_changelist"))
     assert url in changelist.content.decode()
     assert admin_client.get(url).status_code == 200
-    data = {"year": 2027, "due_on": "2027-03-31"}
+    data = {"year": 2027}
     response = admin_client.post(url, data, follow=True)
     assert "Campagne 2027 : 1 appel(s) créé(s)" in response.content.decode()
     admin_client.post(url, data)
@@ -289,8 +289,9 @@ def test_a_failed_send_logs_nothing(monkeypatch):
     assert not Reminder.objects.exists()
 
 
-def test_remind_now_admin_action(admin_client):
-    late = _issued_call(due_on=dt.date(2000, 1, 1))
+def test_remind_now_admin_action(admin_client, monkeypatch):
+    late = _issued_call()  # due on 31/03/2027
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: dt.date(2027, 6, 1))
     admin_client.post(
         reverse("admin:dues_duescall_changelist"),
         {"action": "send_reminders", "_selected_action": [late.pk]},
@@ -350,7 +351,7 @@ def test_csv_opens_in_french_excel(admin_client, year_2027):
     lines = raw.decode("utf-8-sig").split("\r\n")
     assert lines[0] == (
         "Facture;Ville;Code officiel;SIRET;Année;Population;Millésime;Montant (€);"
-        "Payé (€);Reste dû (€);Émise le;Échéance;Statut"
+        "Avoirs (€);Payé (€);Reste dû (€);Émise le;Échéance;Statut;Chorus Pro"
     )
     assert len([line for line in lines if line]) == 4  # header and three calls
     row = next(line for line in lines if line.startswith("2027-0001"))
@@ -358,11 +359,13 @@ def test_csv_opens_in_french_excel(admin_client, year_2027):
     assert fields[1] == paid.member.name
     assert fields[7:] == [
         "1234,50",
+        "0,00",
         "1234,50",
         "0,00",
         "10/01/2027",
-        "31/03/2027",
+        "09/02/2027",  # issue date + the settings' 30 days
         "payée",
+        "non déposée",
     ]
 
 
@@ -373,4 +376,4 @@ def test_csv_export_action(admin_client, year_2027):
     )
     text = response.content.decode("utf-8-sig")
     assert text.count("\r\n") == 2
-    assert ";900,00;100,00;800,00;" in text
+    assert ";900,00;0,00;100,00;800,00;" in text

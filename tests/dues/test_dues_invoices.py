@@ -13,12 +13,16 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from association.models import SiteSettings
-from dues import dues
-from dues.invoices import invoice_pdf
+from dues import documents, dues
 from dues.models import DuesCall, InvoiceSequence
 from tests.factories import DuesCallFactory, MemberFactory
 
 TODAY = dt.date(2027, 1, 15)
+
+
+def invoice_pdf(call) -> bytes:
+    """The invoice's stored file (rendered once, at issue)."""
+    return documents.read_pdf(dues.invoice_of(call))
 
 
 def _pdf_text(pdf: bytes) -> str:
@@ -39,11 +43,17 @@ def test_numbers_follow_each_other_per_year():
 
 
 @pytest.mark.django_db
-def test_issuing_sets_the_dates(settings):
-    settings.DUES_PAYMENT_DAYS = 30
+def test_issuing_sets_the_dates_from_the_settings_payment_days(issuer):
     call = dues.issue_invoice(DuesCallFactory(due_on=None), today=TODAY)
     assert call.issued_on == TODAY
-    assert call.due_on == dt.date(2027, 2, 14)
+    assert call.due_on == dt.date(2027, 2, 14)  # 30 days by default
+    issuer.payment_days = 45
+    issuer.save()
+    # A date planned before issue does not count: issue date + delay.
+    call = dues.issue_invoice(DuesCallFactory(due_on=dt.date(2027, 1, 1)), today=TODAY)
+    assert call.due_on == dt.date(2027, 3, 1)
+    invoice = dues.invoice_of(call)
+    assert (invoice.issued_on, invoice.due_on) == (TODAY, dt.date(2027, 3, 1))
 
 
 @pytest.mark.django_db
@@ -183,6 +193,10 @@ def test_pdf_download_from_the_admin(admin_client):
 def test_pdf_carries_the_issuers_identity_from_its_settings(issuer):
     issuer.vat_regime = issuer.VatRegime.EXEMPT
     issuer.save()
+    with pytest.raises(dues.DuesError, match="numéro de TVA intracommunautaire"):
+        dues.issue_invoice(DuesCallFactory(), today=TODAY)  # exempt: a taxable body
+    issuer.vat_number = "FR96412345670"
+    issuer.save()
     call = dues.issue_invoice(DuesCallFactory(), today=TODAY)
 
     text = _pdf_text(invoice_pdf(call))
@@ -194,7 +208,11 @@ def test_pdf_carries_the_issuers_identity_from_its_settings(issuer):
     assert "tresorerie@villeseducatrices.fr" in text
     assert "BDFEFRPPCCT" in text
     assert "Exonération de TVA, article 261-7-1° a du CGI" in text
+    assert "TVA intracommunautaire : FR96412345670" in text
     assert "hors du champ" not in text
+    # What the statutes provide for unpaid dues, not commercial penalties.
+    assert "radiation du membre" in " ".join(text.split())
+    assert "40 €" not in text and "pénalités de retard" not in text
 
 
 @pytest.mark.django_db

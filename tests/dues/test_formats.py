@@ -115,5 +115,5 @@ def test_csv_keeps_plain_figures_with_a_decimal_comma(admin_client):
         {"action": "export_csv", "_selected_action": [call.pk]},
     )
     text = response.content.decode("utf-8-sig")
-    assert ";25000;2022;3000,00;0,00;3000,00;" in text
+    assert ";25000;2022;3000,00;0,00;0,00;3000,00;" in text
     assert NNBSP not in text and NBSP not in text

@@ -72,7 +72,8 @@ def test_treasury_csv_neutralises_what_the_secretariat_typed(admin_client):
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[1][1] == "'" + HOSTILE[0]
     assert rows[1][3] == "'=1+1"
-    assert rows[1][7:10] == ["900,00", "0,00", "900,00"]
+    # Amount, credit notes, paid, left to pay.
+    assert rows[1][7:11] == ["900,00", "0,00", "0,00", "900,00"]
 
 
 def test_every_csv_writer_goes_through_the_helper():

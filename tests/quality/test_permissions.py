@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from calendar_app.models import Event
+from dues import dues
 from dues.models import DuesCall, Reminder, ReminderStep
 from pages.models import ContactMessage, PageRedirect
 from tests.factories import (
@@ -45,9 +46,8 @@ EXPECTED = {
         "members.person": "vacd",
         "members.workinggroup": "vacd",
         "dues.duesscale": "vacd",
-        # Launches campaigns, issues invoices; deletes no call (see
-        # tests/dues/test_scale_rules.py for a call not issued yet).
-        "dues.duescall": "vac",
+        "dues.duescall": "vac",  # issued: never deleted (a draft is)
+        "dues.invoice": "v",  # issues invoices, never edits them
         "dues.reminderstep": "vacd",
         "dues.reminder": "v",  # append-only log
         "pages.page": "vacd",
@@ -62,9 +62,8 @@ EXPECTED = {
         "members.member": "vc",
         "members.workinggroup": "v",
         "dues.duesscale": "vacd",
-        # The object is an issued invoice: never deleted, by anyone. A call
-        # not issued yet can be (tests/dues/test_scale_rules.py).
-        "dues.duescall": "vac",
+        "dues.duescall": "vac",  # issued: never deleted (a draft is)
+        "dues.invoice": "vc",  # the Chorus Pro follow-up only; never deleted
         "dues.reminderstep": "vacd",
         "dues.reminder": "v",
     },
@@ -76,6 +75,7 @@ EXPECTED = {
         "members.workinggroup": "v",
         "dues.duesscale": "v",
         "dues.duescall": "v",
+        "dues.invoice": "v",
         "pages.page": "v",
         "pages.pageredirect": "v",
         "association.sitesettings": "v",
@@ -90,6 +90,9 @@ CUSTOM_VIEWS = {
     "admin:dues_duescall_treasury_csv": {"Secrétariat", "Trésorerie"},
     "admin:dues_duescall_pdf": {"Secrétariat", "Trésorerie"},
     "admin:dues_duescall_certificate": {"Secrétariat", "Trésorerie"},
+    "admin:dues_duescall_treasury_zip": {"Secrétariat", "Trésorerie"},
+    "admin:dues_invoice_pdf": {"Secrétariat", "Trésorerie"},
+    "admin:dues_invoice_credit": {"Trésorerie"},
 }
 
 MEMBER_EMAIL = "tresor.prive@ville.example"
@@ -100,7 +103,7 @@ def objects(django_user_model, issuer):
     """One saved object of each registered model (the association's settings
     filled: the certificate needs its signatory)."""
     member = MemberFactory(finance_contact_email=MEMBER_EMAIL)
-    call = DuesCallFactory(member=member, number=1, issued_on=dt.date(2027, 1, 5))
+    call = dues.issue_invoice(DuesCallFactory(member=member), today=dt.date(2027, 1, 5))
     PaymentFactory(call=call)
     step = ReminderStep.objects.first()
     page = PageFactory()
@@ -122,6 +125,7 @@ def objects(django_user_model, issuer):
         "members.workinggroup": WorkingGroupFactory(),
         "dues.duesscale": DuesScaleFactory(),
         "dues.duescall": call,
+        "dues.invoice": dues.invoice_of(call),
         "dues.reminderstep": step,
         "dues.reminder": Reminder.objects.create(
             call=call, step=step, recipient=MEMBER_EMAIL
@@ -201,9 +205,14 @@ def test_reach_over_every_admin_model(group, login, objects):
 @pytest.mark.parametrize("group", EXPECTED)
 def test_reach_over_custom_admin_views(group, login, objects):
     client = login(group)
-    call = objects["dues.duescall"]
+    call, invoice = objects["dues.duescall"], objects["dues.invoice"]
     for name, groups in CUSTOM_VIEWS.items():
-        args = [call.pk] if name.endswith(("_pdf", "_certificate")) else []
+        args = {
+            "admin:dues_duescall_pdf": [call.pk],
+            "admin:dues_duescall_certificate": [call.pk],
+            "admin:dues_invoice_pdf": [invoice.pk],
+            "admin:dues_invoice_credit": [invoice.pk],
+        }.get(name, [])
         status = client.get(reverse(name, args=args)).status_code
         assert status == (200 if group in groups else 403), name
 

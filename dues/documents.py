@@ -1,0 +1,281 @@
+"""The invoicing engine: invoices and credit notes numbered without gaps,
+rendered once at issue from a snapshot of everything they print, kept as
+Factur-X files (PDF/A-3 with the EN 16931 CII XML) in the private "invoices"
+storage with their SHA-256, and read back only after checking it.
+
+The snapshot (`Invoice.data`) is plain JSON: strings, ISO dates, amounts as
+decimal strings. `render()` reads nothing else: no live member, settings or
+call. Dues calls build their snapshot in `dues.py`; other things to invoice
+(event registrations) will build theirs the same way."""
+
+import datetime as dt
+import hashlib
+import io
+import logging
+import re
+import zipfile
+from decimal import Decimal
+from urllib import request
+
+import facturx
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from association.models import SiteSettings
+from rfve_site.text import multi_line, one_line
+
+from .models import Invoice, InvoiceSequence
+
+logger = logging.getLogger(__name__)
+
+CREDIT_NOTE_PREFIX = "AV-"
+# The VAT regimes of statutory dues and how EN 16931 says them: category O
+# (outside the scope of VAT) or E (exempt: article 261-7-1° a of the CGI
+# transposes article 132 (1) (l) of the VAT directive, non-profit bodies'
+# services to their members).
+VAT_CODES = {
+    SiteSettings.VatRegime.OUT_OF_SCOPE: ("O", "VATEX-EU-O"),
+    SiteSettings.VatRegime.EXEMPT: ("E", "VATEX-EU-132-1L"),
+}
+
+
+class DocumentIntegrityError(Exception):
+    """A stored file no longer matches the SHA-256 recorded at issue."""
+
+
+def storage():
+    return storages["invoices"]
+
+
+# --- Numbering --------------------------------------------------------------
+
+
+def format_number(kind: str, year: int, sequence: int) -> str:
+    """2027-0001 for an invoice, AV-2027-0001 for a credit note."""
+    prefix = CREDIT_NOTE_PREFIX if kind == Invoice.Kind.CREDIT_NOTE else ""
+    return f"{prefix}{year}-{sequence:04d}"
+
+
+def next_sequence(kind: str, year: int) -> int:
+    """The next number of a kind of document in a year. Must run inside the
+    transaction that saves the document: the counter's row stays locked until
+    it commits, and a rollback gives the number back (no gap)."""
+    InvoiceSequence.objects.get_or_create(kind=kind, year=year)
+    counter = InvoiceSequence.objects.select_for_update().get(kind=kind, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+# --- Snapshot helpers -------------------------------------------------------
+
+
+_POSTCODE_CITY = re.compile(r"^(\d{5})\s+(.+)$")
+
+
+def address(text: str, *, postcode: str = "", city: str = "") -> dict:
+    """A typed postal address split as EN 16931 wants it: up to three street
+    lines, the postcode and the city (found on the last "69100 Villeurbanne"
+    line), the country (France)."""
+    lines = [one_line(line) for line in multi_line(text).splitlines()]
+    lines = [line for line in lines if line]
+    if lines and (match := _POSTCODE_CITY.match(lines[-1])):
+        postcode, city = match.groups()
+        lines = lines[:-1]
+    if len(lines) > 3:  # CII has three street lines
+        lines = [*lines[:2], ", ".join(lines[2:])]
+    return {"lines": lines, "postcode": postcode, "city": city, "country": "FR"}
+
+
+def issuer_data(issuer: SiteSettings) -> dict:
+    """The issuer block, as the association's settings are at issue."""
+    category, exemption = VAT_CODES[issuer.vat_regime]
+    return {
+        "name": one_line(issuer.name),
+        "legal_form": one_line(issuer.legal_form),
+        "address": address(issuer.seat_address),
+        "siret": issuer.siret,
+        "rna": issuer.rna,
+        "phone": issuer.phone,
+        "treasurer_name": issuer.treasurer_name,
+        "treasurer_email": issuer.treasurer_email,
+        "iban": issuer.iban.replace(" ", "").upper(),
+        "bic": issuer.bic,
+        "vat": {
+            "regime": issuer.vat_regime,
+            "text": issuer.get_vat_regime_display(),
+            "category": category,
+            "exemption_code": exemption,
+            # Only an exempt (taxable) seller prints it: outside the scope of
+            # VAT, EN 16931 forbids it (BR-O-02).
+            "seller_number": issuer.vat_number if category == "E" else "",
+        },
+        "unpaid_dues_text": one_line(issuer.unpaid_dues_text),
+    }
+
+
+def money(amount: Decimal) -> str:
+    return str(Decimal(amount).quantize(Decimal("0.01")))
+
+
+# --- Rendering --------------------------------------------------------------
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def euros(amount: str) -> str:
+    """French notation of a snapshot amount: 1 234,50 (narrow no-break space)."""
+    return f"{Decimal(amount):,.2f}".replace(",", "\u202f").replace(".", ",")
+
+
+def iban_groups(iban: str) -> str:
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+
+
+def _context(data: dict) -> dict:
+    """The snapshot with dates as dates and amounts in French, for templates."""
+    return {
+        "doc": data,
+        "issued_on": _date(data["issued_on"]),
+        "due_on": _date(data.get("due_on")),
+        "lines": [
+            {
+                **line,
+                "start": _date(line["period"]["start"]),
+                "end": _date(line["period"]["end"]),
+                "amount_fr": euros(line["amount"]),
+            }
+            for line in data["lines"]
+        ],
+        "total_fr": euros(data["total"]),
+        "iban": iban_groups(data["issuer"]["iban"]),
+        "credited_issued_on": _date((data.get("credited") or {}).get("issued_on")),
+    }
+
+
+def cii_xml(data: dict) -> bytes:
+    """The EN 16931 CII XML of a snapshot (templates/dues/facturx.xml)."""
+    context = _context(data)
+    context["type_code"] = "381" if data["kind"] == Invoice.Kind.CREDIT_NOTE else "380"
+    return render_to_string("dues/facturx.xml", context).encode()
+
+
+def _no_fetch():
+    """A WeasyPrint URL fetcher that loads nothing (no file, no network): the
+    document is its own HTML with inline CSS and system fonts. Also spares
+    the default fetcher's TLS set-up, a tenth of a rendering."""
+    from weasyprint.urls import URLFetcher
+
+    class NoFetch(URLFetcher):
+        def __init__(self):  # no handlers, no TLS context
+            request.OpenerDirector.__init__(self)
+            self._fail_on_errors = False
+
+        def fetch(self, url, headers=None):
+            raise ValueError(f"An invoice loads no resource: {url}")
+
+    return NoFetch()
+
+
+def render(data: dict) -> bytes:
+    """The Factur-X PDF of a snapshot: WeasyPrint's PDF/A-3b with the CII XML
+    embedded (checked against the official XSD on the way)."""
+    from weasyprint import HTML  # loaded only when a document is issued
+
+    html = render_to_string("dues/invoice.html", _context(data))
+    pdf = HTML(string=html, url_fetcher=_no_fetch()).write_pdf(pdf_variant="pdf/a-3b")
+    kind = "Avoir" if data["kind"] == Invoice.Kind.CREDIT_NOTE else "Facture"
+    issuer = data["issuer"]["name"]
+    return facturx.generate_from_binary(
+        pdf,
+        cii_xml(data),
+        flavor="factur-x",
+        level="en16931",
+        check_xsd=True,
+        lang="fr-FR",
+        pdf_metadata={
+            "author": issuer,
+            "keywords": "Factur-X, facture",
+            "title": f"{issuer} : {kind} {data['number']}",
+            "subject": f"{kind} {data['number']} du {data['issued_on']}, "
+            f"émise par {issuer}",
+        },
+    )
+
+
+# --- Issuing and reading ----------------------------------------------------
+
+
+def issue_document(*, kind: str, year: int, data: dict, **columns) -> Invoice:
+    """Number, render, store and record a document. `data` is the snapshot
+    without its number; `columns` are the Invoice fields queried (call,
+    credited_invoice, issued_on, due_on, total, recipient_name, reason). Runs
+    in one transaction: the PDF is rendered while the year's counter is
+    locked, since it prints the number."""
+    with transaction.atomic():
+        sequence = next_sequence(kind, year)
+        return record_document(
+            kind=kind, year=year, sequence=sequence, data=data, **columns
+        )
+
+
+def record_document(*, kind: str, year: int, sequence: int, data: dict, **columns):
+    """Render, store and record a document whose number is already given (by
+    issue_document, or by the numbering of calls issued before documents
+    were frozen: see the freeze_issued_invoices command)."""
+    number = format_number(kind, year, sequence)
+    data = {**data, "kind": kind, "number": number}
+    pdf = render(data)
+    folder = "avoirs" if kind == Invoice.Kind.CREDIT_NOTE else "factures"
+    name = storage().save(f"{folder}/{year}/{number}.pdf", ContentFile(pdf))
+    return Invoice.objects.create(
+        kind=kind,
+        year=year,
+        sequence=sequence,
+        number=number,
+        data=data,
+        file=name,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        **columns,
+    )
+
+
+def read_pdf(document: Invoice) -> bytes:
+    """The stored file, after checking its SHA-256: a file changed or lost
+    since issue is an error (logged), never silently another document."""
+    try:
+        with storage().open(document.file, "rb") as stored:
+            content = stored.read()
+    except OSError as error:
+        logger.error("Invoice file %s missing: %s", document.number, error)
+        raise DocumentIntegrityError(
+            f"Le fichier du document {document.number} est introuvable."
+        ) from error
+    if hashlib.sha256(content).hexdigest() != document.sha256:
+        logger.error(
+            "Invoice file %s (%s) does not match its SHA-256 %s",
+            document.number,
+            document.file,
+            document.sha256,
+        )
+        raise DocumentIntegrityError(
+            f"Le fichier du document {document.number} ne correspond plus à "
+            "celui émis "
+            "(empreinte SHA-256 différente) : il n’est pas transmis."
+        )
+    return content
+
+
+def zip_of(documents) -> bytes:
+    """One ZIP of the Factur-X files, each named by its number (2027-0001.pdf),
+    ready to deposit on Chorus Pro. Raises DocumentIntegrityError if any file
+    fails its check."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for document in documents:
+            archive.writestr(f"{document.number}.pdf", read_pdf(document))
+    return buffer.getvalue()
