@@ -14,6 +14,7 @@ from calendar_app.models import Event
 from calendar_app.months import month_weeks
 from calendar_app.views import WEEKDAY_NAMES
 from members.models import Mandate, Member, WorkingGroup
+from news.models import Article, Category
 from rfve_site.markup import render_markdown
 
 from .contact import forward, sender_key, too_many
@@ -30,6 +31,7 @@ from .search import search_words, site_search
 
 RENCONTRES_TYPE_SLUG = "rencontres-nationales"
 HOME_EVENT_COUNT = 5
+HOME_ARTICLE_COUNT = 3
 PAST_MEETINGS_SHOWN = 20
 # Bureau first by role, as the statutes list them.
 ROLE_ORDER = [
@@ -108,6 +110,11 @@ def home(request):
             "groups": WorkingGroup.objects.filter(is_active=True).count(),
         },
         "year": today.year,
+        "latest_articles": list(
+            Article.objects.published(now).select_related("category")[
+                :HOME_ARTICLE_COUNT
+            ]
+        ),
         "next_rencontres": public.filter(event_type__slug=RENCONTRES_TYPE_SLUG)
         .exclude(status=Event.Status.CANCELLED)
         .upcoming(now)
@@ -238,6 +245,7 @@ def site_map(request):
     context = {
         "tree": _tree(pages),
         "groups": WorkingGroup.objects.filter(is_active=True).only("name", "slug"),
+        "news_categories": Category.objects.all(),
     }
     return render(request, "pages/site_map.html", context)
 

@@ -5,12 +5,13 @@ The table is the truth: permissions added to these groups by hand are removed
 at the next deployment. A new or moved model is one line here, never a data
 migration. Models are named "app_label.model"; superusers bypass the table.
 
-- Secrétariat runs the site: agenda, members and people, dues, pages, inbox.
+- Secrétariat runs the site: agenda, members and people, dues, news and
+  publications, pages, inbox.
 - Trésorerie runs the dues: invoicing data of members (finance contacts
   included), scales, calls, payments, the reminder schedule; reads the agenda.
 - Bureau reads figures, not personal data: agenda, member cities (private
   finance contacts hidden, see MemberAdmin), dues scales and calls with the
-  treasury summary. No people, payments, reminder log, invoice PDF or CSV
+  treasury summary, news and publications. No people, payments, reminder log, invoice PDF or CSV
   (both need `change_duescall`, see DuesCallAdmin), no inbox.
 
 The reminder log is read-only for every group: it is what stops a step from
@@ -40,6 +41,9 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "dues.payment": ALL,
         "dues.reminderstep": ALL,
         "dues.reminder": VIEW,
+        "news.article": ALL,
+        "news.category": ALL,
+        "news.document": ALL,
         "pages.page": ALL,
         "pages.pageredirect": ALL,
         "association.sitesettings": EDIT,
@@ -67,6 +71,9 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "dues.duesscale": VIEW,
         "dues.duesbracket": VIEW,
         "dues.duescall": VIEW,
+        "news.article": VIEW,
+        "news.category": VIEW,
+        "news.document": VIEW,
         "pages.page": VIEW,
         "pages.pageredirect": VIEW,
         "association.sitesettings": VIEW,

@@ -1,8 +1,12 @@
 """Loaded first (pytest -p): settings.py reads these at import."""
 
 import os
+import tempfile
 
 # The suite runs with production-like settings (DEBUG off), served over plain
 # HTTP by the test client.
 os.environ.setdefault("SECRET_KEY", "insecure-key-for-tests-only")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Uploaded files (and the demo's PDF publications, rendered once a session)
+# go to a folder of their own, not the developer's media/.
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="rfve-test-media-"))

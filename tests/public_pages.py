@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from calendar_app.models import Event
 from members.models import Member, WorkingGroup
+from news.models import Article, Category, Document
 
 # Namespaces that are not public pages.
 PRIVATE_NAMESPACES = {"admin"}
@@ -50,6 +51,21 @@ def _past_year() -> int:
     return timezone.localdate().year - 1
 
 
+def _news_category() -> Category:
+    """The category with the most published articles."""
+    return Category.objects.get(articles=Article.objects.published().first())
+
+
+def _article_with_links() -> Article:
+    """A published article linked to events, cities or groups (the richest)."""
+    return Article.objects.published().exclude(events=None).first()
+
+
+def _main_document() -> Document:
+    """A published document with its accessible version."""
+    return Document.objects.published().exclude(body="").first()
+
+
 # How to build a real URL for each route that takes parameters. Called with
 # the demo data loaded.
 SAMPLE_KWARGS = {
@@ -62,6 +78,13 @@ SAMPLE_KWARGS = {
         "slug": WorkingGroup.objects.filter(is_active=True).first().slug
     },
     "page": lambda: {"path": "le-reseau/adn"},
+    "news:year": lambda: {"year": Article.objects.published().first().publish_at.year},
+    "news:category": lambda: {"slug": _news_category().slug},
+    "news:category-rss": lambda: {"slug": _news_category().slug},
+    "news:category-atom": lambda: {"slug": _news_category().slug},
+    "news:article": lambda: {"slug": _article_with_links().slug},
+    "news:document": lambda: {"slug": _main_document().slug},
+    "news:download": lambda: {"slug": _main_document().slug},
 }
 
 # Most SQL queries a page may run, whatever the amount of data. Asserted with
@@ -69,7 +92,7 @@ SAMPLE_KWARGS = {
 QUERY_BUDGETS = {
     # HTML pages: +2 for the header and footer (menu pages and association
     # settings, cached: the tests start with a cold cache).
-    "home": 8,
+    "home": 9,
     "health": 0,
     "ready": 1,
     "calendar:current-month": 6,
@@ -78,7 +101,7 @@ QUERY_BUDGETS = {
     "calendar:rss": 1,
     "calendar:atom": 1,
     "calendar:archives": 6,
-    "calendar:event": 3,
+    "calendar:event": 5,
     "calendar:event-ical": 3,
     "calendar:feed": 4,
     "calendar:subscribe": 3,
@@ -87,19 +110,31 @@ QUERY_BUDGETS = {
     "dues:join": 4,
     "pages:governance": 4,
     "pages:groups": 4,
-    "pages:group": 6,
+    "pages:group": 8,
     "pages:rencontres": 5,
     "pages:legal-notice": 2,
     "pages:privacy": 2,
     "pages:accessibility": 2,
-    "pages:site-map": 4,
-    "sitemap": 8,
+    "pages:site-map": 5,
+    "sitemap": 14,
     "robots": 0,
     "security-txt": 2,
-    "pages:search": 5,
+    "pages:search": 7,
     "pages:contact": 2,
     "pages:contact-sent": 2,
     "page": 5,
+    "news:list": 6,
+    "news:year": 6,
+    "news:category": 7,
+    "news:rss": 1,
+    "news:atom": 1,
+    "news:category-rss": 2,
+    "news:category-atom": 2,
+    "news:article": 6,
+    "news:press": 5,
+    "news:documents": 4,
+    "news:document": 5,
+    "news:download": 2,
 }
 
 # Query strings that make a route show what it is for (search results rather

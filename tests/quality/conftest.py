@@ -33,3 +33,4 @@ def pytest_terminal_summary(terminalreporter):
 
     if REQUESTS["count"]:
         terminalreporter.write_line(f"hostile requests tried: {REQUESTS['count']}")
+

@@ -19,6 +19,8 @@ from calendar_app.models import Event
 from dues.models import DuesCall, Reminder, ReminderStep
 from pages.models import ContactMessage, PageRedirect
 from tests.factories import (
+    ArticleFactory,
+    DocumentFactory,
     DuesCallFactory,
     DuesScaleFactory,
     EventFactory,
@@ -49,6 +51,9 @@ EXPECTED = {
         "dues.duescall": "vacd",
         "dues.reminderstep": "vacd",
         "dues.reminder": "v",  # append-only log
+        "news.article": "vacd",
+        "news.category": "vacd",
+        "news.document": "vacd",
         "pages.page": "vacd",
         "pages.pageredirect": "vacd",
         "association.sitesettings": "vc",  # one record, never deleted
@@ -73,6 +78,9 @@ EXPECTED = {
         "members.workinggroup": "v",
         "dues.duesscale": "v",
         "dues.duescall": "v",
+        "news.article": "v",
+        "news.category": "v",
+        "news.document": "v",
         "pages.page": "v",
         "pages.pageredirect": "v",
         "association.sitesettings": "v",
@@ -123,6 +131,9 @@ def objects(django_user_model):
         ),
         "calendar_app.eventtype": EventTypeFactory(),
         "calendar_app.event": EventFactory(),
+        "news.article": ArticleFactory(),
+        "news.category": ArticleFactory().category,
+        "news.document": DocumentFactory(),
         "pages.page": page,
         "pages.pageredirect": PageRedirect.objects.create(
             old_path="ancienne-page", page=page
