@@ -41,7 +41,10 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         (
             "Historique",
-            {"classes": ["collapse"], "fields": ["is_demo", "created_at", "updated_at"]},
+            {
+                "classes": ["collapse"],
+                "fields": ["is_demo", "created_at", "updated_at"],
+            },
         ),
     ]
     actions = ["publish_now", "unpublish"]
@@ -58,9 +61,7 @@ class ArticleAdmin(admin.ModelAdmin):
         description="Dépublier (repasser en brouillon)", permissions=["change"]
     )
     def unpublish(self, request, queryset):
-        count = queryset.update(
-            status=Article.Status.DRAFT, updated_at=timezone.now()
-        )
+        count = queryset.update(status=Article.Status.DRAFT, updated_at=timezone.now())
         self.message_user(request, f"{count} article(s) repassé(s) en brouillon.")
 
 

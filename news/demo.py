@@ -381,9 +381,7 @@ def load(today: dt.date) -> tuple[int, int]:
         linked = {
             "events": row.pop("events", []),
             "members": [members[c] for c in row.pop("members", []) if c in members],
-            "working_groups": [
-                groups[g] for g in row.pop("groups", []) if g in groups
-            ],
+            "working_groups": [groups[g] for g in row.pop("groups", []) if g in groups],
         }
         row["category"] = categories[row["category"]]
         row["document"] = documents.get(row.pop("document", None))

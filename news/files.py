@@ -27,8 +27,7 @@ FORMATS = {
         FileFormat(
             "docx",
             "DOCX",
-            "application/vnd.openxmlformats-officedocument."
-            "wordprocessingml.document",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ),
         FileFormat(
             "xlsx",
@@ -116,7 +115,7 @@ def validate_document(upload):
 
 
 def french_size(size: int) -> str:
-    """"1,2 Mo", "340 Ko", "812 octets"."""
+    """ "1,2 Mo", "340 Ko", "812 octets"."""
     if size < 1024:
         return f"{size} octet{'s' if size > 1 else ''}"
     for unit in ("Ko", "Mo", "Go"):

@@ -95,9 +95,7 @@ class Article(models.Model):
         help_text="Adresse : /actualites/<slug>/. La changer casse les liens "
         "déjà partagés.",
     )
-    kind = models.CharField(
-        "nature", max_length=20, choices=Kind, default=Kind.NEWS
-    )
+    kind = models.CharField("nature", max_length=20, choices=Kind, default=Kind.NEWS)
     category = models.ForeignKey(
         Category,
         verbose_name="catégorie",
@@ -335,14 +333,15 @@ class Document(models.Model):
 
     @property
     def format_and_size(self) -> str:
-        """"PDF, 1,2 Mo"."""
+        """ "PDF, 1,2 Mo"."""
         return f"{self.format.label}, {french_size(self.file_size)}"
 
     @property
     def download_name(self) -> str:
         """The title as a file name: accents kept (sent per RFC 6266), the
         characters no file system accepts removed."""
-        stem = _UNSAFE_IN_FILENAME.sub(" ", one_line(self.title)).strip(" .")
+        stem = " ".join(_UNSAFE_IN_FILENAME.sub(" ", one_line(self.title)).split())
+        stem = stem.strip(" .")
         return f"{stem[:120].strip() or self.slug}.{self.file_format}"
 
     @cached_property

@@ -23,7 +23,5 @@ urlpatterns = [
     path("presse/", views.press, name="press"),
     path("publications/", views.document_list, name="documents"),
     path("publications/<slug:slug>/", views.document_detail, name="document"),
-    path(
-        "publications/<slug:slug>/telecharger/", views.download, name="download"
-    ),
+    path("publications/<slug:slug>/telecharger/", views.download, name="download"),
 ]

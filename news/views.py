@@ -23,9 +23,9 @@ def json_ld(data: dict) -> str:
 
 
 def _article_list(request, articles, template_context: dict):
-    page = Paginator(
-        articles.select_related("category"), ARTICLES_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    page = Paginator(articles.select_related("category"), ARTICLES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "page": page,
         "categories": Category.objects.all(),
@@ -82,9 +82,7 @@ def article_detail(request, slug: str):
 
 
 def press(request):
-    releases = Article.objects.published().press_releases().select_related(
-        "document"
-    )
+    releases = Article.objects.published().press_releases().select_related("document")
     page = Paginator(releases, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -101,9 +99,7 @@ def document_list(request):
         kind = ""
     if kind:
         documents = documents.filter(kind=kind)
-    page = Paginator(documents, ARTICLES_PER_PAGE * 2).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(documents, ARTICLES_PER_PAGE * 2).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "kinds": kinds.choices,
@@ -156,5 +152,3 @@ def download(request, slug: str):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-

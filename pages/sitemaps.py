@@ -1,5 +1,6 @@
 """/sitemap.xml: published pages, public events, member cities, published
-articles and documents, and the sections built from data. Nothing a visitor could not open."""
+articles and documents, and the sections built from data. Nothing a visitor
+could not open."""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Q

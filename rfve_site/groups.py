@@ -11,8 +11,9 @@ migration. Models are named "app_label.model"; superusers bypass the table.
   included), scales, calls, payments, the reminder schedule; reads the agenda.
 - Bureau reads figures, not personal data: agenda, member cities (private
   finance contacts hidden, see MemberAdmin), dues scales and calls with the
-  treasury summary, news and publications. No people, payments, reminder log, invoice PDF or CSV
-  (both need `change_duescall`, see DuesCallAdmin), no inbox.
+  treasury summary, news and publications. No people, payments, reminder
+  log, invoice PDF or CSV (both need `change_duescall`, see DuesCallAdmin),
+  no inbox.
 
 The reminder log is read-only for every group: it is what stops a step from
 being sent twice (ReminderAdmin refuses change and delete even to superusers).

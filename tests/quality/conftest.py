@@ -33,4 +33,3 @@ def pytest_terminal_summary(terminalreporter):
 
     if REQUESTS["count"]:
         terminalreporter.write_line(f"hostile requests tried: {REQUESTS['count']}")
-
