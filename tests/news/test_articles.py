@@ -217,3 +217,35 @@ def test_reserved_slugs_are_refused():
     article = ArticleFactory.build(slug="2026", category=CategoryFactory())
     with pytest.raises(Exception, match="réservée"):
         article.full_clean()
+
+
+@pytest.mark.parametrize("name", ["news:rss", "news:atom"])
+def test_feeds_survive_control_characters_stored_before_cleaning(client, name):
+    from django.db.models import TextField, Value
+
+    article = ArticleFactory()
+    Article.objects.filter(pk=article.pk).update(
+        title=Value("Plénière\x0bde mars", output_field=TextField()),
+        lead=Value("Ordre\x00 du jour\x0c", output_field=TextField()),
+    )
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    ET.fromstring(response.content)
+
+
+def test_search_finds_articles_and_documents_by_their_text(client):
+    ArticleFactory(title="Plénière", body="Les temps périscolaires en débat.")
+    DocumentFactory(
+        title="Manifeste", body="## Engagements\n\nLa restauration scolaire."
+    )
+    Article.objects.create(
+        title="Brouillon périscolaire",
+        slug="brouillon",
+        category=CategoryFactory(),
+        status=Article.Status.DRAFT,
+    )
+    page = client.get(reverse("pages:search"), {"q": "periscolaire"}).content.decode()
+    documents = client.get(reverse("pages:search"), {"q": "restauration"})
+    assert "Plénière" in page and "Brouillon" not in page
+    assert "<mark>périscolaires</mark>" in page
+    assert "Manifeste" in documents.content.decode()
