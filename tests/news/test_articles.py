@@ -226,7 +226,7 @@ def test_feeds_survive_control_characters_stored_before_cleaning(client, name):
     article = ArticleFactory()
     Article.objects.filter(pk=article.pk).update(
         title=Value("Plénière\x0bde mars", output_field=TextField()),
-        lead=Value("Ordre\x00 du jour\x0c", output_field=TextField()),
+        lead=Value("Ordre\x01 du jour\x0c", output_field=TextField()),
     )
     response = client.get(reverse(name))
     assert response.status_code == 200
