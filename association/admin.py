@@ -25,6 +25,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        ("Presse", {"fields": ["press_contact", "press_email", "press_phone"]}),
         (
             "Facturation des cotisations",
             {

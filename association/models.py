@@ -154,6 +154,22 @@ class SiteSettings(models.Model):
     host_address = MultiLineField("adresse de l’hébergeur", blank=True)
     host_phone = OneLineField("téléphone de l’hébergeur", max_length=30, blank=True)
     contact_email = models.EmailField("courriel de contact", blank=True)
+    # The press page (/presse/).
+    press_contact = OneLineField(
+        "contact presse",
+        max_length=200,
+        blank=True,
+        help_text="Nom et fonction de la personne que les journalistes joignent.",
+    )
+    press_email = models.EmailField(
+        "courriel presse", blank=True, help_text="Le courriel de contact à défaut."
+    )
+    press_phone = OneLineField(
+        "téléphone presse",
+        max_length=30,
+        blank=True,
+        help_text="Le téléphone de l’association à défaut.",
+    )
     # Accessibility statement (RGAA).
     accessibility_state = models.CharField(
         "état de conformité RGAA",
@@ -229,6 +245,14 @@ class SiteSettings(models.Model):
     def load(cls) -> "SiteSettings":
         """The saved row, or the defaults (not saved: a GET never writes)."""
         return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @property
+    def press_contact_email(self) -> str:
+        return self.press_email or self.contact_email
+
+    @property
+    def press_contact_phone(self) -> str:
+        return self.press_phone or self.phone
 
     @property
     def non_conformities_html(self) -> str:

@@ -1,4 +1,5 @@
-"""Site search across published events, pages and member cities.
+"""Site search across published events, pages, member cities, published
+articles and documents.
 
 On PostgreSQL: full-text search with the `french_unaccent` configuration
 (French stemming after unaccent, rfve_site/fulltext.py), ranked. On
@@ -23,6 +24,7 @@ from calendar_app import search as event_search
 from calendar_app.models import Event
 from members.communes import normalise_name
 from members.models import Member
+from news.models import Article, Document
 from rfve_site.fulltext import SEARCH_CONFIG, weighted_vector
 from rfve_site.markup import render_markdown
 
@@ -50,7 +52,7 @@ class Hit:
 
 @dataclass
 class Group:
-    kind: str  # "events", "pages", "cities"
+    kind: str  # "events", "articles", "documents", "pages", "cities"
     label: str
     hits: list[Hit] = field(default_factory=list)
     more: bool = False  # more than RESULTS_PER_KIND matched
@@ -200,6 +202,54 @@ def _event_hits(query: str, words: list[str]) -> Group:
     return Group("events", "Rendez-vous de l’agenda", hits, more)
 
 
+def _article_hits(query: str, words: list[str]) -> Group:
+    articles, more = _limited(
+        matching(
+            Article.objects.published().select_related("category"),
+            query,
+            words,
+            title="title",
+            text=["lead", "body"],
+            order=["-publish_at"],
+        )
+    )
+    hits = [
+        Hit(
+            article.title,
+            article.get_absolute_url(),
+            excerpt(f"{article.lead} {plain_text(article.body)}", words),
+            detail=article.get_kind_display()
+            if article.is_press_release
+            else article.category.name,
+            when=article.publish_at,
+        )
+        for article in articles
+    ]
+    return Group("articles", "Actualités et communiqués", hits, more)
+
+
+def _document_hits(query: str, words: list[str]) -> Group:
+    documents, more = _limited(
+        matching(
+            Document.objects.published(),
+            query,
+            words,
+            title="title",
+            text=["summary", "body"],
+            order=["-date"],
+        )
+    )
+    hits = [
+        Hit(
+            document.title,
+            document.get_absolute_url(),
+            excerpt(f"{document.summary} {plain_text(document.body)}", words),
+        )
+        for document in documents
+    ]
+    return Group("documents", "Publications", hits, more)
+
+
 def _page_hits(query: str, words: list[str]) -> Group:
     pages, more = _limited(
         matching(
@@ -244,10 +294,11 @@ def _city_hits(query: str, words: list[str]) -> Group:
 
 
 def site_search(query: str) -> list[Group]:
-    """Hits for the query grouped by kind (events, pages, cities), empty
-    groups left out. Three SQL queries."""
+    """Hits for the query grouped by kind (events, articles, documents, pages,
+    cities), empty groups left out. Five SQL queries."""
     words = search_words(query)
     if not words:
         return []
-    groups = [find(query, words) for find in (_event_hits, _page_hits, _city_hits)]
+    finders = (_event_hits, _article_hits, _document_hits, _page_hits, _city_hits)
+    groups = [find(query, words) for find in finders]
     return [group for group in groups if group.hits]

@@ -1,11 +1,13 @@
-"""/sitemap.xml: published pages, public events, member cities and the
-sections built from data. Nothing a visitor could not open."""
+"""/sitemap.xml: published pages, public events, member cities, published
+articles and documents, and the sections built from data. Nothing a visitor
+could not open."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from calendar_app.models import Event
 from members.models import Member, WorkingGroup
+from news.models import Article, Category, Document
 
 from .models import Page
 
@@ -41,6 +43,28 @@ class WorkingGroupSitemap(Sitemap):
         return reverse("pages:group", kwargs={"slug": group.slug})
 
 
+class ArticleSitemap(Sitemap):
+    def items(self):
+        # Published and due: a scheduled article appears at its time.
+        return Article.objects.published().only("slug", "updated_at", "publish_at")
+
+    def lastmod(self, article):
+        return max(article.updated_at, article.publish_at)
+
+
+class NewsCategorySitemap(Sitemap):
+    def items(self):
+        return Category.objects.only("slug")
+
+
+class DocumentSitemap(Sitemap):
+    def items(self):
+        return Document.objects.published().only("slug", "updated_at")
+
+    def lastmod(self, document):
+        return document.updated_at
+
+
 class SectionSitemap(Sitemap):
     def items(self):
         return [
@@ -48,6 +72,9 @@ class SectionSitemap(Sitemap):
             "calendar:current-month",
             "calendar:upcoming",
             "calendar:subscribe",
+            "news:list",
+            "news:press",
+            "news:documents",
             "members:cities",
             "dues:join",
             "pages:governance",
@@ -70,4 +97,7 @@ SITEMAPS = {
     "groups": WorkingGroupSitemap,
     "events": EventSitemap,
     "cities": CitySitemap,
+    "articles": ArticleSitemap,
+    "news-categories": NewsCategorySitemap,
+    "documents": DocumentSitemap,
 }

@@ -13,6 +13,7 @@ from django.utils import timezone
 from calendar_app.models import Event
 from calendar_app.months import WEEKDAY_NAMES, month_weeks
 from members.models import Mandate, Member, WorkingGroup
+from news.models import Article, Category
 from rfve_site.markup import render_markdown
 
 from .chrome import load_chrome
@@ -28,6 +29,7 @@ from .models import (
 from .search import search_words, site_search
 
 HOME_EVENT_COUNT = 5
+HOME_ARTICLE_COUNT = 3
 PAST_MEETINGS_SHOWN = 20
 # Bureau first by role, as the statutes list them.
 ROLE_ORDER = [
@@ -106,6 +108,11 @@ def home(request):
             "groups": WorkingGroup.objects.active().count(),
         },
         "year": today.year,
+        "latest_articles": list(
+            Article.objects.published(now).select_related("category")[
+                :HOME_ARTICLE_COUNT
+            ]
+        ),
         "next_rencontres": public.rencontres()
         .exclude(status=Event.Status.CANCELLED)
         .upcoming(now)
@@ -230,6 +237,7 @@ def site_map(request):
     context = {
         "tree": _tree(pages),
         "groups": WorkingGroup.objects.active().only("name", "slug"),
+        "news_categories": Category.objects.all(),
     }
     return render(request, "pages/site_map.html", context)
 

@@ -5,18 +5,19 @@ The table is the truth: permissions added to these groups by hand are removed
 at the next deployment. A new or moved model is one line here, never a data
 migration. Models are named "app_label.model"; superusers bypass the table.
 
-- Secrétariat runs the site: agenda, members and people, dues, pages, inbox;
-  it launches campaigns and issues invoices (`add_invoice`), deletes draft
-  calls only, and neither edits the Chorus Pro follow-up nor issues credit
-  notes.
+- Secrétariat runs the site: agenda, members and people, dues, news and
+  publications, pages, inbox; it launches campaigns and issues invoices
+  (`add_invoice`), deletes draft calls only, and neither edits the Chorus Pro
+  follow-up nor issues credit notes.
 - Trésorerie runs the dues: invoicing data of members (finance contacts
   included), scales, calls (deletes those not issued yet), invoices (Chorus
   Pro follow-up: `change_invoice`), credit notes (`credit_invoice`), payments,
   the reminder schedule; reads the agenda.
 - Bureau reads figures, not personal data: agenda, member cities (private
   finance contacts hidden, see MemberAdmin), dues scales, calls and the list
-  of invoices with the treasury summary. No people, payments, reminder log,
-  invoice file (`download_invoice`) or CSV (`change_duescall`), no inbox.
+  of invoices with the treasury summary, news and publications. No people,
+  payments, reminder log, invoice file (`download_invoice`) or CSV
+  (`change_duescall`), no inbox.
 
 Actions named here beyond view/add/change/delete are the custom permissions
 of the model (Invoice.Meta.permissions). The reminder log is read-only for
@@ -51,6 +52,9 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "dues.payment": ALL,
         "dues.reminderstep": ALL,
         "dues.reminder": VIEW,
+        "news.article": ALL,
+        "news.category": ALL,
+        "news.document": ALL,
         "pages.page": ALL,
         "pages.pageredirect": ALL,
         "association.sitesettings": EDIT,
@@ -80,6 +84,9 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "dues.duesbracket": VIEW,
         "dues.duescall": VIEW,
         "dues.invoice": VIEW,
+        "news.article": VIEW,
+        "news.category": VIEW,
+        "news.document": VIEW,
         "pages.page": VIEW,
         "pages.pageredirect": VIEW,
         "association.sitesettings": VIEW,

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "members",
     "calendar_app",
     "dues",
+    "news",
     "pages",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("agenda/", include("calendar_app.urls")),
     path("", include("members.urls")),
     path("", include("dues.urls")),
+    path("", include("news.urls")),
     path("sante/", views.health, name="health"),
     path("sante/pret/", views.ready, name="ready"),
     path("", include("pages.urls")),

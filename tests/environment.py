@@ -13,3 +13,6 @@ os.environ.setdefault("CACHE_URL", "locmemcache://")
 os.environ.setdefault(
     "PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="rfve-tests-invoices-")
 )
+# Uploaded files (and the demo's PDF publications, rendered once a session)
+# go to a folder of their own, not the developer's media/.
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="rfve-test-media-"))

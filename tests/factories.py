@@ -15,6 +15,7 @@ from members.models import (
     WorkingGroup,
 )
 from members.validators import with_luhn_key
+from news.models import Article, Category, Document
 from pages.models import Page
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -170,4 +171,41 @@ class PageFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Page {n}")
     slug = factory.Sequence(lambda n: f"page-{n}")
     body = "Un paragraphe."
+    is_published = True
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Rubrique {n}")
+    slug = factory.Sequence(lambda n: f"rubrique-{n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Actualité du réseau {n}")
+    slug = factory.Sequence(lambda n: f"actualite-{n}")
+    category = factory.SubFactory(CategoryFactory)
+    status = Article.Status.PUBLISHED
+    publish_at = paris(2026, 3, 2, 9)
+    lead = "Les villes éducatrices se réunissent."
+
+
+# The smallest file that is a PDF by its content.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    title = factory.Sequence(lambda n: f"Publication {n}")
+    slug = factory.Sequence(lambda n: f"publication-{n}")
+    kind = Document.Kind.ADVOCACY
+    date = dt.date(2025, 9, 24)
+    file = factory.django.FileField(filename="texte.pdf", data=PDF_BYTES)
     is_published = True

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from calendar_app.models import Event
 from members.models import Member, WorkingGroup
+from news.models import Article, Category, Document
 
 # Namespaces that are not public pages.
 PRIVATE_NAMESPACES = {"admin"}
@@ -50,6 +51,21 @@ def _past_year() -> int:
     return timezone.localdate().year - 1
 
 
+def _news_category() -> Category:
+    """The category with the most published articles."""
+    return Category.objects.get(articles=Article.objects.published().first())
+
+
+def _article_with_links() -> Article:
+    """A published article linked to events, cities or groups (the richest)."""
+    return Article.objects.published().exclude(events=None).first()
+
+
+def _main_document() -> Document:
+    """A published document with its accessible version."""
+    return Document.objects.published().exclude(body="").first()
+
+
 # How to build a real URL for each route that takes parameters. Called with
 # the demo data loaded.
 SAMPLE_KWARGS = {
@@ -60,6 +76,13 @@ SAMPLE_KWARGS = {
     "pages:city": lambda: {"slug": Member.objects.active().first().slug},
     "pages:group": lambda: {"slug": WorkingGroup.objects.active().first().slug},
     "page": lambda: {"path": "le-reseau/adn"},
+    "news:year": lambda: {"year": Article.objects.published().first().publish_at.year},
+    "news:category": lambda: {"slug": _news_category().slug},
+    "news:category-rss": lambda: {"slug": _news_category().slug},
+    "news:category-atom": lambda: {"slug": _news_category().slug},
+    "news:article": lambda: {"slug": _article_with_links().slug},
+    "news:document": lambda: {"slug": _main_document().slug},
+    "news:download": lambda: {"slug": _main_document().slug},
 }
 
 # Most SQL queries a page may run, whatever the amount of data. Asserted with
@@ -68,7 +91,7 @@ QUERY_BUDGETS = {
     # HTML pages: +3 for the header and footer (their data's version, menu
     # pages and association settings; the tests start with a cold cache, a
     # warm one costs the version only).
-    "home": 9,
+    "home": 10,
     "health": 0,
     "ready": 1,
     "calendar:current-month": 6,
@@ -77,7 +100,7 @@ QUERY_BUDGETS = {
     "calendar:rss": 1,
     "calendar:atom": 1,
     "calendar:archives": 7,
-    "calendar:event": 4,
+    "calendar:event": 6,
     "calendar:event-ical": 3,
     "calendar:feed": 4,
     "calendar:subscribe": 4,
@@ -86,19 +109,31 @@ QUERY_BUDGETS = {
     "dues:join": 5,
     "pages:governance": 5,
     "pages:groups": 5,
-    "pages:group": 7,
+    "pages:group": 9,
     "pages:rencontres": 6,
     "pages:legal-notice": 3,
     "pages:privacy": 3,
     "pages:accessibility": 3,
-    "pages:site-map": 5,
-    "sitemap": 8,
+    "pages:site-map": 6,
+    "sitemap": 14,
     "robots": 0,
     "security-txt": 3,
-    "pages:search": 6,
+    "pages:search": 8,
     "pages:contact": 3,
     "pages:contact-sent": 3,
     "page": 6,
+    "news:list": 7,
+    "news:year": 7,
+    "news:category": 8,
+    "news:rss": 1,
+    "news:atom": 1,
+    "news:category-rss": 2,
+    "news:category-atom": 2,
+    "news:article": 7,
+    "news:press": 6,
+    "news:documents": 5,
+    "news:document": 6,
+    "news:download": 2,
 }
 
 # Query strings that make a route show what it is for (search results rather

@@ -18,7 +18,8 @@ LAYERS = {
     "members": 1,
     "calendar_app": 2,
     "dues": 2,
-    "pages": 3,
+    "news": 3,
+    "pages": 4,
 }
 # rfve_site modules that wire the apps together; its other modules are
 # helpers every app may use, so they import none.

@@ -19,6 +19,8 @@ from dues import dues
 from dues.models import DuesCall, Reminder, ReminderStep
 from pages.models import ContactMessage, PageRedirect
 from tests.factories import (
+    ArticleFactory,
+    DocumentFactory,
     DuesCallFactory,
     DuesScaleFactory,
     EventFactory,
@@ -50,6 +52,9 @@ EXPECTED = {
         "dues.invoice": "v",  # issues invoices, never edits them
         "dues.reminderstep": "vacd",
         "dues.reminder": "v",  # append-only log
+        "news.article": "vacd",
+        "news.category": "vacd",
+        "news.document": "vacd",
         "pages.page": "vacd",
         "pages.pageredirect": "vacd",
         "association.sitesettings": "vc",  # one record, never deleted
@@ -76,6 +81,9 @@ EXPECTED = {
         "dues.duesscale": "v",
         "dues.duescall": "v",
         "dues.invoice": "v",
+        "news.article": "v",
+        "news.category": "v",
+        "news.document": "v",
         "pages.page": "v",
         "pages.pageredirect": "v",
         "association.sitesettings": "v",
@@ -132,6 +140,9 @@ def objects(django_user_model, issuer):
         ),
         "calendar_app.eventtype": EventTypeFactory(),
         "calendar_app.event": EventFactory(),
+        "news.article": ArticleFactory(),
+        "news.category": ArticleFactory().category,
+        "news.document": DocumentFactory(),
         "pages.page": page,
         "pages.pageredirect": PageRedirect.objects.create(
             old_path="ancienne-page", page=page

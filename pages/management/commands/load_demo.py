@@ -2,7 +2,8 @@
 
 It lives in `pages`, the app that may use all the others: the association's
 identity first (the invoices need it), then members (cities, people), the dues,
-the agenda (events hosted by cities, working groups' meetings), the pages."""
+the agenda (events hosted by cities, working groups' meetings), the news
+and publications (linked to events and groups), the pages."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from association import demo as association_demo
 from calendar_app import demo as calendar_demo
 from dues import demo as dues_demo
 from members import demo as members_demo
+from news import demo as news_demo
 from pages import demo as pages_demo
 
 DEMO_USERNAME = "secretariat"
@@ -34,6 +36,12 @@ class Command(BaseCommand):
         kept, stale = calendar_demo.load(members, today)
         self.stdout.write(
             self.style.SUCCESS(f"Demo agenda: {kept} events ({stale} stale removed).")
+        )
+        articles, documents = news_demo.load(today)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo news: {articles} articles, {documents} publications."
+            )
         )
         pages = pages_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Demo pages: {len(pages)} pages."))
