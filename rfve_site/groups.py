@@ -47,6 +47,7 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "news.document": ALL,
         "pages.page": ALL,
         "pages.pageredirect": ALL,
+        "pages.legacyredirect": ALL,
         "association.sitesettings": EDIT,
         "pages.contactmessage": ("view", "change", "delete"),
     },
@@ -77,6 +78,7 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "news.document": VIEW,
         "pages.page": VIEW,
         "pages.pageredirect": VIEW,
+        "pages.legacyredirect": VIEW,
         "association.sitesettings": VIEW,
     },
 }

@@ -17,7 +17,7 @@ from django.urls import reverse
 from association.models import SiteSettings
 from calendar_app.models import Event
 from dues.models import DuesCall, Reminder, ReminderStep
-from pages.models import ContactMessage, PageRedirect
+from pages.models import ContactMessage, LegacyRedirect, PageRedirect
 from tests.factories import (
     ArticleFactory,
     DocumentFactory,
@@ -56,6 +56,7 @@ EXPECTED = {
         "news.document": "vacd",
         "pages.page": "vacd",
         "pages.pageredirect": "vacd",
+        "pages.legacyredirect": "vacd",
         "association.sitesettings": "vc",  # one record, never deleted
         "pages.contactmessage": "vcd",  # received, never typed in
     },
@@ -83,6 +84,7 @@ EXPECTED = {
         "news.document": "v",
         "pages.page": "v",
         "pages.pageredirect": "v",
+        "pages.legacyredirect": "v",
         "association.sitesettings": "v",
     },
     NO_GROUP: {},
@@ -137,6 +139,9 @@ def objects(django_user_model):
         "pages.page": page,
         "pages.pageredirect": PageRedirect.objects.create(
             old_path="ancienne-page", page=page
+        ),
+        "pages.legacyredirect": LegacyRedirect.objects.create(
+            old_path="ancienne-page.html", target="/"
         ),
         "association.sitesettings": SiteSettings.objects.get_or_create(pk=1)[0],
         "pages.contactmessage": ContactMessage.objects.create(
