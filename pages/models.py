@@ -233,14 +233,14 @@ class LegacyRedirect(models.Model):
     answered with a 301 when nothing on this site answers it (see
     middleware.py). Page moves have their own automatic `PageRedirect`."""
 
-    old_path = models.CharField(
+    old_path = OneLineField(
         "ancienne adresse",
         max_length=PATH_MAX_LENGTH,
         blank=True,
         help_text="Ce qui suit le nom de domaine, par exemple « adn » ou "
         "« communique-de-presse.html » ; vide pour la page d’accueil.",
     )
-    query = models.CharField(
+    query = OneLineField(
         "paramètres",
         max_length=PATH_MAX_LENGTH,
         blank=True,
@@ -248,7 +248,7 @@ class LegacyRedirect(models.Model):
         "L’ordre des paramètres est indifférent. Vide : l’adresse redirige "
         "quels que soient ses paramètres.",
     )
-    target = models.CharField(
+    target = OneLineField(
         "nouvelle adresse",
         max_length=PATH_MAX_LENGTH,
         validators=[validate_local_path],
@@ -301,12 +301,13 @@ class LegacyRedirect(models.Model):
         self.old_path = unquote(parts.path).strip("/")
         self.query = normalize_query(self.query.strip())
         if not self.old_path and not self.query:
+            # Not tied to a field: a form may show only some of them.
             raise ValidationError(
-                {"query": "La page d’accueil ne se redirige qu’avec des paramètres."}
+                "La page d’accueil ne se redirige qu’avec des paramètres."
             )
         if urlsplit(self.target).path.strip("/") == self.old_path and not self.query:
             raise ValidationError(
-                {"target": "La nouvelle adresse est l’ancienne : cela bouclerait."}
+                "La nouvelle adresse est l’ancienne : cela bouclerait."
             )
 
 

@@ -16,9 +16,9 @@ class Migration(migrations.Migration):
             name='LegacyRedirect',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_path', models.CharField(blank=True, help_text='Ce qui suit le nom de domaine, par exemple « adn » ou « communique-de-presse.html » ; vide pour la page d’accueil.', max_length=500, verbose_name='ancienne adresse')),
-                ('query', models.CharField(blank=True, help_text='Facultatif : ce qui suit « ? », par exemple « p=2090 ». L’ordre des paramètres est indifférent. Vide : l’adresse redirige quels que soient ses paramètres.', max_length=500, verbose_name='paramètres')),
-                ('target', models.CharField(help_text='Une adresse de ce site, par exemple « /le-reseau/adn/ ».', max_length=500, validators=[pages.models.validate_local_path], verbose_name='nouvelle adresse')),
+                ('old_path', rfve_site.text.OneLineField(blank=True, help_text='Ce qui suit le nom de domaine, par exemple « adn » ou « communique-de-presse.html » ; vide pour la page d’accueil.', max_length=500, verbose_name='ancienne adresse')),
+                ('query', rfve_site.text.OneLineField(blank=True, help_text='Facultatif : ce qui suit « ? », par exemple « p=2090 ». L’ordre des paramètres est indifférent. Vide : l’adresse redirige quels que soient ses paramètres.', max_length=500, verbose_name='paramètres')),
+                ('target', rfve_site.text.OneLineField(help_text='Une adresse de ce site, par exemple « /le-reseau/adn/ ».', max_length=500, validators=[pages.models.validate_local_path], verbose_name='nouvelle adresse')),
                 ('note', rfve_site.text.OneLineField(blank=True, max_length=300, verbose_name='note')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
             ],
