@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from .contact import forward
-from .models import ContactMessage, Page, PageRedirect
+from .models import ContactMessage, LegacyRedirect, Page, PageRedirect
 
 
 class PageRedirectInline(admin.TabularInline):
@@ -44,6 +44,17 @@ class PageRedirectAdmin(admin.ModelAdmin):
     search_fields = ["old_path", "page__title"]
     list_select_related = ["page"]
     autocomplete_fields = ["page"]
+
+
+@admin.register(LegacyRedirect)
+class LegacyRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_address", "target", "note", "created_at"]
+    search_fields = ["old_path", "query", "target", "note"]
+    fields = ["old_path", "query", "target", "note"]
+
+    @admin.display(description="ancienne adresse", ordering="old_path")
+    def old_address(self, redirect):
+        return redirect.old_address
 
 
 class MailedFilter(admin.SimpleListFilter):

@@ -1,8 +1,10 @@
 """Content pages (a tree whose paths are the URLs), the redirects left when a
-page moves, and the contact messages. The association's settings, which the
-legal pages and the footer show, live in the `association` app."""
+page moves, the old site's addresses, and the contact messages. The
+association's settings, which the legal pages and the footer show, live in the
+`association` app."""
 
 import re
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -16,7 +18,7 @@ from rfve_site.text import MultiLineField, OneLineField
 # In a page body, replaced by the number of active member cities.
 MEMBER_COUNT_PLACEHOLDER = "{villes}"
 # What a page path may look like: slugs joined by "/".
-PATH_PATTERN = re.compile(r"[-a-zA-Z0-9_]+(/[-a-zA-Z0-9_]+)*")
+PATH_PATTERN = re.compile(r"[-a-zA-Z0-9_]+(?:/[-a-zA-Z0-9_]+)*")
 PATH_MAX_LENGTH = 500
 # The pages built from data (pages/views.py): a Page may take one of their
 # addresses, and its text then introduces them. The one list of them.
@@ -186,6 +188,131 @@ class PageRedirect(models.Model):
 
     def __str__(self):
         return f"/{self.old_path}/ → {self.page}"
+
+
+def validate_local_path(value: str) -> None:
+    """A redirect target must stay on this site: a path starting with one "/",
+    never a scheme or another host (an open redirect would lend our address
+    to phishing)."""
+    parts = urlsplit(value)
+    if (
+        not value.startswith("/")
+        or value.startswith("//")
+        or "\\" in value
+        or parts.scheme
+        or parts.netloc
+        or any(char.isspace() or ord(char) < 32 for char in value)
+    ):
+        raise ValidationError(
+            "Indiquez une adresse de ce site commençant par « / », par exemple "
+            "« /le-reseau/adn/ » : les adresses d’autres sites ne sont pas "
+            "acceptées."
+        )
+
+
+def normalize_query(query: str) -> str:
+    """ "b=2&a=1" and "?a=1&b=2" alike: parameters sorted, encoded one way."""
+    return urlencode(sorted(parse_qsl(query.lstrip("?"), keep_blank_values=True)))
+
+
+class LegacyRedirectQuerySet(models.QuerySet):
+    def target_for(self, path: str, query: str) -> str | None:
+        """Where an old address now lives, in one indexed query: the entry for
+        this exact query string first, else the one for the path alone."""
+        path = path.strip("/")
+        if len(path) > PATH_MAX_LENGTH or len(query) > PATH_MAX_LENGTH:
+            return None
+        if "\x00" in path:  # PostgreSQL refuses NUL in text
+            return None
+        return (
+            self.filter(old_path=path, query__in={normalize_query(query), ""})
+            .order_by("-query")
+            .values_list("target", flat=True)
+            .first()
+        )
+
+
+class LegacyRedirect(models.Model):
+    """An address of the network's earlier sites, typed by the secretariat:
+    answered with a 301 when nothing on this site answers it (see
+    middleware.py). Page moves have their own automatic `PageRedirect`."""
+
+    old_path = OneLineField(
+        "ancienne adresse",
+        max_length=PATH_MAX_LENGTH,
+        blank=True,
+        help_text="Ce qui suit le nom de domaine, par exemple « adn » ou "
+        "« communique-de-presse.html » ; vide pour la page d’accueil.",
+    )
+    query = OneLineField(
+        "paramètres",
+        max_length=PATH_MAX_LENGTH,
+        blank=True,
+        help_text="Facultatif : ce qui suit « ? », par exemple « p=2090 ». "
+        "L’ordre des paramètres est indifférent. Vide : l’adresse redirige "
+        "quels que soient ses paramètres.",
+    )
+    target = OneLineField(
+        "nouvelle adresse",
+        max_length=PATH_MAX_LENGTH,
+        validators=[validate_local_path],
+        help_text="Une adresse de ce site, par exemple « /le-reseau/adn/ ».",
+    )
+    note = OneLineField("note", max_length=300, blank=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    objects = LegacyRedirectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["old_path", "query"]
+        verbose_name = "adresse de l’ancien site"
+        verbose_name_plural = "adresses de l’ancien site"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["old_path", "query"],
+                name="legacy_redirect_unique_address",
+                violation_error_message="Cette ancienne adresse est déjà redirigée.",
+            ),
+            # The validator's core, held whoever writes the row.
+            models.CheckConstraint(
+                condition=models.Q(target__startswith="/")
+                & ~models.Q(target__startswith="//")
+                & ~models.Q(target__contains="\\"),
+                name="legacy_redirect_local_target",
+                violation_error_message="La nouvelle adresse doit être une "
+                "adresse de ce site.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.old_address} → {self.target}"
+
+    def save(self, *args, **kwargs):
+        # Stored as the lookup computes it, whoever writes the row.
+        self.old_path = self.old_path.strip("/")
+        self.query = normalize_query(self.query)
+        super().save(*args, **kwargs)
+
+    @property
+    def old_address(self) -> str:
+        return f"/{self.old_path}" + (f"?{self.query}" if self.query else "")
+
+    def clean(self):
+        # Accept a pasted full address: keep its path and its query string.
+        parts = urlsplit(self.old_path.strip())
+        if parts.query and not self.query:
+            self.query = parts.query
+        self.old_path = unquote(parts.path).strip("/")
+        self.query = normalize_query(self.query.strip())
+        if not self.old_path and not self.query:
+            # Not tied to a field: a form may show only some of them.
+            raise ValidationError(
+                "La page d’accueil ne se redirige qu’avec des paramètres."
+            )
+        if urlsplit(self.target).path.strip("/") == self.old_path and not self.query:
+            raise ValidationError(
+                "La nouvelle adresse est l’ancienne : cela bouclerait."
+            )
 
 
 class ContactMessageQuerySet(models.QuerySet):

@@ -57,6 +57,7 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "news.document": ALL,
         "pages.page": ALL,
         "pages.pageredirect": ALL,
+        "pages.legacyredirect": ALL,
         "association.sitesettings": EDIT,
         "pages.contactmessage": ("view", "change", "delete"),
     },
@@ -89,6 +90,7 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "news.document": VIEW,
         "pages.page": VIEW,
         "pages.pageredirect": VIEW,
+        "pages.legacyredirect": VIEW,
         "association.sitesettings": VIEW,
     },
 }

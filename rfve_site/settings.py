@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "rfve_site.middleware.health_probes",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After CommonMiddleware: it sees the 404 before APPEND_SLASH does.
+    "pages.middleware.legacy_redirects",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

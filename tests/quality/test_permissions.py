@@ -17,7 +17,7 @@ from django.urls import reverse
 from calendar_app.models import Event
 from dues import dues
 from dues.models import DuesCall, Reminder, ReminderStep
-from pages.models import ContactMessage, PageRedirect
+from pages.models import ContactMessage, LegacyRedirect, PageRedirect
 from tests.factories import (
     ArticleFactory,
     DocumentFactory,
@@ -57,6 +57,7 @@ EXPECTED = {
         "news.document": "vacd",
         "pages.page": "vacd",
         "pages.pageredirect": "vacd",
+        "pages.legacyredirect": "vacd",
         "association.sitesettings": "vc",  # one record, never deleted
         "pages.contactmessage": "vcd",  # received, never typed in
     },
@@ -86,6 +87,7 @@ EXPECTED = {
         "news.document": "v",
         "pages.page": "v",
         "pages.pageredirect": "v",
+        "pages.legacyredirect": "v",
         "association.sitesettings": "v",
     },
     NO_GROUP: {},
@@ -146,6 +148,9 @@ def objects(django_user_model, issuer):
         "pages.page": page,
         "pages.pageredirect": PageRedirect.objects.create(
             old_path="ancienne-page", page=page
+        ),
+        "pages.legacyredirect": LegacyRedirect.objects.create(
+            old_path="ancienne-page.html", target="/"
         ),
         "association.sitesettings": issuer,
         "pages.contactmessage": ContactMessage.objects.create(
