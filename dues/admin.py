@@ -652,19 +652,8 @@ class InvoiceAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    frozen = [
-        "number",
-        "kind",
-        "recipient_name",
-        "call_link",
-        "credited_invoice",
-        "issued_on",
-        "due_on",
-        "total",
-        "reason",
-        "credit_notes_list",
-        "sha256",
-    ]
+    # Everything but the Chorus Pro follow-up is printed, hence read-only.
+    frozen = fieldsets[0][1]["fields"]
 
     def get_readonly_fields(self, request, obj=None):
         return self.frozen
