@@ -1,0 +1,55 @@
+"""The URLs the bench measures, and their SQL queries per request counted
+in-process with Django's test client."""
+
+from dataclasses import dataclass
+
+from bench.common import BASE_DIR, BenchError
+from bench.load import Result
+
+MANIFEST = BASE_DIR / "staticfiles" / "staticfiles.json"
+
+
+@dataclass
+class Target:
+    label: str
+    path: str
+    queries: int | None = None
+    size: int | None = None
+    seconds_per_request: float = 0.0  # slowest warm-up request, alone
+    result: "Result | None" = None
+
+
+def targets() -> list[Target]:
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.urls import reverse
+    from django.utils import timezone
+
+    if not MANIFEST.exists():
+        raise BenchError("staticfiles/staticfiles.json is missing: run collectstatic")
+    today = timezone.localdate()
+    month = reverse("calendar:month", kwargs={"year": today.year, "month": today.month})
+    return [
+        Target("Month view", month),
+        Target("iCalendar feed", reverse("calendar:feed")),
+        # One event in eight matches ("Numérique éducatif"): 625 hits, 20 shown.
+        Target("Search", f"{reverse('pages:search')}?q=numerique"),
+        Target("Trivial view", reverse("health")),
+        Target("Static file (whitenoise)", staticfiles_storage.url("css/site.css")),
+    ]
+
+
+def count_queries(pages: list[Target]) -> None:
+    """SQL queries per request, in-process, after one warm-up request."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    for page in pages:
+        client.get(page.path).close()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page.path)
+            response.close()
+        if response.status_code != 200:
+            raise BenchError(f"{page.path} answered {response.status_code} in-process")
+        page.queries = len(captured.captured_queries)
