@@ -94,8 +94,10 @@ def test_a_live_page_wins_over_an_old_address(client):
 def test_a_normal_page_pays_no_query_for_the_table(client, django_assert_num_queries):
     page = PageFactory()
     client.get(page.get_absolute_url())  # warm the menu cache
-    with django_assert_num_queries(2):  # the page and its children
+    # The header's data version, the page and its children; never the table.
+    with django_assert_num_queries(3) as queries:
         assert client.get(page.get_absolute_url()).status_code == 200
+    assert not [q for q in queries.captured_queries if "legacyredirect" in q["sql"]]
 
 
 @pytest.mark.parametrize(
