@@ -96,19 +96,24 @@ def outer(html: str, tag: str, **attrs) -> str:
     return found[0][0]
 
 
-class _Links(HTMLParser):
-    def __init__(self):
+class _StartTags(HTMLParser):
+    def __init__(self, tag):
         super().__init__()
-        self.links = []
+        self.tag, self.found = tag, []
 
     def handle_starttag(self, tag, attrs):
-        if tag == "a" and dict(attrs).get("href") is not None:
-            self.links.append(dict(attrs))
+        if tag == self.tag:
+            self.found.append(dict(attrs))
+
+
+def start_tags(html: str, tag: str) -> list[dict]:
+    """The attributes of every `tag` element in this HTML, in order."""
+    parser = _StartTags(tag)
+    parser.feed(html)
+    parser.close()
+    return parser.found
 
 
 def links(html: str) -> list[dict]:
     """The attributes of every <a href> in this HTML, in order."""
-    parser = _Links()
-    parser.feed(html)
-    parser.close()
-    return parser.links
+    return [attrs for attrs in start_tags(html, "a") if attrs.get("href") is not None]
