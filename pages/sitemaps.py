@@ -10,6 +10,7 @@ from members.models import Member, WorkingGroup
 from news.models import Article, Category, Document
 
 from .models import Page
+from .sections import SITEMAP_URL_NAMES
 
 
 class PageSitemap(Sitemap):
@@ -67,25 +68,7 @@ class DocumentSitemap(Sitemap):
 
 class SectionSitemap(Sitemap):
     def items(self):
-        return [
-            "home",
-            "calendar:current-month",
-            "calendar:upcoming",
-            "calendar:subscribe",
-            "news:list",
-            "news:press",
-            "news:documents",
-            "members:cities",
-            "dues:join",
-            "pages:governance",
-            "pages:groups",
-            "pages:rencontres",
-            "pages:legal-notice",
-            "pages:privacy",
-            "pages:accessibility",
-            "pages:site-map",
-            "pages:contact",
-        ]
+        return SITEMAP_URL_NAMES
 
     def location(self, name):
         return reverse(name)

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from pages.sections import MENU, SECTIONS
+
 register = template.Library()
 
 
@@ -28,3 +30,15 @@ def capture(parser, token):
     nodelist = parser.parse(("endcapture",))
     parser.delete_first_token()
     return CaptureNode(nodelist, bits[1])
+
+
+@register.simple_tag
+def menu_sections():
+    """The header's sections: a tag, not a context processor, so that error
+    pages rendered without a request keep their menu."""
+    return MENU
+
+
+@register.simple_tag
+def site_sections():
+    return SECTIONS

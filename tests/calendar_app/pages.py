@@ -2,7 +2,8 @@
 
 import datetime as dt
 import json
-import re
+
+from tests.markup import elements, inner, outer
 
 
 def html(response) -> str:
@@ -20,24 +21,23 @@ def titles_by_day(response) -> dict[dt.date, list[str]]:
 
 def cell(response, day: dt.date) -> str:
     """The HTML of the grid cell of this day."""
-    table = html(response).split('<table class="month">', 1)[1].split("</table>")[0]
-    for td in table.split("<td ")[1:]:
-        if f'<time datetime="{day:%Y-%m-%d}">' in td:
-            return td.split("</td>")[0]
+    table = inner(html(response), "table", class_="month")
+    for td, content in elements(table, "td"):
+        if f'<time datetime="{day:%Y-%m-%d}">' in content:
+            return td
     raise AssertionError(f"No cell for {day} in the grid.")
 
 
 def month_list(response) -> str:
     """The HTML of the list of the month's events under the grid."""
-    return (
-        html(response).split('<section class="month-list"', 1)[1].split("</section>")[0]
-    )
+    return outer(html(response), "section", class_="month-list")
 
 
 def structured_data(response) -> dict:
     """The JSON-LD block of an event page, parsed."""
-    found = re.search(
-        r'<script type="application/ld\+json">(.*?)</script>', html(response), re.S
-    )
-    assert found, "No JSON-LD block on the page."
-    return json.loads(found.group(1))
+    return json.loads(json_ld(response))
+
+
+def json_ld(response) -> str:
+    """The source of the JSON-LD block of an event page."""
+    return inner(html(response), "script", type="application/ld+json")

@@ -1,7 +1,6 @@
 """Lists of events: upcoming (/agenda/a-venir/) and archives by year."""
 
 import datetime as dt
-import re
 
 import pytest
 from django.urls import reverse, reverse_lazy
@@ -11,6 +10,7 @@ from calendar_app.models import Event
 from calendar_app.views import UPCOMING_PER_PAGE
 from tests.calendar_app.pages import html
 from tests.factories import EventFactory, EventTypeFactory, paris
+from tests.markup import elements, inner
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +19,8 @@ UPCOMING_URL = reverse_lazy("calendar:upcoming")
 
 def listed_titles(response) -> list[str]:
     """The titles of the event list, in order."""
-    items = html(response).split('<ul class="event-list">', 1)[1].split("</ul>")[0]
-    return re.findall(r'<h3><a href="[^"]+">([^<]+)</a></h3>', items)
+    items = inner(html(response), "ul", class_="event-list")
+    return [inner(h3, "a") for h3, _ in elements(items, "h3")]
 
 
 def create_upcoming(count: int, **values):
@@ -84,7 +84,7 @@ def test_upcoming_is_paginated(client):
     assert '<a rel="next" href="?page=2">Page suivante</a>' in html(first)
     assert listed_titles(second) == [f"Rendez-vous {n:02d}" for n in range(21, 26)]
     assert '<a rel="prev" href="?page=1">Page précédente</a>' in html(second)
-    assert 'rel="next"' not in html(second).split("<main")[1]
+    assert 'rel="next"' not in inner(html(second), "main")
 
 
 def test_upcoming_pagination_keeps_the_type_filter(client):

@@ -20,6 +20,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests.markup import outer
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SITE = "villeseducatrices.fr"
@@ -342,7 +344,7 @@ def form_values(html: str) -> dict:
 
 
 def footer(html: str) -> str:
-    return html[html.index('class="site-footer"') :]
+    return outer(html, "footer", class_="site-footer")
 
 
 def count_requests(log: str, method: str, path: str) -> int:

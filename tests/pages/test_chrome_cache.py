@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete, post_save
 from association.models import SiteSettings
 from pages.models import Page
 from tests.factories import PageFactory
+from tests.markup import inner, outer
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +28,12 @@ def association():
 
 def _nav(client) -> str:
     html = client.get("/villes/").content.decode()
-    return html[html.index('aria-label="Navigation principale"') :].split("</nav>")[0]
+    return inner(html, "nav", **{"aria-label": "Navigation principale"})
 
 
 def _footer(client) -> str:
     html = client.get("/villes/").content.decode()
-    return html[html.index('class="site-footer"') :]
+    return outer(html, "footer", class_="site-footer")
 
 
 @pytest.fixture

@@ -16,13 +16,14 @@ from tests.factories import (
     PersonFactory,
     WorkingGroupFactory,
 )
+from tests.markup import outer
 
 pytestmark = pytest.mark.django_db
 
 
 def _main(response) -> str:
     html = response.content.decode()
-    return html[html.index("<main") : html.index("</main>")]
+    return outer(html, "main")
 
 
 def _soon(days: int) -> dt.datetime:

@@ -11,6 +11,7 @@ from association.models import SiteSettings
 from calendar_app.models import Event
 from pages.models import Page
 from tests.factories import EventFactory, PageFactory
+from tests.markup import outer
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +80,7 @@ def test_accessibility_statement(client, association):
 def test_footer_shows_name_seat_and_conformity_on_every_page(client, association):
     for url in ("/agenda/", "/villes/", "/mentions-legales/"):
         html = client.get(url).content.decode()
-        footer = html[html.index('<footer class="site-footer">') :]
+        footer = outer(html, "footer", class_="site-footer")
         assert "Réseau des villes test" in footer
         assert "Villeurbanne" in footer
         assert "Accessibilité : partiellement conforme" in footer

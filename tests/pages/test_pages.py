@@ -6,13 +6,14 @@ from django.core.exceptions import ValidationError
 
 from pages.models import Page, PageRedirect
 from tests.factories import MemberFactory, PageFactory
+from tests.markup import inner, outer
 
 pytestmark = pytest.mark.django_db
 
 
 def _main(response) -> str:
     html = response.content.decode()
-    return html[html.index("<main") : html.index("</main>")]
+    return outer(html, "main")
 
 
 @pytest.fixture
@@ -156,8 +157,7 @@ def test_menu_lists_published_pages_marked_for_it(client, network):
     PageFactory(title="Cachée", slug="cachee", in_menu=True, is_published=False)
     PageFactory(title="Hors menu", slug="hors-menu")
     html = client.get("/agenda/").content.decode()
-    nav = html[html.index('aria-label="Navigation principale"') :]
-    nav = nav[: nav.index("</nav>")]
+    nav = inner(html, "nav", **{"aria-label": "Navigation principale"})
     assert nav.index("Le réseau") < nav.index("Rencontres") < nav.index("Agenda")
     assert "Cachée" not in nav
     assert "Hors menu" not in nav
@@ -174,8 +174,7 @@ def test_breadcrumbs_show_the_published_ancestors(client, network):
     adn = PageFactory(title="Notre ADN", slug="adn", parent=network)
     PageFactory(title="Histoire", slug="histoire", parent=adn)
     html = client.get("/le-reseau/adn/histoire/").content.decode()
-    crumbs = html[html.index('aria-label="Fil d’Ariane"') :]
-    crumbs = crumbs[: crumbs.index("</nav>")]
+    crumbs = inner(html, "nav", **{"aria-label": "Fil d’Ariane"})
     assert '<a href="/">Accueil</a>' in crumbs
     assert crumbs.index("/le-reseau/") < crumbs.index("/le-reseau/adn/")
     assert '<li aria-current="page">Histoire</li>' in crumbs

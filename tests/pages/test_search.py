@@ -9,6 +9,7 @@ from calendar_app.models import Event
 from members.models import Member
 from pages.search import excerpt, matching_events, site_search
 from tests.factories import EventFactory, MemberFactory, PageFactory, paris
+from tests.markup import outer
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ postgresql_only = pytest.mark.skipif(
 
 def _main(response) -> str:
     html = response.content.decode()
-    return html[html.index("<main") : html.index("</main>")]
+    return outer(html, "main")
 
 
 def _titles(query: str) -> dict[str, list[str]]:

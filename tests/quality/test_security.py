@@ -16,6 +16,7 @@ from django.urls import reverse
 from PIL import Image
 
 from rfve_site.uploads import MAX_IMAGE_BYTES, validate_image
+from tests.markup import start_tags
 from tests.public_pages import iter_routes, public_urls
 
 ROUTES = sorted(route.name for route in iter_routes())
@@ -92,12 +93,9 @@ def test_no_inline_script_or_style_on_any_page(client, demo):
         html = response.content.decode(errors="replace")
         assert " style=" not in html, name
         assert "<style" not in html, name
-        for chunk in html.split("<script")[1:]:
+        for script in start_tags(html, "script"):
             # Only data blocks (JSON-LD) or external files.
-            assert (
-                'type="application/ld+json"' in chunk.split(">")[0]
-                or "src=" in chunk.split(">")[0]
-            ), name
+            assert script.get("type") == "application/ld+json" or "src" in script, name
 
 
 def test_admin_cookies_are_secure_and_http_only(client, staff):
