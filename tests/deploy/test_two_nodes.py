@@ -60,7 +60,7 @@ def _nginx_site(folder: Path, nodes: list[int], http: int, https: int) -> Path:
         site = site.replace(old, new)
     # No IPv6 on the test machine's loopback.
     site = "\n".join(line for line in site.splitlines() if "[::]" not in line)
-    (folder / "media").mkdir()
+    (folder / "media").mkdir(exist_ok=True)  # the demo may have filled it
     user = "user root;" if os.geteuid() == 0 else ""
     conf = folder / "nginx.conf"
     conf.write_text(
