@@ -228,48 +228,50 @@ def _article_hits(query: str, words: list[str]) -> Group:
     return Group("articles", "Actualités et communiqués", hits, more)
 
 
-def _document_hits(query: str, words: list[str]) -> Group:
-    documents, more = _limited(
+def _summary_and_body_hits(queryset, query, words, *, order, key, label) -> Group:
+    """Hits on what has a title, a summary and a Markdown body (documents,
+    pages): the excerpt is taken from the summary and the body's text."""
+    found, more = _limited(
         matching(
-            Document.objects.published(),
+            queryset,
             query,
             words,
             title="title",
             text=["summary", "body"],
-            order=["-date"],
+            order=order,
         )
     )
     hits = [
         Hit(
-            document.title,
-            document.get_absolute_url(),
-            excerpt(f"{document.summary} {plain_text(document.body)}", words),
+            item.title,
+            item.get_absolute_url(),
+            excerpt(f"{item.summary} {plain_text(item.body)}", words),
         )
-        for document in documents
+        for item in found
     ]
-    return Group("documents", "Publications", hits, more)
+    return Group(key, label, hits, more)
+
+
+def _document_hits(query: str, words: list[str]) -> Group:
+    return _summary_and_body_hits(
+        Document.objects.published(),
+        query,
+        words,
+        order=["-date"],
+        key="documents",
+        label="Publications",
+    )
 
 
 def _page_hits(query: str, words: list[str]) -> Group:
-    pages, more = _limited(
-        matching(
-            Page.objects.published().only("title", "path", "summary", "body"),
-            query,
-            words,
-            title="title",
-            text=["summary", "body"],
-            order=["path"],
-        )
+    return _summary_and_body_hits(
+        Page.objects.published().only("title", "path", "summary", "body"),
+        query,
+        words,
+        order=["path"],
+        key="pages",
+        label="Pages",
     )
-    hits = [
-        Hit(
-            page.title,
-            page.get_absolute_url(),
-            excerpt(f"{page.summary} {plain_text(page.body)}", words),
-        )
-        for page in pages
-    ]
-    return Group("pages", "Pages", hits, more)
 
 
 def _city_hits(query: str, words: list[str]) -> Group:
