@@ -302,7 +302,8 @@ class LegacyRedirect(models.Model):
         parts = urlsplit(self.old_path.strip())
         if parts.query and not self.query:
             self.query = parts.query
-        self.old_path = unquote(parts.path).strip("/")
+        # Spaces may sit before the "?" that urlsplit removed ("adn ?p=1").
+        self.old_path = unquote(parts.path).strip("/").strip()
         self.query = normalize_query(self.query.strip())
         if not self.old_path and not self.query:
             # Not tied to a field: a form may show only some of them.

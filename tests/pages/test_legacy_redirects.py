@@ -162,3 +162,17 @@ def test_the_admin_refuses_a_loop_and_a_bare_home_page(staff_client):
         )
         assert response.status_code == 200
         assert "errorlist" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "typed, path, query",
+    [
+        ("0 ?", "0", ""),
+        ("/adn ?p=1", "adn", "p=1"),
+        ("https://www.rfve.fr/adn/?b=2&a=1", "adn", "a=1&b=2"),
+    ],
+)
+def test_a_pasted_address_is_kept_without_spaces_or_slashes(typed, path, query):
+    redirect = LegacyRedirect(old_path=typed, target="/le-reseau/adn/")
+    redirect.clean()
+    assert (redirect.old_path, redirect.query) == (path, query)
