@@ -113,12 +113,12 @@ class SearchIndex:
         return [
             f'CREATE VIRTUAL TABLE "{fts}" USING fts5(title, text, '
             f"tokenize = '{FTS_TOKENIZER}')",
+            # OR REPLACE: a row left by a lost trigger never blocks a save.
             f'CREATE TRIGGER "{fts}_insert" AFTER INSERT ON "{table}" BEGIN '
-            f'INSERT INTO "{fts}" (rowid, title, text) '
+            f'INSERT OR REPLACE INTO "{fts}" (rowid, title, text) '
             f"VALUES (new.id, {values('new')}); END",
             f'CREATE TRIGGER "{fts}_update" AFTER UPDATE OF {columns} ON "{table}" '
-            f'BEGIN DELETE FROM "{fts}" WHERE rowid = old.id; '
-            f'INSERT INTO "{fts}" (rowid, title, text) '
+            f'BEGIN INSERT OR REPLACE INTO "{fts}" (rowid, title, text) '
             f"VALUES (new.id, {values('new')}); END",
             f'CREATE TRIGGER "{fts}_delete" AFTER DELETE ON "{table}" '
             f'BEGIN DELETE FROM "{fts}" WHERE rowid = old.id; END',
@@ -199,7 +199,9 @@ def matching(
     the indexed table, through a join if need be ("authority__name")."""
     if connection.vendor == "postgresql":
         vector = StoredVector(title)
-        search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        # PostgreSQL refuses NUL in any text; websearch syntax never fails.
+        plain = query.replace("\x00", " ")
+        search_query = SearchQuery(plain, config=SEARCH_CONFIG, search_type="websearch")
         return (
             queryset.alias(search=vector)
             .filter(search=search_query)
