@@ -8,6 +8,7 @@ query must start a word of the text, both without accents or case ("educ"
 finds "Éducation"), title matches first."""
 
 import datetime as dt
+import functools
 import html
 import re
 from dataclasses import dataclass, field
@@ -57,10 +58,21 @@ class Group:
 _WORD = re.compile(r"(\w+)")
 
 
+@functools.lru_cache(maxsize=1024)
 def plain_text(markdown: str) -> str:
-    """What a reader sees of a Markdown text, as one line of plain text."""
+    """What a reader sees of a Markdown text, as one line of plain text.
+
+    Rendering Markdown was most of a search's time once the database answered
+    from its index: each process remembers the texts it rendered last (the
+    text is the key, so an edited text is rendered afresh)."""
     text = html.unescape(strip_tags(render_markdown(markdown)))
     return " ".join(text.split())
+
+
+@functools.lru_cache(maxsize=8192)
+def _plain_word(word: str) -> str:
+    """A word of a text as the query's words are: lower case, no accents."""
+    return normalise_name(word).replace(" ", "")
 
 
 def _stem(word: str) -> str:
@@ -76,9 +88,7 @@ def excerpt(text: str, words: list[str]) -> SafeString:
     Words that start with a query word are marked; failing any, words that
     share its stem (what PostgreSQL matched)."""
     parts = _WORD.split(text)  # separators at even indexes, words at odd ones
-    plain = {
-        i: normalise_name(parts[i]).replace(" ", "") for i in range(1, len(parts), 2)
-    }
+    plain = {i: _plain_word(parts[i]) for i in range(1, len(parts), 2)}
 
     def marked_by(prefixes: list[str]) -> set[int]:
         return {i for i, word in plain.items() if word.startswith(tuple(prefixes))}
