@@ -52,7 +52,9 @@ LIGATURES = [("œ", "oe"), ("Œ", "OE"), ("æ", "ae"), ("Æ", "AE")]
 @dataclass(frozen=True)
 class SearchIndex:
     """The search document of a table: its title column and its other text
-    columns. A migration of the app that owns the table runs `operation()`."""
+    columns. A migration of the app that owns the table runs `operation()`;
+    running it again (after a migration that rebuilt the table on SQLite)
+    recreates what is missing and refills the index."""
 
     table: str
     title: str
@@ -62,10 +64,11 @@ class SearchIndex:
         return migrations.RunPython(self._create, self._drop)
 
     def _create(self, apps, schema_editor):
-        vendor = schema_editor.connection.vendor
-        statements = {"postgresql": self.postgresql, "sqlite": self.sqlite}[vendor]
-        for statement in statements():
+        for statement in self.statements(schema_editor.connection.vendor):
             schema_editor.execute(statement)
+
+    def statements(self, vendor: str) -> list[str]:
+        return {"postgresql": self.postgresql, "sqlite": self.sqlite}[vendor]()
 
     def _drop(self, apps, schema_editor):
         table, fts = self.table, self.table + FTS_SUFFIX
@@ -91,9 +94,9 @@ class SearchIndex:
         document = f"{vector([self.title], 'A')} || {vector(self.text, 'B')}"
         return [
             CREATE_CONFIGURATION,
-            f'ALTER TABLE "{self.table}" ADD COLUMN {VECTOR_COLUMN} tsvector '
-            f"GENERATED ALWAYS AS ({document}) STORED",
-            f'CREATE INDEX "{self.table}_search" ON "{self.table}" '
+            f'ALTER TABLE "{self.table}" ADD COLUMN IF NOT EXISTS {VECTOR_COLUMN} '
+            f"tsvector GENERATED ALWAYS AS ({document}) STORED",
+            f'CREATE INDEX IF NOT EXISTS "{self.table}_search" ON "{self.table}" '
             f"USING GIN ({VECTOR_COLUMN})",
         ]
 
@@ -110,18 +113,20 @@ class SearchIndex:
             return f"{folded([self.title], row)}, {folded(self.text, row)}"
 
         columns = ", ".join(f'"{c}"' for c in [self.title, *self.text])
+        trigger = f'CREATE TRIGGER IF NOT EXISTS "{fts}'
         return [
-            f'CREATE VIRTUAL TABLE "{fts}" USING fts5(title, text, '
+            f'CREATE VIRTUAL TABLE IF NOT EXISTS "{fts}" USING fts5(title, text, '
             f"tokenize = '{FTS_TOKENIZER}')",
             # OR REPLACE: a row left by a lost trigger never blocks a save.
-            f'CREATE TRIGGER "{fts}_insert" AFTER INSERT ON "{table}" BEGIN '
+            f'{trigger}_insert" AFTER INSERT ON "{table}" BEGIN '
             f'INSERT OR REPLACE INTO "{fts}" (rowid, title, text) '
             f"VALUES (new.id, {values('new')}); END",
-            f'CREATE TRIGGER "{fts}_update" AFTER UPDATE OF {columns} ON "{table}" '
+            f'{trigger}_update" AFTER UPDATE OF {columns} ON "{table}" '
             f'BEGIN INSERT OR REPLACE INTO "{fts}" (rowid, title, text) '
             f"VALUES (new.id, {values('new')}); END",
-            f'CREATE TRIGGER "{fts}_delete" AFTER DELETE ON "{table}" '
+            f'{trigger}_delete" AFTER DELETE ON "{table}" '
             f'BEGIN DELETE FROM "{fts}" WHERE rowid = old.id; END',
+            f'DELETE FROM "{fts}"',
             f'INSERT INTO "{fts}" (rowid, title, text) '
             f'SELECT row.id, {values("row")} FROM "{table}" AS row',
         ]

@@ -6,6 +6,12 @@ from django.db import migrations
 
 from rfve_site.fulltext import SearchIndex
 
+EVENT_INDEX = SearchIndex(
+    table="calendar_app_event",
+    title="title",
+    text=["summary", "description", "place"],
+)
+
 
 def drop_expression_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
@@ -17,9 +23,5 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(drop_expression_index, migrations.RunPython.noop),
-        SearchIndex(
-            table="calendar_app_event",
-            title="title",
-            text=["summary", "description", "place"],
-        ).operation(),
+        EVENT_INDEX.operation(),
     ]
