@@ -97,10 +97,14 @@ def excerpt(text: str, words: list[str]) -> SafeString:
     first = min(marked, default=1)
     start = max(0, first - 2 * EXCERPT_BEFORE)
     end = min(len(parts), first + 2 * EXCERPT_AFTER)
-    body = "".join(
-        f"<mark>{escape(parts[i])}</mark>" if i in marked else escape(parts[i])
-        for i in range(start, end)
-    ).strip()
+    pieces, unmarked = [], []  # escape runs of unmarked words at once
+    for i in range(start, end):
+        if i in marked:
+            pieces += [escape("".join(unmarked)), f"<mark>{escape(parts[i])}</mark>"]
+            unmarked = []
+        else:
+            unmarked.append(parts[i])
+    body = "".join([*pieces, escape("".join(unmarked))]).strip()
     if start > 0:
         body = f"… {body}"
     if end < len(parts):

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection, migrations
-from django.db.models import BooleanField, Case, F, Func, QuerySet, Value, When
+from django.db.models import Case, F, Func, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 
 # French stemming after unaccent: "éducatives" finds "Education".
 SEARCH_CONFIG = "french_unaccent"
@@ -163,22 +164,18 @@ class StoredVector(_IndexedRow):
         return f"{alias}.{VECTOR_COLUMN}", []
 
 
-class FtsMatch(_IndexedRow):
-    """SQLite: whether the row is among the FTS5 table's matches."""
-
-    output_field = BooleanField()
-
-    def __init__(self, field: str, fts_query: str):
-        super().__init__(field)
-        self.fts_query = fts_query
-
-    def as_sql(self, compiler, connection, **extra_context):
-        alias, table, pk = self._row(compiler)
-        fts = table + FTS_SUFFIX
-        return (
-            f'{alias}."{pk}" IN (SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH %s)',
-            [self.fts_query],
-        )
+def _fts_rows(queryset: QuerySet, title: str, fts_query: str) -> dict:
+    """SQLite: a filter on the rows of the indexed table that holds `title`
+    among the FTS5 table's matches: `pk__in` (or `authority__pk__in`, which
+    Django reads as the foreign key, without a join), so that SQLite fetches
+    the matched rows by their id instead of scanning the table."""
+    *path, _ = title.split("__")
+    model = queryset.model
+    for name in path:
+        model = model._meta.get_field(name).related_model
+    fts = model._meta.db_table + FTS_SUFFIX
+    matches = RawSQL(f'SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH %s', [fts_query])
+    return {"__".join([*path, "pk__in"]): matches}
 
 
 def fts_query(words: Sequence[str], column: str | None = None) -> str:
@@ -215,9 +212,11 @@ def matching(
         )
     if not words:
         return queryset.none()
-    in_title = FtsMatch(title, fts_query(words, column="title"))
+    in_title = When(
+        **_fts_rows(queryset, title, fts_query(words, column="title")), then=Value(0)
+    )
     return (
-        queryset.filter(FtsMatch(title, fts_query(words)))
-        .alias(title_first=Case(When(in_title, then=Value(0)), default=Value(1)))
+        queryset.filter(**_fts_rows(queryset, title, fts_query(words)))
+        .alias(title_first=Case(in_title, default=Value(1)))
         .order_by("title_first", *order)
     )
