@@ -136,32 +136,19 @@ class SearchIndex:
 # --- Queries --------------------------------------------------------------------
 
 
-class _IndexedRow(Func):
-    """SQL on the search document of the row that holds `field` ("title", or
-    "authority__name" through a join): the field locates the table and its
-    alias in the query."""
-
-    def __init__(self, field: str, **extra):
-        super().__init__(F(field), **extra)
-
-    def _row(self, compiler) -> tuple[str, str, str]:
-        column = self.get_source_expressions()[0]  # a Col once resolved
-        meta = column.target.model._meta
-        return (
-            compiler.quote_name(column.alias),
-            meta.db_table,
-            meta.pk.column,
-        )
-
-
-class StoredVector(_IndexedRow):
-    """PostgreSQL: the row's generated search_vector column."""
+class StoredVector(Func):
+    """PostgreSQL: the search_vector column of the row that holds `field`
+    ("title", or "authority__name" through a join): the field locates the
+    table's alias in the query."""
 
     output_field = SearchVectorField()
 
+    def __init__(self, field: str):
+        super().__init__(F(field))
+
     def as_sql(self, compiler, connection, **extra_context):
-        alias, _, _ = self._row(compiler)
-        return f"{alias}.{VECTOR_COLUMN}", []
+        column = self.get_source_expressions()[0]  # a Col once resolved
+        return f"{compiler.quote_name(column.alias)}.{VECTOR_COLUMN}", []
 
 
 def _fts_rows(queryset: QuerySet, title: str, fts_query: str) -> dict:
