@@ -115,16 +115,20 @@ class SearchIndex:
 
         columns = ", ".join(f'"{c}"' for c in [self.title, *self.text])
         trigger = f'CREATE TRIGGER IF NOT EXISTS "{fts}'
+        refresh = (
+            f'DELETE FROM "{fts}" WHERE rowid = new.id; '
+            f'INSERT INTO "{fts}" (rowid, title, text) '
+            f"VALUES (new.id, {values('new')})"
+        )
         return [
             f'CREATE VIRTUAL TABLE IF NOT EXISTS "{fts}" USING fts5(title, text, '
             f"tokenize = '{FTS_TOKENIZER}')",
-            # OR REPLACE: a row left by a lost trigger never blocks a save.
-            f'{trigger}_insert" AFTER INSERT ON "{table}" BEGIN '
-            f'INSERT OR REPLACE INTO "{fts}" (rowid, title, text) '
-            f"VALUES (new.id, {values('new')}); END",
+            # Delete first: a row left by a lost trigger never blocks a save.
+            # (Not INSERT OR REPLACE: an upsert's conflict clause, as in
+            # bulk_create(update_conflicts=True), overrides the trigger's.)
+            f'{trigger}_insert" AFTER INSERT ON "{table}" BEGIN {refresh}; END',
             f'{trigger}_update" AFTER UPDATE OF {columns} ON "{table}" '
-            f'BEGIN INSERT OR REPLACE INTO "{fts}" (rowid, title, text) '
-            f"VALUES (new.id, {values('new')}); END",
+            f"BEGIN {refresh}; END",
             f'{trigger}_delete" AFTER DELETE ON "{table}" '
             f'BEGIN DELETE FROM "{fts}" WHERE rowid = old.id; END',
             f'DELETE FROM "{fts}"',

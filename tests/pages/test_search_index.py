@@ -92,6 +92,17 @@ def test_bulk_created_events_are_found():
     assert sorted(_events("villeurbanne")) == ["Réunion 0", "Réunion 1", "Réunion 2"]
 
 
+def test_upserted_events_are_found_by_their_new_text():
+    """bulk_create(update_conflicts=True), as load_communes does."""
+    event = EventFactory(title="Atelier cantines")
+    event.pk, event.title = None, "Atelier jardins"
+    Event.objects.bulk_create(
+        [event], update_conflicts=True, unique_fields=["slug"], update_fields=["title"]
+    )
+    assert _events("cantines") == []
+    assert _events("jardins") == ["Atelier jardins"]
+
+
 def test_deleted_events_are_gone_from_the_index():
     kept = EventFactory(title="Atelier cantines")
     EventFactory(title="Cantines d’hier").delete()
