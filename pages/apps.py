@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -10,9 +9,6 @@ class PagesConfig(AppConfig):
     def ready(self):
         from rfve_site.groups import apply_groups
 
-        from .search import register_sqlite_function
-
-        connection_created.connect(register_sqlite_function)
         # pages comes last in INSTALLED_APPS: the groups span every app.
         post_migrate.connect(apply_groups, sender=self, dispatch_uid="apply_groups")
         # The database cache's table (CACHE_URL=dbcache://), with every migrate.

@@ -1,36 +1,31 @@
 """Site search across published events, pages, member cities, published
 articles and documents.
 
-On PostgreSQL: full-text search with the `french_unaccent` configuration
-(French stemming after unaccent, rfve_site/fulltext.py), ranked. On
-SQLite: every word of the query must start a word of the text, both without
-accents or case ("educ" finds "Éducation"), through the `rfve_search_text`
-SQL function registered on each connection (register_sqlite_function)."""
+Each kind's table holds an indexed search document (rfve_site/fulltext.py,
+built by the migrations of the app that owns the table). On PostgreSQL:
+French stemming after unaccent, ranked. On SQLite (FTS5): every word of the
+query must start a word of the text, both without accents or case ("educ"
+finds "Éducation"), title matches first."""
 
 import datetime as dt
+import functools
 import html
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
-from django.db.models import Case, CharField, F, Func, Q, QuerySet, Value, When
-from django.db.models.functions import Concat
+from django.db.models import QuerySet
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from calendar_app import search as event_search
 from calendar_app.models import Event
 from members.communes import normalise_name
 from members.models import Member
 from news.models import Article, Document
-from rfve_site.fulltext import SEARCH_CONFIG, weighted_vector
+from rfve_site.fulltext import matching
 from rfve_site.markup import render_markdown
 
 from .models import Page
 
-SQLITE_FUNCTION = "rfve_search_text"
 RESULTS_PER_KIND = 20
 # Words before and after the first match in an excerpt.
 EXCERPT_BEFORE, EXCERPT_AFTER = 10, 25
@@ -63,10 +58,21 @@ class Group:
 _WORD = re.compile(r"(\w+)")
 
 
+@functools.lru_cache(maxsize=1024)
 def plain_text(markdown: str) -> str:
-    """What a reader sees of a Markdown text, as one line of plain text."""
+    """What a reader sees of a Markdown text, as one line of plain text.
+
+    Rendering Markdown was most of a search's time once the database answered
+    from its index: each process remembers the texts it rendered last (the
+    text is the key, so an edited text is rendered afresh)."""
     text = html.unescape(strip_tags(render_markdown(markdown)))
     return " ".join(text.split())
+
+
+@functools.lru_cache(maxsize=8192)
+def _plain_word(word: str) -> str:
+    """A word of a text as the query's words are: lower case, no accents."""
+    return normalise_name(word).replace(" ", "")
 
 
 def _stem(word: str) -> str:
@@ -82,9 +88,7 @@ def excerpt(text: str, words: list[str]) -> SafeString:
     Words that start with a query word are marked; failing any, words that
     share its stem (what PostgreSQL matched)."""
     parts = _WORD.split(text)  # separators at even indexes, words at odd ones
-    plain = {
-        i: normalise_name(parts[i]).replace(" ", "") for i in range(1, len(parts), 2)
-    }
+    plain = {i: _plain_word(parts[i]) for i in range(1, len(parts), 2)}
 
     def marked_by(prefixes: list[str]) -> set[int]:
         return {i for i, word in plain.items() if word.startswith(tuple(prefixes))}
@@ -93,10 +97,14 @@ def excerpt(text: str, words: list[str]) -> SafeString:
     first = min(marked, default=1)
     start = max(0, first - 2 * EXCERPT_BEFORE)
     end = min(len(parts), first + 2 * EXCERPT_AFTER)
-    body = "".join(
-        f"<mark>{escape(parts[i])}</mark>" if i in marked else escape(parts[i])
-        for i in range(start, end)
-    ).strip()
+    pieces, unmarked = [], []  # escape runs of unmarked words at once
+    for i in range(start, end):
+        if i in marked:
+            pieces += [escape("".join(unmarked)), f"<mark>{escape(parts[i])}</mark>"]
+            unmarked = []
+        else:
+            unmarked.append(parts[i])
+    body = "".join([*pieces, escape("".join(unmarked))]).strip()
     if start > 0:
         body = f"… {body}"
     if end < len(parts):
@@ -104,67 +112,7 @@ def excerpt(text: str, words: list[str]) -> SafeString:
     return mark_safe(body)  # noqa: S308 - every part escaped
 
 
-# --- Matching -------------------------------------------------------------------
-
-
-class SearchText(Func):
-    """SQLite: the text, lower case without accents, words separated by one
-    space and preceded by one, so that " educ" matches the start of a word."""
-
-    function = SQLITE_FUNCTION
-    output_field = CharField()
-
-
-def register_sqlite_function(sender, connection, **kwargs):
-    """connection_created receiver (apps.py)."""
-    if connection.vendor == "sqlite":
-        connection.connection.create_function(
-            SQLITE_FUNCTION,
-            1,
-            lambda text: " " + normalise_name(text or ""),
-            deterministic=True,
-        )
-
-
-def _joined(*fields: str) -> Concat:
-    pieces = []
-    for name in fields:
-        pieces += [F(name), Value(" ")]
-    return Concat(*pieces, output_field=CharField())
-
-
-def matching(
-    queryset: QuerySet,
-    query: str,
-    words: list[str],
-    *,
-    title: str,
-    text: Sequence[str],
-    order: list[str],
-) -> QuerySet:
-    """The rows of `queryset` whose `title` or `text` fields match, best first."""
-    if connection.vendor == "postgresql":
-        vector = weighted_vector(title, text)
-        search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-        return (
-            queryset.alias(search=vector)
-            .filter(search=search_query)
-            .annotate(search_rank=SearchRank(vector, search_query))
-            .order_by("-search_rank", *order)
-        )
-    all_text = SearchText(_joined(title, *text))
-    title_text = SearchText(F(title))
-    every_word = Q()
-    in_title = Q()
-    for word in words:
-        every_word &= Q(search_text__contains=f" {word}")
-        in_title &= Q(search_title__contains=f" {word}")
-    return (
-        queryset.alias(search_text=all_text, search_title=title_text)
-        .filter(every_word)
-        .alias(title_first=Case(When(in_title, then=0), default=1))
-        .order_by("title_first", *order)
-    )
+# --- Matching (rfve_site/fulltext.py) -----------------------------------------
 
 
 def _limited(queryset: QuerySet) -> tuple[list, bool]:
@@ -173,13 +121,11 @@ def _limited(queryset: QuerySet) -> tuple[list, bool]:
 
 
 def matching_events(query: str, words: list[str]) -> QuerySet:
-    # PostgreSQL has a GIN index on this vector (calendar_app/search.py).
     return matching(
         Event.objects.public().select_related("event_type"),
         query,
         words,
-        title=event_search.SEARCH_TITLE,
-        text=event_search.SEARCH_TEXT,
+        title="title",
         order=["-starts_at"],
     )
 
@@ -209,7 +155,6 @@ def _article_hits(query: str, words: list[str]) -> Group:
             query,
             words,
             title="title",
-            text=["lead", "body"],
             order=["-publish_at"],
         )
     )
@@ -237,7 +182,6 @@ def _summary_and_body_hits(queryset, query, words, *, order, key, label) -> Grou
             query,
             words,
             title="title",
-            text=["summary", "body"],
             order=order,
         )
     )
@@ -281,7 +225,6 @@ def _city_hits(query: str, words: list[str]) -> Group:
             query,
             words,
             title="authority__name",
-            text=["authority__department_name", "authority__region_name"],
             order=["authority__name"],
         )
     )

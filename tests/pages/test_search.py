@@ -7,8 +7,8 @@ from django.db import connection
 
 from calendar_app.models import Event
 from members.models import Member
-from pages.search import excerpt, matching_events, site_search
-from tests.factories import EventFactory, MemberFactory, PageFactory, paris
+from pages.search import excerpt, site_search
+from tests.factories import EventFactory, MemberFactory, PageFactory
 from tests.markup import outer
 
 pytestmark = pytest.mark.django_db
@@ -176,29 +176,3 @@ def test_search_runs_five_queries_however_many_hits(
 def test_header_has_a_search_form_on_every_page(client, content):
     html = client.get("/agenda/").content.decode()
     assert 'action="/recherche/"' in html
-
-
-@postgresql_only
-def test_event_search_reads_the_gin_index_on_postgresql(content):
-    """With an agenda of some size the planner picks the index, provided the
-    query's vector is exactly the indexed expression."""
-    event_type = Event.objects.first().event_type
-    start = paris(2023, 1, 5, 14)
-    Event.objects.bulk_create(
-        Event(
-            title=f"Réunion {n}",
-            slug=f"reunion-{n}",
-            event_type=event_type,
-            starts_at=start,
-            ends_at=start,
-            status=Event.Status.PUBLISHED,
-            description="Ordre du jour à venir.",
-        )
-        for n in range(2000)
-    )
-    sql, params = matching_events("cantines", ["cantines"]).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE calendar_app_event")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "event_search_vector" in plan, plan
