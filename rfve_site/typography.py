@@ -1,0 +1,83 @@
+"""French typography, the one step every shown text goes through: pages (the
+response's text nodes, rfve_site.middleware.french_typography), emails and
+PDFs (their text or HTML, before sending or rendering).
+
+- a narrow no-break space (U+202F) before ; : ! ? and inside « »;
+- a no-break space (U+00A0) in "14 h 30" and between a figure and its unit
+  or €, the figure's thousands grouped with U+202F ("3 000 €");
+- a typographic apostrophe (’) between two letters ("l’élu").
+
+Only spaces already typed are made no-break: a sign without a space before it
+("14:30", "?type=") is left alone, as are URLs and email addresses written in
+the text. In HTML, tags and their attributes, comments, scripts, styles, code
+and form fields are copied unchanged: machine formats (JSON-LD, `datetime`
+attributes, links) never change."""
+
+import re
+
+NNBSP = "\u202f"  # espace fine insécable
+NBSP = "\u00a0"  # espace insécable
+
+_SPACE = r"[ \t\r\n]+"  # what a writer types (not the no-break spaces)
+# Left whole: URLs and email addresses written in the text.
+_UNTOUCHED = re.compile(
+    r"(?:https?://|www\.)[^\s<>«»]*[^\s<>«».,;:!?)]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+    re.IGNORECASE,
+)
+_UNITS = r"€|%|habitants?\b|km\b|kg\b|m²|ha\b|ans\b|euros\b|places\b"
+_RULES = [
+    (re.compile(_SPACE + r"(?=[;:!?])"), NNBSP),
+    (re.compile(r"«" + _SPACE), "«" + NNBSP),
+    (re.compile(_SPACE + r"»"), NNBSP + "»"),
+    # "14 h 30", "9 h": hours are at most two figures.
+    (re.compile(r"(?<![\d,])(\d{1,2})" + _SPACE + r"h(?:" + _SPACE + r"(\d\d))?\b"),
+     lambda m: f"{m[1]}{NBSP}h" + (f"{NBSP}{m[2]}" if m[2] else "")),
+    (re.compile(r"(?<=\d)" + _SPACE + rf"(?={_UNITS})"), NBSP),
+    (re.compile(r"(?<=\w)'(?=\w)"), "’"),
+]  # fmt: skip
+# A figure of five digits or more before its unit: "12000 €", "163684 habitants".
+_LONG_FIGURE = re.compile(rf"(?<![\d,.\w])(\d{{5,}})(?=(?:,\d+)?{NBSP}(?:{_UNITS}))")
+
+
+def _group(match: re.Match) -> str:
+    return f"{int(match[1]):,}".replace(",", NNBSP)
+
+
+def _prose(text: str) -> str:
+    for pattern, replacement in _RULES:
+        text = pattern.sub(replacement, text)
+    return _LONG_FIGURE.sub(_group, text)
+
+
+def french(text: str) -> str:
+    """Plain text (an email's body, a subject) with French typography."""
+    parts, end = [], 0
+    for match in _UNTOUCHED.finditer(text):
+        parts += [_prose(text[end : match.start()]), match[0]]
+        end = match.end()
+    parts.append(_prose(text[end:]))
+    return "".join(parts)
+
+
+# Elements whose content is not prose, copied as it is.
+_RAW = ("script", "style", "pre", "code", "textarea", "kbd", "samp")
+_MARKUP = re.compile(
+    r"<!--.*?-->|<(" + "|".join(_RAW) + r")\b.*?</\1\s*>|<[^>]*>",
+    re.DOTALL | re.IGNORECASE,
+)
+# Django escapes the apostrophe in text: read it as one.
+_ESCAPED_APOSTROPHE = re.compile(r"&#x27;|&#39;|&apos;")
+
+
+def _html_text(text: str) -> str:
+    return french(_ESCAPED_APOSTROPHE.sub("'", text)) if text.strip() else text
+
+
+def french_html(html: str) -> str:
+    """HTML whose text nodes follow French typography; markup unchanged."""
+    parts, end = [], 0
+    for match in _MARKUP.finditer(html):
+        parts += [_html_text(html[end : match.start()]), match[0]]
+        end = match.end()
+    parts.append(_html_text(html[end:]))
+    return "".join(parts)
