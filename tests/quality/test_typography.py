@@ -76,7 +76,7 @@ def typography_hits(text: str) -> list[tuple[str, str]]:
 
 def html_pages(client) -> dict[str, str]:
     pages = {}
-    for name, url in public_urls().items():
+    for url in public_urls().values():
         response = client.get(url)
         if response["Content-Type"].startswith("text/html"):
             pages[url] = response.content.decode()
