@@ -16,6 +16,7 @@ from members.models import Mandate, Member, WorkingGroup
 from news.models import Article, Category
 from rfve_site.markup import render_markdown
 
+from . import privacy as privacy_statement
 from .chrome import load_chrome
 from .contact import forward, sender_key, too_many
 from .forms import ContactForm, SearchForm
@@ -213,7 +214,12 @@ def legal_notice(request):
 
 
 def privacy(request):
-    return render(request, "pages/privacy.html")
+    association = load_chrome(request)["settings"]
+    return render(
+        request,
+        "pages/privacy.html",
+        {"processings": privacy_statement.processings(association)},
+    )
 
 
 def accessibility(request):

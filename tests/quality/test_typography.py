@@ -37,7 +37,8 @@ HITS = {
 
 
 class _Text(HTMLParser):
-    """The text nodes a reader sees, outside SKIPPED elements."""
+    """The text nodes a reader sees, outside SKIPPED elements and identifiers
+    (`translate="no"`: a SIRET is a code, not a figure to group)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -45,8 +46,9 @@ class _Text(HTMLParser):
         self.chunks = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in SKIPPED:
-            self.skipping.append(tag)
+        if tag in SKIPPED or ("translate", "no") in attrs:
+            if tag not in VOID:
+                self.skipping.append(tag)
 
     def handle_endtag(self, tag):
         if self.skipping and self.skipping[-1] == tag:
