@@ -18,6 +18,7 @@ from association.models import SiteSettings
 from members.models import Member
 from rfve_site import formats
 from rfve_site.text import multi_line, one_line
+from rfve_site.typography import french
 
 from . import documents
 from .models import (
@@ -627,8 +628,10 @@ def send_invoice(call: DuesCall) -> None:
         "amount": euros(invoice.total),
     }
     message = EmailMessage(
-        subject=one_line(render_to_string("dues/emails/invoice_subject.txt", context)),
-        body=render_to_string("dues/emails/invoice_body.txt", context),
+        subject=french(
+            one_line(render_to_string("dues/emails/invoice_subject.txt", context))
+        ),
+        body=french(render_to_string("dues/emails/invoice_body.txt", context)),
         to=[recipient],
     )
     message.attach(invoice.filename, pdf_of(invoice), "application/pdf")
@@ -697,8 +700,8 @@ def _reminder_message(call: DuesCall, step: ReminderStep, recipient: str):
     message = EmailMessage(
         # Cleaned again: a line break stored in the subject would make the
         # mail refuse the header and stop every reminder after it.
-        subject=one_line(step.subject.format_map(values)),
-        body=multi_line(step.body.format_map(values)),
+        subject=french(one_line(step.subject.format_map(values))),
+        body=french(multi_line(step.body.format_map(values))),
         to=[recipient],
     )
     message.attach(invoice.filename, pdf_of(invoice), "application/pdf")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from calendar_app.models import Event
 from members.models import Member, WorkingGroup
 from rfve_site.markup import render_markdown
+from rfve_site.typography import french_html
 
 from .models import Article, Category, Document
 
@@ -312,9 +313,11 @@ def _pdf_name(slug: str, html: str) -> str:
 
 def _pdf_file(slug: str, title: str, text: str) -> str:
     """The stored name of a PDF of `text`, rendered only if not stored yet."""
-    html = render_to_string(
-        "news/demo_publication.html",
-        {"title": title, "body_html": render_markdown(text)},
+    html = french_html(
+        render_to_string(
+            "news/demo_publication.html",
+            {"title": title, "body_html": render_markdown(text)},
+        )
     )
     name = _pdf_name(slug, html)
     if not default_storage.exists(name):

@@ -1,6 +1,8 @@
 """The typographic step (rfve_site/typography.py): what it changes, and what
 it must never touch."""
 
+import re
+
 import pytest
 
 from rfve_site.typography import french, french_html
@@ -77,3 +79,46 @@ def test_a_sign_after_a_tag_gets_its_space_too():
     assert french_html("<strong>Lieu</strong> : Lyon") == (
         f"<strong>Lieu</strong>{NNBSP}: Lyon"
     )
+
+
+@pytest.mark.django_db
+def test_contact_email_is_typeset(client):
+    from django.core import mail
+
+    from association.models import SiteSettings
+
+    SiteSettings(contact_email="secretariat@villeseducatrices.fr").save()
+    form = {
+        "name": "Camille Martin",
+        "email": "camille@exemple.fr",
+        "organisation": "Mairie de Lyon",
+        "subject": "Adhésion : quel barème ?",
+        "message": "Bonjour, voir https://exemple.fr/a?b=c : merci !",
+    }
+    assert client.post("/contact/", form).status_code == 302
+    [email] = mail.outbox
+    assert email.subject == f"[Site RFVE] Adhésion{NNBSP}: quel barème{NNBSP}?"
+    lines = email.body.splitlines()
+    assert f"De{NNBSP}: Camille Martin <camille@exemple.fr>" in lines
+    assert f"voir https://exemple.fr/a?b=c{NNBSP}: merci{NNBSP}!" in email.body
+    # "à 14 h 30", not "à 14:30".
+    assert re.search(rf" à \d{{1,2}}{NBSP}h{NBSP}\d\d par", lines[0])
+
+
+def test_invoice_pdf_page_and_email_are_typeset(issuer):
+    import datetime as dt
+
+    from django.core import mail
+
+    from dues import documents, dues
+    from tests.factories import DuesCallFactory
+
+    call = DuesCallFactory()
+    dues.issue_invoice(call, today=dt.date(2027, 3, 1))
+    html = documents.invoice_html(dues.invoice_of(call).data)
+    assert f"{NBSP}€" in html
+    assert " €" not in html
+    dues.send_invoice(call)
+    [email] = mail.outbox
+    assert f"{NBSP}€" in email.body
+    assert " €" not in email.body
