@@ -61,23 +61,29 @@ def french(text: str) -> str:
 
 # Elements whose content is not prose, copied as it is.
 _RAW = ("script", "style", "pre", "code", "textarea", "kbd", "samp")
-_MARKUP = re.compile(
-    r"<!--.*?-->|<(" + "|".join(_RAW) + r")\b.*?</\1\s*>|<[^>]*>",
+# One token at a time: a raw element; a run of tags, comments and blanks
+# between tags (copied); or a text node, with the blanks before it (typeset:
+# "<b>Lieu</b> : Lyon").
+_RAW_NAMES = "|".join(_RAW)
+_TOKENS = re.compile(
+    rf"<(?P<raw>{_RAW_NAMES})\b.*?</(?P=raw)\s*>"
+    rf"|(?:<!--.*?-->|<(?!(?:{_RAW_NAMES})\b)[^>]*>|\s+(?=<))+"
+    r"|(?P<text>[^<]+)",
     re.DOTALL | re.IGNORECASE,
 )
 # Django escapes the apostrophe in text: read it as one.
 _ESCAPED_APOSTROPHE = re.compile(r"&#x27;|&#39;|&apos;")
+# Cheap test first: most text nodes have nothing to change.
+_WORK = re.compile(_SPACE + r"[;:!?»]|«|\d" + _SPACE + r"|\w(?:'|&#x27;|&#39;|&apos;)")
 
 
-def _html_text(text: str) -> str:
-    return french(_ESCAPED_APOSTROPHE.sub("'", text)) if text.strip() else text
+def _token(match: re.Match) -> str:
+    text = match["text"]
+    if text is None or not _WORK.search(text):
+        return match[0]
+    return french(_ESCAPED_APOSTROPHE.sub("'", text))
 
 
 def french_html(html: str) -> str:
     """HTML whose text nodes follow French typography; markup unchanged."""
-    parts, end = [], 0
-    for match in _MARKUP.finditer(html):
-        parts += [_html_text(html[end : match.start()]), match[0]]
-        end = match.end()
-    parts.append(_html_text(html[end:]))
-    return "".join(parts)
+    return _TOKENS.sub(_token, html)
