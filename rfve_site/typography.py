@@ -18,23 +18,35 @@ import re
 NNBSP = "\u202f"  # espace fine insécable
 NBSP = "\u00a0"  # espace insécable
 
-_SPACE = r"[ \t\r\n]+"  # what a writer types (not the no-break spaces)
+# What a writer types (not the no-break spaces). In HTML a line break is a
+# space too; in plain text (an email) it stays a line break.
+_SPACE = r"[ \t\r\n]+"
+_LINE_SPACE = r"[ \t]+"
 # Left whole: URLs and email addresses written in the text.
 _UNTOUCHED = re.compile(
     r"(?:https?://|www\.)[^\s<>«»]*[^\s<>«».,;:!?)]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
     re.IGNORECASE,
 )
 _UNITS = r"€|%|habitants?\b|km\b|kg\b|m²|ha\b|ans\b|euros\b|places\b"
-_RULES = [
-    (re.compile(_SPACE + r"(?=[;:!?])"), NNBSP),
-    (re.compile(r"«" + _SPACE), "«" + NNBSP),
-    (re.compile(_SPACE + r"»"), NNBSP + "»"),
-    # "14 h 30", "9 h": hours are at most two figures.
-    (re.compile(r"(?<![\d,])(\d{1,2})" + _SPACE + r"h(?:" + _SPACE + r"(\d\d))?\b"),
-     lambda m: f"{m[1]}{NBSP}h" + (f"{NBSP}{m[2]}" if m[2] else "")),
-    (re.compile(r"(?<=\d)" + _SPACE + rf"(?={_UNITS})"), NBSP),
-    (re.compile(r"(?<=\w)'(?=\w)"), "’"),
-]  # fmt: skip
+
+
+def _make_rules(space: str) -> list:
+    return [
+        (re.compile(space + r"(?=[;:!?])"), NNBSP),
+        (re.compile(r"«" + space), "«" + NNBSP),
+        (re.compile(space + r"»"), NNBSP + "»"),
+        # "14 h 30", "9 h": hours are at most two figures.
+        (
+            re.compile(rf"(?<![\d,])(\d{{1,2}}){space}h(?:{space}(\d\d))?\b"),
+            lambda m: f"{m[1]}{NBSP}h" + (f"{NBSP}{m[2]}" if m[2] else ""),
+        ),
+        (re.compile(r"(?<=\d)" + space + rf"(?={_UNITS})"), NBSP),
+        (re.compile(r"(?<=\w)'(?=\w)"), "’"),
+    ]
+
+
+_HTML_RULES = _make_rules(_SPACE)
+_TEXT_RULES = _make_rules(_LINE_SPACE)
 # A figure of five digits or more before its unit: "12000 €", "163684 habitants".
 _LONG_FIGURE = re.compile(rf"(?<![\d,.\w])(\d{{5,}})(?=(?:,\d+)?{NBSP}(?:{_UNITS}))")
 
@@ -43,19 +55,20 @@ def _group(match: re.Match) -> str:
     return f"{int(match[1]):,}".replace(",", NNBSP)
 
 
-def _prose(text: str) -> str:
-    for pattern, replacement in _RULES:
+def _prose(text: str, rules: list) -> str:
+    for pattern, replacement in rules:
         text = pattern.sub(replacement, text)
     return _LONG_FIGURE.sub(_group, text)
 
 
-def french(text: str) -> str:
-    """Plain text (an email's body, a subject) with French typography."""
+def french(text: str, *, rules: list = _TEXT_RULES) -> str:
+    """Plain text (an email's body, a subject) with French typography; its
+    line breaks stay where they are."""
     parts, end = [], 0
     for match in _UNTOUCHED.finditer(text):
-        parts += [_prose(text[end : match.start()]), match[0]]
+        parts += [_prose(text[end : match.start()], rules), match[0]]
         end = match.end()
-    parts.append(_prose(text[end:]))
+    parts.append(_prose(text[end:], rules))
     return "".join(parts)
 
 
@@ -81,7 +94,7 @@ def _token(match: re.Match) -> str:
     text = match["text"]
     if text is None or not _WORK.search(text):
         return match[0]
-    return french(_ESCAPED_APOSTROPHE.sub("'", text))
+    return french(_ESCAPED_APOSTROPHE.sub("'", text), rules=_HTML_RULES)
 
 
 def french_html(html: str) -> str:

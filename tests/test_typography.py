@@ -25,12 +25,16 @@ NNBSP, NBSP = "\u202f", "\u00a0"
         ("12000 €", f"12{NNBSP}000{NBSP}€"),
         ("l'élue ou l'élu référent", "l’élue ou l’élu référent"),
         ("Côte-d'Or", "Côte-d’Or"),
-        # Line breaks and runs of spaces from templates become one space.
-        ("Lieu\n    :", f"Lieu{NNBSP}:"),
     ],
 )
 def test_french_typesets_text(typed, typeset):
     assert french(typed) == typeset
+
+
+def test_plain_text_keeps_its_line_breaks_html_joins_them():
+    assert french("Bonjour\n: suite") == "Bonjour\n: suite"
+    # In HTML a line break from a template is a space.
+    assert french_html("<p>Lieu\n    : Lyon</p>") == f"<p>Lieu{NNBSP}: Lyon</p>"
 
 
 @pytest.mark.parametrize(
