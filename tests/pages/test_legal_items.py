@@ -270,3 +270,9 @@ def test_an_audit_without_its_faults_is_a_deploy_warning(complete):
     complete.save()
     [warning] = legal_pages(None)
     assert "non-conformités" in warning.msg
+
+
+def test_contact_form_states_the_same_retention(client, complete, monkeypatch):
+    monkeypatch.setattr("pages.views.MESSAGE_RETENTION", dt.timedelta(days=365 * 3))
+    main = _main(client, "/contact/")
+    assert "Ils sont conservés trois ans au plus" in main
