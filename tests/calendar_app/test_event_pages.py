@@ -130,7 +130,9 @@ def test_cancelled_event_is_marked_and_offers_no_calendar_file(client):
     page = html(client.get(event_url(event)))
 
     assert typeset("<strong>Annulé :</strong> ce rendez-vous n’aura pas lieu.") in page
-    assert "<dd><del>Mardi 14 février 2023, 10 h 00 – 12 h 00</del></dd>" in page
+    assert (
+        typeset("<dd><del>Mardi 14 février 2023, 10 h 00 – 12 h 00</del></dd>") in page
+    )
     assert "Ajouter à mon agenda</a>" not in inner(page, "main")
 
 
