@@ -61,7 +61,7 @@ def test_certificate_says_who_certifies_what_when_and_where():
     ) in text
     assert (
         "Villeurbanne</strong> (commune, code Insee 69266) est membre du Réseau "
-        "français des villes éducatrices pour l’année 2027 ;"
+        "français des villes éducatrices pour l’année 2027\u202f;"
     ) in text
     assert (
         "sa cotisation 2027, d’un montant de 900,00\u00a0€ (facture n° 2027-0012), a "
