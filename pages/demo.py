@@ -1,8 +1,6 @@
 """Demo pages and association settings, from the original site's
 presentation (shared/seed/). Called by `manage.py load_demo`; idempotent."""
 
-import datetime as dt
-
 from django.utils import timezone
 
 from association.models import SiteSettings
@@ -91,17 +89,10 @@ NETWORK_PAGES = [
     ),
 ]
 
-# The identity (name, seat, SIRET, bank details) is association.demo's.
+# The identity (name, seat, SIRET, bank details, the legal pages' items) is
+# association.demo's.
 SETTINGS = {
     "presentation": PRESENTATION,
-    "publication_director": "Claire Morel, présidente (donnée de démonstration)",
-    "contact_email": "contact@villeseducatrices.fr",
-    # Fictional host and mail provider (the real ones are the deployment's).
-    "host_name": "Hébergement Exemple SAS (donnée de démonstration)",
-    "host_address": "1 rue de l’Exemple\n69003 Lyon",
-    "host_phone": "04 65 71 20 24",
-    "mail_provider": "Courriel Exemple SAS, France (donnée de démonstration)",
-    "accessibility_statement_date": dt.date(2026, 11, 2),
     "accessibility_tools": "axe-core, à chaque version (tests automatiques)\n"
     "Navigation au clavier",
     "accessibility_state": SiteSettings.Conformity.NONE,
