@@ -46,23 +46,37 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         (
             "Mentions légales",
             {
+                "description": "Tous ces champs sont exigés par la loi : "
+                "`manage.py check --deploy` signale ceux qui manquent.",
                 "fields": [
                     "publication_director",
                     "host_name",
                     "host_address",
                     "host_phone",
-                ]
+                ],
             },
+        ),
+        (
+            "Données personnelles",
+            {"fields": ["mail_provider", "transfers_outside_eu"]},
         ),
         (
             "Déclaration d’accessibilité (RGAA)",
             {
                 "fields": [
+                    "accessibility_statement_date",
                     "accessibility_state",
                     "accessibility_audit_date",
                     "accessibility_audit_by",
                     "accessibility_rate",
+                    "accessibility_test_environment",
+                    "accessibility_tools",
+                    "accessibility_audited_pages",
                     "accessibility_non_conformities",
+                    "accessibility_derogations",
+                    "accessibility_exempt_contents",
+                    "accessibility_multiyear_plan_url",
+                    "accessibility_action_plan_url",
                     "accessibility_contact",
                 ]
             },

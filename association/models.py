@@ -153,6 +153,20 @@ class SiteSettings(models.Model):
     host_name = OneLineField("hébergeur", max_length=200, blank=True)
     host_address = MultiLineField("adresse de l’hébergeur", blank=True)
     host_phone = OneLineField("téléphone de l’hébergeur", max_length=30, blank=True)
+    # Personal data (RGPD arts 13–14): who else receives it.
+    mail_provider = OneLineField(
+        "prestataire d’envoi des courriels",
+        max_length=200,
+        blank=True,
+        help_text="Nom et pays du service qui envoie les courriels du site.",
+    )
+    transfers_outside_eu = MultiLineField(
+        "transferts hors de l’Union européenne",
+        blank=True,
+        help_text="Les transferts de l’hébergeur ou du prestataire de courriels "
+        "hors de l’Union européenne et leurs garanties. Vide : la page indique "
+        "qu’aucune donnée n’est transférée hors de l’Union européenne.",
+    )
     contact_email = models.EmailField("courriel de contact", blank=True)
     # The press page (/presse/).
     press_contact = OneLineField(
@@ -194,6 +208,39 @@ class SiteSettings(models.Model):
         blank=True,
         help_text="Markdown : les contenus non accessibles et pourquoi.",
     )
+    accessibility_statement_date = models.DateField(
+        "date de la déclaration", null=True, blank=True
+    )
+    accessibility_test_environment = MultiLineField(
+        "environnement de test",
+        blank=True,
+        help_text="Une ligne par combinaison : navigateur et technologie "
+        "d’assistance (par exemple : Firefox et NVDA).",
+    )
+    accessibility_tools = MultiLineField(
+        "outils d’évaluation", blank=True, help_text="Une ligne par outil."
+    )
+    accessibility_audited_pages = MultiLineField(
+        "pages vérifiées",
+        blank=True,
+        help_text="Une ligne par page : titre et adresse.",
+    )
+    accessibility_derogations = MultiLineField(
+        "dérogations pour charge disproportionnée",
+        blank=True,
+        help_text="Markdown. Vide : aucune dérogation.",
+    )
+    accessibility_exempt_contents = MultiLineField(
+        "contenus non soumis à l’obligation d’accessibilité",
+        blank=True,
+        help_text="Markdown. Vide : aucun.",
+    )
+    accessibility_multiyear_plan_url = models.URLField(
+        "schéma pluriannuel de mise en accessibilité (adresse)", blank=True
+    )
+    accessibility_action_plan_url = models.URLField(
+        "plan d’action de l’année (adresse)", blank=True
+    )
     accessibility_contact = OneLineField(
         "signaler un défaut d’accessibilité",
         max_length=300,
@@ -233,6 +280,43 @@ class SiteSettings(models.Model):
             if not str(getattr(self, name)).strip()
         ]
 
+    # What the legal pages must state: the publisher and the host (LCEN art. 6),
+    # the recipients of personal data (RGPD art. 13) and the date of the
+    # accessibility statement (RGAA). A missing one is a `check --deploy`
+    # warning (association/checks.py); the pages leave it out.
+    LEGAL_FIELDS = [
+        "name",
+        "legal_form",
+        "seat_address",
+        "phone",
+        "contact_email",
+        "publication_director",
+        "host_name",
+        "host_address",
+        "host_phone",
+        "mail_provider",
+        "accessibility_statement_date",
+    ]
+
+    def missing_legal_fields(self) -> list[str]:
+        """The French names of the legal pages' required fields left empty."""
+        missing = [
+            str(self._meta.get_field(name).verbose_name)
+            for name in self.LEGAL_FIELDS
+            if not str(getattr(self, name) or "").strip()
+        ]
+        if not (self.rna or self.siret):
+            missing.append("numéro RNA ou SIRET")
+        audited_with_faults = (
+            self.accessibility_audit_date
+            and self.accessibility_state != self.Conformity.FULL
+        )
+        if audited_with_faults and not self.accessibility_non_conformities.strip():
+            missing.append(
+                str(self._meta.get_field("accessibility_non_conformities").verbose_name)
+            )
+        return missing
+
     @property
     def never_audited(self) -> bool:
         """Declared non-compliant without any audit: the statement says so."""
@@ -257,3 +341,11 @@ class SiteSettings(models.Model):
     @property
     def non_conformities_html(self) -> str:
         return render_markdown(self.accessibility_non_conformities)
+
+    @property
+    def derogations_html(self) -> str:
+        return render_markdown(self.accessibility_derogations)
+
+    @property
+    def exempt_contents_html(self) -> str:
+        return render_markdown(self.accessibility_exempt_contents)

@@ -25,7 +25,8 @@ EVENT_TYPES = [  # name, slug, colour
     ("Webinaire", "webinaire", Colour.GREY),
 ]
 
-# The original site's page (shared/seed/): titles exact, hours made up.
+# The original site's page (shared/seed/): titles as there, with French
+# apostrophes and dashes (’ –); hours made up. Real people are named only here.
 FEBRUARY_2023 = [
     (
         "2023-02-02 09:30",
@@ -36,20 +37,20 @@ FEBRUARY_2023 = [
     (
         "2023-02-14 10:00",
         "2023-02-14 11:30",
-        "Rencontre avec le cabinet d'Olivier Klein",
+        "Rencontre avec le cabinet d’Olivier Klein",
         "audience",
     ),
     (
         "2023-02-14 14:30",
         "2023-02-14 16:00",
-        "Groupe de travail petite enfance - avec Elisabeth Laithier",
+        "Groupe de travail petite enfance – avec Elisabeth Laithier",
         "groupe-de-travail",
     ),
     (
         "2023-02-20 11:00",
         "2023-02-20 12:30",
         "Audience des membres du Mouvement ambition éducation par le ministre "
-        "de l'éducation nationale",
+        "de l’éducation nationale",
         "audience",
     ),
 ]

@@ -11,6 +11,7 @@ from weasyprint import HTML
 
 from association.models import SiteSettings
 from rfve_site import formats
+from rfve_site.typography import french_html
 
 from .dues import DuesError, invoice_line, long_date
 from .models import DuesCall
@@ -65,7 +66,7 @@ def certificate_html(call: DuesCall, *, today: dt.date) -> str:
         ),
         "signed_on": long_date(today),
     }
-    return render_to_string("dues/certificate.html", context)
+    return french_html(render_to_string("dues/certificate.html", context))
 
 
 def certificate_pdf(call: DuesCall, *, today: dt.date) -> bytes:

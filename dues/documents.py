@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 
 from association.models import SiteSettings
 from rfve_site.text import multi_line, one_line
+from rfve_site.typography import french_html
 
 from .models import Invoice, InvoiceSequence
 
@@ -181,13 +182,19 @@ def _no_fetch():
     return NoFetch()
 
 
+def invoice_html(data: dict) -> str:
+    """The page WeasyPrint prints, in French typography like every text."""
+    return french_html(render_to_string("dues/invoice.html", _context(data)))
+
+
 def render(data: dict) -> bytes:
     """The Factur-X PDF of a snapshot: WeasyPrint's PDF/A-3b with the CII XML
     embedded (checked against the official XSD on the way)."""
     from weasyprint import HTML  # loaded only when a document is issued
 
-    html = render_to_string("dues/invoice.html", _context(data))
-    pdf = HTML(string=html, url_fetcher=_no_fetch()).write_pdf(pdf_variant="pdf/a-3b")
+    pdf = HTML(string=invoice_html(data), url_fetcher=_no_fetch()).write_pdf(
+        pdf_variant="pdf/a-3b"
+    )
     kind = "Avoir" if data["kind"] == Invoice.Kind.CREDIT_NOTE else "Facture"
     issuer = data["issuer"]["name"]
     return facturx.generate_from_binary(

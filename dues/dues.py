@@ -18,6 +18,7 @@ from association.models import SiteSettings
 from members.models import Member
 from rfve_site import formats
 from rfve_site.text import multi_line, one_line
+from rfve_site.typography import french
 
 from . import documents
 from .models import (
@@ -72,30 +73,30 @@ def validate_brackets(brackets) -> list[str]:
     for bracket in ordered:
         if bracket.amount is None or bracket.amount < 0:
             errors.append(
-                f"Tranche à partir de {bracket.min_population} : "
+                f"Tranche à partir de {formats.number(bracket.min_population)} : "
                 "le montant ne peut pas être négatif."
             )
         upper = bracket.max_population
         if upper is not None and upper < bracket.min_population:
             errors.append(
-                f"Tranche à partir de {bracket.min_population} : la limite haute "
-                "est inférieure à la limite basse."
+                f"Tranche à partir de {formats.number(bracket.min_population)} : "
+                "la limite haute est inférieure à la limite basse."
             )
     for previous, following in zip(ordered, ordered[1:], strict=False):
         if previous.max_population is None:
             errors.append(
                 f"Seule la dernière tranche peut être sans limite haute "
-                f"(tranche à partir de {previous.min_population})."
+                f"(tranche à partir de {formats.number(previous.min_population)})."
             )
         elif following.min_population > previous.max_population + 1:
             errors.append(
-                f"Trou entre {previous.max_population} et "
-                f"{following.min_population} habitants."
+                f"Trou entre {formats.number(previous.max_population)} et "
+                f"{formats.number(following.min_population)} habitants."
             )
         elif following.min_population <= previous.max_population:
             errors.append(
                 f"Les tranches se chevauchent à partir de "
-                f"{following.min_population} habitants."
+                f"{formats.number(following.min_population)} habitants."
             )
     if ordered[-1].max_population is not None:
         errors.append("La dernière tranche doit être sans limite haute (« et plus »).")
@@ -627,8 +628,10 @@ def send_invoice(call: DuesCall) -> None:
         "amount": euros(invoice.total),
     }
     message = EmailMessage(
-        subject=one_line(render_to_string("dues/emails/invoice_subject.txt", context)),
-        body=render_to_string("dues/emails/invoice_body.txt", context),
+        subject=french(
+            one_line(render_to_string("dues/emails/invoice_subject.txt", context))
+        ),
+        body=french(render_to_string("dues/emails/invoice_body.txt", context)),
         to=[recipient],
     )
     message.attach(invoice.filename, pdf_of(invoice), "application/pdf")
@@ -697,8 +700,8 @@ def _reminder_message(call: DuesCall, step: ReminderStep, recipient: str):
     message = EmailMessage(
         # Cleaned again: a line break stored in the subject would make the
         # mail refuse the header and stop every reminder after it.
-        subject=one_line(step.subject.format_map(values)),
-        body=multi_line(step.body.format_map(values)),
+        subject=french(one_line(step.subject.format_map(values))),
+        body=french(multi_line(step.body.format_map(values))),
         to=[recipient],
     )
     message.attach(invoice.filename, pdf_of(invoice), "application/pdf")

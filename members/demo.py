@@ -72,7 +72,8 @@ WORKING_GROUPS = [
 ]
 
 # (first name, last name, INSEE code of the city, position, bureau role or None).
-# Fictional people, except Elisabeth Laithier, named on the original site.
+# Fictional people: no role or mandate is given to a real person (real names
+# appear only in the original site's event titles, calendar_app/demo.py).
 PEOPLE = [
     ("Claire", "Morel", "69266", "Adjointe à l’éducation", Mandate.Role.PRESIDENT),
     (
@@ -100,7 +101,7 @@ PEOPLE = [
         Mandate.Role.MEMBER,
     ),
     ("Marc", "Perrin", "38185", "Adjoint à l’éducation", Mandate.Role.MEMBER),
-    ("Elisabeth", "Laithier", "54395", "Ancienne adjointe à la petite enfance", None),
+    ("Hélène", "Vasseur", "54395", "Adjointe à la petite enfance", None),
     ("Pauline", "Roux", "44109", "Adjointe à l’éducation", None),
     ("Hugo", "Blanc", "31555", "Adjoint à la jeunesse", None),
     ("Amélie", "Girard", "21231", "Adjointe à l’éducation", None),
@@ -149,6 +150,7 @@ def load() -> dict[str, Member]:
             defaults={"name": name, "description": description, "order": order},
         )
 
+    kept = []
     for first, last, code, position, bureau_role in PEOPLE:
         person, _ = Person.objects.update_or_create(
             first_name=first,
@@ -162,15 +164,18 @@ def load() -> dict[str, Member]:
                 "is_demo": True,
             },
         )
+        kept.append(person.pk)
         board_role = bureau_role or Mandate.Role.MEMBER
         _mandate(person, Mandate.Body.BOARD, board_role)
         if bureau_role:
             _mandate(person, Mandate.Body.BUREAU, bureau_role)
-    laithier = Person.objects.get(first_name="Elisabeth", last_name="Laithier")
-    groups["petite-enfance"].lead = laithier
+    # Demo people an earlier version loaded (a real person once among them).
+    Person.objects.filter(is_demo=True).exclude(pk__in=kept).delete()
+    vasseur = Person.objects.get(first_name="Hélène", last_name="Vasseur")
+    groups["petite-enfance"].lead = vasseur
     groups["petite-enfance"].save()
     _mandate(
-        laithier,
+        vasseur,
         Mandate.Body.WORKING_GROUP,
         Mandate.Role.MEMBER,
         groups["petite-enfance"],

@@ -2,6 +2,8 @@
 
 Members are local authorities (communes and intercommunalités), not people."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -128,7 +130,7 @@ class Member(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Adhérente"
         SUSPENDED = "suspendue", "Suspendue"
-        LEFT = "partie", "A quitté le réseau"
+        LEFT = "partie", "À quitté le réseau"
 
     authority = models.OneToOneField(
         LocalAuthority,
@@ -217,6 +219,26 @@ class Member(models.Model):
         return self.authority.name
 
 
+# A person whose mandates in the network have all ended is kept this long (the
+# governance's recent history), then deleted by purge_personal_data, as
+# /donnees-personnelles/ states.
+PERSON_RETENTION_YEARS = 3
+
+
+class PersonQuerySet(models.QuerySet):
+    def past_retention(self, today: dt.date):
+        """People whose every mandate ended more than PERSON_RETENTION_YEARS
+        ago and who lead no working group. People without any mandate (a
+        city's contacts) stay until the secretariat deletes them."""
+        limit = today - dt.timedelta(days=366 * PERSON_RETENTION_YEARS)
+        former = (
+            self.filter(mandates__isnull=False, led_groups=None)
+            .exclude(mandates__end__isnull=True)
+            .exclude(mandates__end__gte=limit)
+        )
+        return self.filter(pk__in=former.values("pk"))
+
+
 class Person(models.Model):
     """An elected official or an officer of a member city. Contact details are
     private: only name, role and city appear on public pages."""
@@ -242,6 +264,8 @@ class Person(models.Model):
         "téléphone", max_length=30, blank=True, validators=[validate_phone]
     )
     is_demo = models.BooleanField("donnée de démonstration", default=False)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]

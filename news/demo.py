@@ -19,6 +19,7 @@ from django.utils import timezone
 from calendar_app.models import Event
 from members.models import Member, WorkingGroup
 from rfve_site.markup import render_markdown
+from rfve_site.typography import french_html
 
 from .models import Article, Category, Document
 
@@ -63,7 +64,7 @@ leur ville.
 ## Ce que nous demandons
 
 Une reconnaissance du rôle éducatif des villes, des financements stables et \
-pluriannuels, et une place pour les élus locaux dans les instances où se \
+pluriannuels, et une place pour les élues et les élus locaux dans les instances où se \
 décident les politiques éducatives.
 """
 
@@ -101,15 +102,15 @@ Aux équipes municipales élues en 2026, et d’abord aux nouvelles et nouveaux 
 
 ## Ce que propose le réseau
 
-Des échanges entre villes de toutes tailles, des webinaires pour les élus qui \
-découvrent leur délégation et des exemplaires imprimés de ce texte, envoyés \
-sur simple demande au secrétariat.
+Des échanges entre villes de toutes tailles, des webinaires pour les élues \
+et les élus qui découvrent leur délégation et des exemplaires imprimés de ce \
+texte, envoyés sur simple demande au secrétariat.
 """
 
 MINUTES = """\
 ## Présents
 
-Élus et techniciens de huit villes adhérentes (liste tenue par le secrétariat).
+Élues, élus et techniciens de huit villes adhérentes (liste tenue par le secrétariat).
 
 ## Points abordés
 
@@ -200,7 +201,8 @@ def _articles(today: dt.date, events: dict) -> list[dict]:
             "publish_at": days_ago(12),
             "lead": "Deux journées d’études et d’échanges, ouvertes aux villes "
             "adhérentes comme aux autres collectivités et à leurs partenaires.",
-            "body": "## Au programme\n\n- des ateliers entre élus et techniciens\n"
+            "body": "## Au programme\n\n"
+            "- des ateliers entre élues, élus et techniciens\n"
             "- des tables rondes avec des chercheurs et des associations\n"
             "- une conférence du soir ouverte au public\n\n"
             "Un espace presse accueille les journalistes pendant les deux jours.",
@@ -209,10 +211,12 @@ def _articles(today: dt.date, events: dict) -> list[dict]:
         },
         {
             "slug": "webinaires-pour-les-nouveaux-elus",
-            "title": "Des webinaires pour les élus qui découvrent leur délégation",
+            "title": "Des webinaires pour les élues et les élus qui découvrent "
+            "leur délégation",
             "category": "webinaires",
             "publish_at": days_ago(34),
-            "lead": "Une série de rendez-vous en ligne d’une heure, pour les élus "
+            "lead": "Une série de rendez-vous en ligne d’une heure, pour les "
+            "élues et les élus "
             "chargés de l’éducation et de la petite enfance depuis les "
             "élections municipales.",
             "body": "Chaque séance part des questions d’une ville et laisse la "
@@ -253,7 +257,7 @@ def _articles(today: dt.date, events: dict) -> list[dict]:
             "la commission culture et éducation",
             "category": "plaidoyer",
             "publish_at": on(2025, 2, 20),
-            "lead": "Le 19 février 2025, une délégation d’élus du réseau a "
+            "lead": "Le 19 février 2025, une délégation d’élues et d’élus du réseau a "
             "présenté les attentes des villes éducatrices au cabinet de la "
             "ministre puis aux députés de la commission.",
             "body": "Les échanges ont porté sur la petite enfance, les temps de "
@@ -309,9 +313,11 @@ def _pdf_name(slug: str, html: str) -> str:
 
 def _pdf_file(slug: str, title: str, text: str) -> str:
     """The stored name of a PDF of `text`, rendered only if not stored yet."""
-    html = render_to_string(
-        "news/demo_publication.html",
-        {"title": title, "body_html": render_markdown(text)},
+    html = french_html(
+        render_to_string(
+            "news/demo_publication.html",
+            {"title": title, "body_html": render_markdown(text)},
+        )
     )
     name = _pdf_name(slug, html)
     if not default_storage.exists(name):

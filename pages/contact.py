@@ -18,6 +18,7 @@ from django.utils import timezone
 from association.models import SiteSettings
 from rfve_site.client_address import client_address
 from rfve_site.text import multi_line, one_line
+from rfve_site.typography import french
 
 from .models import ContactMessage
 
@@ -74,8 +75,8 @@ def forward(message: ContactMessage) -> bool:
         },
     )
     email = EmailMessage(
-        subject=f"[Site RFVE] {subject}",
-        body=body,
+        subject=french(f"[Site RFVE] {subject}"),
+        body=french(body),
         to=[recipient],
         reply_to=[message.email],
     )

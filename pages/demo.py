@@ -11,7 +11,7 @@ PRESENTATION = (
     "Le Réseau français des villes éducatrices est une association loi 1901 créée "
     f"en 1998. Il rassemble {MEMBER_COUNT_PLACEHOLDER} villes de toutes tailles, "
     "impliquées dans le parcours éducatif des enfants et des jeunes dès le plus "
-    "jeune âge. Élus et services y partagent leurs expériences pour construire "
+    "jeune âge. Élues, élus et services y partagent leurs expériences pour construire "
     "ensemble des politiques éducatives territoriales innovantes."
 )
 
@@ -21,15 +21,16 @@ Le Réseau français des villes éducatrices est une association de loi 1901. Cr
 en 1998, il regroupe {MEMBER_COUNT_PLACEHOLDER} villes françaises de toutes \
 tailles, impliquées dans le parcours éducatif des enfants et des jeunes au-delà \
 de leurs simples compétences liées aux écoles et cela, dès le plus jeune âge. \
-Les élues et élus en charge de l’éducation et de la petite enfance participent à \
+Les élues et les élus en charge de l’éducation et de la petite enfance participent à \
 la vie du Réseau. Les services sont également les bienvenus.
 
-Le Réseau permet aux élus et techniciens des villes adhérentes de partager leur \
-expérience, échanger sur leurs questionnements, pour construire ensemble des \
-politiques éducatives innovantes. Le Réseau s’intègre aussi dans un dialogue \
-permanent avec les autres acteurs du monde de l’éducation (Éducation nationale, \
-éducation populaire, parents…) pour promouvoir les politiques éducatives \
-territoriales. Le principal rendez-vous annuel est celui des \
+Le Réseau permet aux élues, aux élus et aux techniciens des villes adhérentes \
+de partager leur expérience, échanger sur leurs questionnements, pour \
+construire ensemble des politiques éducatives innovantes. Le Réseau s’intègre \
+aussi dans un dialogue permanent avec les autres acteurs du monde de \
+l’éducation (Éducation nationale, éducation populaire, parents…) pour \
+promouvoir les politiques éducatives territoriales. Le principal rendez-vous \
+annuel est celui des \
 [Rencontres nationales des villes éducatrices](/le-reseau/rencontres-nationales/), \
 deux journées d’études et d’échanges ouvertes aux membres du Réseau mais aussi \
 aux personnes extérieures.
@@ -63,7 +64,7 @@ NETWORK_PAGES = [
         "Gouvernance",
         "Le bureau et le conseil d’administration du réseau.",
         "Le bureau et le conseil d’administration sont élus par l’assemblée "
-        "générale parmi les élues et élus des villes adhérentes.",
+        "générale parmi les élues et les élus des villes adhérentes.",
         False,
         2,
     ),
@@ -88,11 +89,12 @@ NETWORK_PAGES = [
     ),
 ]
 
-# The identity (name, seat, SIRET, bank details) is association.demo's.
+# The identity (name, seat, SIRET, bank details, the legal pages' items) is
+# association.demo's.
 SETTINGS = {
     "presentation": PRESENTATION,
-    "publication_director": "Claire Morel, présidente (donnée de démonstration)",
-    "contact_email": "contact@villeseducatrices.fr",
+    "accessibility_tools": "axe-core, à chaque version (tests automatiques)\n"
+    "Navigation au clavier",
     "accessibility_state": SiteSettings.Conformity.NONE,
     "accessibility_non_conformities": (
         "Le site n’a pas encore fait l’objet d’un audit de conformité au RGAA. "

@@ -48,10 +48,16 @@ SECTIONS = (
         "Agenda",
         "calendar:current-month",
         menu=1,
-        also_current_for=("calendar:month",),
+        # One entry: its other pages are reached from the agenda itself.
+        also_current_for=(
+            "calendar:month",
+            "calendar:upcoming",
+            "calendar:archives",
+            "calendar:subscribe",
+        ),
         children=(
-            Section("Prochains rendez-vous", "calendar:upcoming", menu=2),
-            Section("S’abonner à l’agenda", "calendar:subscribe", menu=7),
+            Section("Prochains rendez-vous", "calendar:upcoming"),
+            Section("S’abonner à l’agenda", "calendar:subscribe"),
             Section(
                 "Flux RSS des prochains rendez-vous", "calendar:rss", in_sitemap=False
             ),

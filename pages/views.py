@@ -16,8 +16,9 @@ from members.models import Mandate, Member, WorkingGroup
 from news.models import Article, Category
 from rfve_site.markup import render_markdown
 
+from . import privacy as privacy_statement
 from .chrome import load_chrome
-from .contact import forward, sender_key, too_many
+from .contact import MESSAGE_RETENTION, forward, sender_key, too_many
 from .forms import ContactForm, SearchForm
 from .models import (
     MEMBER_COUNT_PLACEHOLDER,
@@ -213,7 +214,12 @@ def legal_notice(request):
 
 
 def privacy(request):
-    return render(request, "pages/privacy.html")
+    association = load_chrome(request)["settings"]
+    return render(
+        request,
+        "pages/privacy.html",
+        {"processings": privacy_statement.processings(association)},
+    )
 
 
 def accessibility(request):
@@ -297,7 +303,14 @@ def contact(request):
             "n’a pas été envoyé. Réessayez plus tard ; il est conservé ci-dessous.",
         )
         status = 429
-    return render(request, "pages/contact.html", {"form": form}, status=status)
+    # The retention the daily purge applies, as /donnees-personnelles/ states it.
+    retention = privacy_statement.duration(MESSAGE_RETENTION)
+    return render(
+        request,
+        "pages/contact.html",
+        {"form": form, "retention": retention},
+        status=status,
+    )
 
 
 def contact_sent(request):

@@ -1,9 +1,15 @@
 """The back office's login throttle: django-axes with one limit per kind of
 lockout (settings.LOGIN_FAILURE_LIMITS) instead of one for all."""
 
+import datetime as dt
+
 from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.db.models import Sum
+
+# The back office's login log (who logged in or failed, from which address):
+# kept this long, as /donnees-personnelles/ states (purge_personal_data).
+LOGIN_LOG_RETENTION = dt.timedelta(days=365)
 
 
 class LoginThrottle(AxesDatabaseHandler):
@@ -23,3 +29,18 @@ class LoginThrottle(AxesDatabaseHandler):
         if any(count >= limit for count, limit in zip(counts, limits, strict=True)):
             return settings.AXES_FAILURE_LIMIT
         return counts[0]
+
+
+def purge_login_log(now: dt.datetime) -> int:
+    """Delete the login log's entries past LOGIN_LOG_RETENTION; returns how many."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    limit = now - LOGIN_LOG_RETENTION
+    return sum(
+        model.objects.filter(**{f"{field}__lt": limit}).delete()[0]
+        for model, field in (
+            (AccessLog, "attempt_time"),
+            (AccessFailureLog, "attempt_time"),
+            (AccessAttempt, "attempt_time"),
+        )
+    )

@@ -1,4 +1,4 @@
-from . import views
+from . import typography, views
 
 # The load balancer's probes, answered whatever Host it sends.
 PROBES = {"/sante/": views.health, "/sante/pret/": views.ready}
@@ -28,5 +28,26 @@ def health_probes(get_response):
         if probe is not None:
             return probe(request)
         return get_response(request)
+
+    return middleware
+
+
+def french_typography(get_response):
+    """French typography on every HTML page's text (rfve_site/typography.py),
+    Markdown bodies and data included. Placed after ConditionalGetMiddleware
+    (inside it) so that the ETag is the typeset page's."""
+
+    def middleware(request):
+        response = get_response(request)
+        if (
+            not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and not response.has_header("Content-Encoding")
+        ):
+            charset = response.charset
+            response.content = typography.french_html(
+                response.content.decode(charset)
+            ).encode(charset)
+        return response
 
     return middleware

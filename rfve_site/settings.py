@@ -62,6 +62,8 @@ MIDDLEWARE = [
     # After CommonMiddleware: it sees the 404 before APPEND_SLASH does.
     "pages.middleware.legacy_redirects",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Inside ConditionalGetMiddleware: the ETag is the typeset page's.
+    "rfve_site.middleware.french_typography",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

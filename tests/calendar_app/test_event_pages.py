@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calendar_app.models import Event
+from rfve_site.typography import french_html as typeset
 from tests.calendar_app.pages import html, json_ld, structured_data
 from tests.factories import EventFactory, paris
 from tests.markup import inner
@@ -32,7 +33,7 @@ def test_event_page_shows_title_date_and_place(client):
     assert response.status_code == 200
     page = html(response)
     assert "<h1>Groupe de travail petite enfance</h1>" in page
-    assert "<dd>Mardi 14 février 2023, 14 h 30 – 16 h 00</dd>" in page
+    assert typeset("<dd>Mardi 14 février 2023, 14 h 30 – 16 h 00</dd>") in page
     assert "Hôtel de ville de Villeurbanne<br>Place Lazare-Goujon" in page
     assert 'href="/agenda/2023/2/">Agenda de février 2023</a>' in page
 
@@ -105,7 +106,7 @@ def test_dates_in_french(client, starts_at, ends_at, all_day, expected):
     page = html(client.get(event_url(event)))
 
     assert event.when == expected
-    assert f"<dd>{expected[0].upper()}{expected[1:]}</dd>" in page
+    assert typeset(f"<dd>{expected[0].upper()}{expected[1:]}</dd>") in page
 
 
 @pytest.mark.parametrize(
@@ -117,7 +118,7 @@ def test_event_on_a_clock_change_day_shows_its_local_time(client, day, offset):
 
     response = client.get(event_url(event))
 
-    assert "10 h 00 – 12 h 00</dd>" in html(response)
+    assert typeset("10 h 00 – 12 h 00</dd>") in html(response)
     assert structured_data(response)["startDate"] == (
         f"{day[0]}-{day[1]:02d}-{day[2]:02d}T10:00:00{offset}"
     )
@@ -128,8 +129,10 @@ def test_cancelled_event_is_marked_and_offers_no_calendar_file(client):
 
     page = html(client.get(event_url(event)))
 
-    assert "<strong>Annulé :</strong> ce rendez-vous n’aura pas lieu." in page
-    assert "<dd><del>Mardi 14 février 2023, 10 h 00 – 12 h 00</del></dd>" in page
+    assert typeset("<strong>Annulé :</strong> ce rendez-vous n’aura pas lieu.") in page
+    assert (
+        typeset("<dd><del>Mardi 14 février 2023, 10 h 00 – 12 h 00</del></dd>") in page
+    )
     assert "Ajouter à mon agenda</a>" not in inner(page, "main")
 
 
@@ -138,7 +141,7 @@ def test_postponed_event_is_marked(client):
 
     page = html(client.get(event_url(event)))
 
-    assert "<strong>Reporté :</strong>" in page
+    assert typeset("<strong>Reporté :</strong>") in page
     assert "Annulé" not in page
 
 
@@ -252,7 +255,10 @@ def test_staff_can_preview_a_draft(staff_client):
     assert response.status_code == 200
     page = html(response)
     assert "<h1>Plénière à confirmer</h1>" in page
-    assert "Aperçu réservé à l’équipe : cet événement est\n    un brouillon" in page
+    assert (
+        typeset("Aperçu réservé à l’équipe : cet événement est\n    un brouillon")
+        in page
+    )
     # Search engines are not told about it.
     assert "application/ld+json" not in page
 
@@ -285,5 +291,5 @@ def test_status_wording_comes_from_the_choices(client, status):
     page = html(client.get(event.get_absolute_url()))
     feed = client.get(reverse("calendar:rss")).content.decode()
     assert event.status_flag == status.label
-    assert f"<strong>{status.label} :</strong>" in page
+    assert typeset(f"<strong>{status.label} :</strong>") in page
     assert f"{status.label} : Plénière" in feed

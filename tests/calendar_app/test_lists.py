@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from calendar_app.models import Event
 from calendar_app.views import UPCOMING_PER_PAGE
+from rfve_site.typography import french_html as typeset
 from tests.calendar_app.pages import html
 from tests.factories import EventFactory, EventTypeFactory, paris
 from tests.markup import elements, inner
@@ -59,7 +60,9 @@ def test_upcoming_shows_dates_and_statuses(client):
 
     page = html(client.get(UPCOMING_URL))
 
-    assert f'<p class="when">{event.when[0].upper()}{event.when[1:]}</p>' in page
+    assert (
+        typeset(f'<p class="when">{event.when[0].upper()}{event.when[1:]}</p>') in page
+    )
     assert '<strong class="badge badge-cancelled">Annulé</strong>' in page
 
 

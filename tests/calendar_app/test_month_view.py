@@ -13,6 +13,7 @@ from django.utils.html import escape
 from calendar_app.demo import FEBRUARY_2023
 from calendar_app.models import Event
 from calendar_app.months import EVENTS_SHOWN_PER_DAY
+from rfve_site.typography import french_html as typeset
 from tests.calendar_app.pages import cell, html, month_list, titles_by_day
 from tests.factories import EventFactory, EventTypeFactory, paris
 
@@ -37,7 +38,9 @@ def test_event_is_listed_on_its_day(client):
     assert by_day[dt.date(2023, 2, 2)] == ["Réunion plénière"]
     assert by_day[dt.date(2023, 2, 3)] == []
     assert "Réunion plénière" in cell(response, dt.date(2023, 2, 2))
-    assert '<span class="time">9 h 00</span>' in cell(response, dt.date(2023, 2, 2))
+    assert typeset('<span class="time">9 h 00</span>') in cell(
+        response, dt.date(2023, 2, 2)
+    )
     assert "Réunion plénière" not in cell(response, dt.date(2023, 2, 3))
 
 
@@ -80,8 +83,8 @@ def test_seed_events_are_on_their_days(client):
         assert escape(title) in cell(response, day)
         assert [other for other in by_day if title in by_day[other]] == [day]
     assert by_day[dt.date(2023, 2, 14)] == [
-        "Rencontre avec le cabinet d'Olivier Klein",
-        "Groupe de travail petite enfance - avec Elisabeth Laithier",
+        "Rencontre avec le cabinet d’Olivier Klein",
+        "Groupe de travail petite enfance – avec Elisabeth Laithier",
     ]
 
 
@@ -99,7 +102,7 @@ def test_multi_day_event_is_on_every_day_it_covers(client):
     assert covered == [dt.date(2023, 2, 14), dt.date(2023, 2, 15), dt.date(2023, 2, 16)]
     assert "Séminaire" in cell(response, dt.date(2023, 2, 15))
     # The start time is shown on the first day only.
-    assert "9 h 00" in cell(response, dt.date(2023, 2, 14))
+    assert typeset("9 h 00") in cell(response, dt.date(2023, 2, 14))
     assert "9 h 00" not in cell(response, dt.date(2023, 2, 15))
 
 
@@ -187,7 +190,7 @@ def test_late_event_on_the_last_day_of_a_month_stays_in_that_month(client):
 
     assert titles_by_day(january)[dt.date(2023, 1, 31)] == ["Réunion tardive"]
     assert titles_by_day(january)[dt.date(2023, 2, 1)] == []
-    assert "23 h 30" in cell(january, dt.date(2023, 1, 31))
+    assert typeset("23 h 30") in cell(january, dt.date(2023, 1, 31))
     assert "Réunion tardive" not in html(february)
     assert "Aucun rendez-vous en février 2023." in html(february)
 
@@ -204,7 +207,7 @@ def test_event_just_after_midnight_on_the_first_is_in_the_new_month(client):
     february = client.get(FEBRUARY_URL)
 
     assert titles_by_day(february)[dt.date(2023, 2, 1)] == ["Réunion matinale"]
-    assert "0 h 15" in cell(february, dt.date(2023, 2, 1))
+    assert typeset("0 h 15") in cell(february, dt.date(2023, 2, 1))
     assert "Réunion matinale" not in html(january)
 
 
@@ -226,7 +229,7 @@ def test_event_on_a_clock_change_day_shows_its_local_time(client, day, utc_hour)
     event.refresh_from_db()
     assert event.starts_at.astimezone(dt.UTC).hour == utc_hour
     assert titles_by_day(response)[day] == ["Rendez-vous du dimanche"]
-    assert '<span class="time">10 h 00</span>' in cell(response, day)
+    assert typeset('<span class="time">10 h 00</span>') in cell(response, day)
     assert "Rendez-vous du dimanche" not in cell(response, day - dt.timedelta(1))
 
 
@@ -345,13 +348,13 @@ def test_more_link_when_a_day_has_too_many_events(client):
 
     day = cell(response, dt.date(2023, 2, 14))
     assert day.count("<li ") == EVENTS_SHOWN_PER_DAY
-    assert "Rendez-vous de 9 h" in day
-    assert f"Rendez-vous de {9 + count - 1} h" not in day
+    assert typeset("Rendez-vous de 9 h") in day
+    assert typeset(f"Rendez-vous de {9 + count - 1} h") not in day
     assert '<a class="more" href="#jour-2023-02-14">+ 2 autres' in day
     # The anchor leads to the day in the list, which has them all.
     listed = month_list(response).split('id="jour-2023-02-14"')[1]
     assert listed.count("<li ") == count
-    assert f"Rendez-vous de {9 + count - 1} h" in listed
+    assert typeset(f"Rendez-vous de {9 + count - 1} h") in listed
 
 
 def test_more_link_singular(client):

@@ -57,11 +57,11 @@ def test_certificate_says_who_certifies_what_when_and_where():
         "trésorière ou trésorier du Réseau français des villes éducatrices, "
         "association régie par la loi du 1er juillet 1901, dont le siège est situé "
         "Hôtel de ville, Place Lazare-Goujon, 69100 Villeurbanne (SIRET "
-        "41234567000019), atteste que :"
+        "41234567000019), atteste que\u202f:"
     ) in text
     assert (
         "Villeurbanne</strong> (commune, code Insee 69266) est membre du Réseau "
-        "français des villes éducatrices pour l’année 2027 ;"
+        "français des villes éducatrices pour l’année 2027\u202f;"
     ) in text
     assert (
         "sa cotisation 2027, d’un montant de 900,00\u00a0€ (facture n° 2027-0012), a "

@@ -14,6 +14,7 @@ from django.urls import reverse
 from dues import documents, dues
 from dues.models import DuesCall, Invoice
 from members.models import Member
+from rfve_site.typography import french_html as typeset
 from tests.factories import DuesCallFactory, PaymentFactory
 
 from .facturx_checks import embedded_xml, xpath
@@ -132,7 +133,7 @@ def test_credit_note_from_the_admin(admin_client, monkeypatch):
     change = admin_client.get(reverse("admin:dues_invoice_change", args=[invoice.pk]))
     assert url in change.content.decode()
     refused = admin_client.post(url, {"amount": "1000", "reason": "Erreur"})
-    assert "au plus 900,00 €" in refused.content.decode()
+    assert typeset("au plus 900,00 €") in refused.content.decode()
 
     response = admin_client.post(
         url, {"amount": "250", "reason": "Erreur"}, follow=True
@@ -159,9 +160,9 @@ def test_cancel_calls_of_members_who_left_is_one_action(admin_client, monkeypatc
         follow=True,
     )
 
-    assert "1 appel(s) non émis supprimé(s) ; avoir(s) émis : AV-2027-0002." in (
-        response.content.decode()
-    )
+    assert typeset(
+        "1 appel(s) non émis supprimé(s) ; avoir(s) émis : AV-2027-0002."
+    ) in (response.content.decode())
     assert not DuesCall.objects.filter(pk=draft.pk).exists()
     note = Invoice.objects.get(number="AV-2027-0002")
     assert note.total == Decimal("700.00")

@@ -15,6 +15,7 @@ from django.urls import reverse
 from dues import dues
 from dues.models import DuesCall, DuesScale, Payment, Reminder
 from members.models import Member
+from rfve_site.typography import french_html as typeset
 from tests.factories import (
     DuesCallFactory,
     DuesScaleFactory,
@@ -67,7 +68,10 @@ def test_a_valid_scale_has_no_errors():
     [
         ([], "au moins une tranche"),
         ([_bracket(1, None)], "commencer à 0"),
-        ([_bracket(0, 9_999), _bracket(10_001, None)], "Trou entre 9999 et 10001"),
+        (
+            [_bracket(0, 9_999), _bracket(10_001, None)],
+            "Trou entre 9\u202f999 et 10\u202f001",
+        ),
         ([_bracket(0, 10_000), _bracket(10_000, None)], "chevauchent"),
         ([_bracket(0, 9_999), _bracket(10_000, 20_000)], "sans limite haute"),
         ([_bracket(0, None), _bracket(10_000, None)], "Seule la dernière"),
@@ -100,7 +104,9 @@ def test_admin_refuses_a_scale_with_a_gap(admin_client):
     }
     response = admin_client.post(reverse("admin:dues_duesscale_add"), data)
     assert response.status_code == 200
-    assert "Trou entre 9999 et 20000 habitants." in response.content.decode()
+    assert "Trou entre 9\u202f999 et 20\u202f000\u00a0habitants." in (
+        response.content.decode()
+    )
     assert not DuesScale.objects.exists()
 
     data["brackets-1-min_population"] = 10_000
@@ -170,7 +176,7 @@ def test_campaign_from_the_admin(admin_client):
     assert admin_client.get(url).status_code == 200
     data = {"year": 2027}
     response = admin_client.post(url, data, follow=True)
-    assert "Campagne 2027 : 1 appel(s) créé(s)" in response.content.decode()
+    assert typeset("Campagne 2027 : 1 appel(s) créé(s)") in response.content.decode()
     admin_client.post(url, data)
     assert DuesCall.objects.get().amount == Decimal("900")
 

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from association.models import SiteSettings
 from dues import documents, dues
 from dues.models import DuesCall, InvoiceSequence
+from rfve_site.typography import french_html as typeset
 from tests.factories import DuesCallFactory, MemberFactory
 
 TODAY = dt.date(2027, 1, 15)
@@ -251,6 +252,6 @@ def test_issue_action_names_the_missing_issuer_fields(admin_client, no_issuer):
     page = response.content.decode()
     # Said once, not once per call.
     assert page.count("Aucune facture ne peut être émise") == 1
-    assert "« adresse du siège », « IBAN »." in page
+    assert typeset("« adresse du siège », « IBAN ».") in page
     assert "facture(s) émise(s)" not in page
     assert not DuesCall.objects.filter(number__isnull=False).exists()

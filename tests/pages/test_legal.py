@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from association.models import SiteSettings
 from calendar_app.models import Event
 from pages.models import Page
+from rfve_site.typography import french_html as typeset
 from tests.factories import EventFactory, PageFactory
 from tests.markup import outer
 
@@ -69,7 +70,7 @@ def test_pages_work_before_any_settings_are_saved(client):
 def test_accessibility_statement(client, association):
     html = client.get("/accessibilite/").content.decode()
     assert "partiellement conforme" in html
-    assert "87 %" in html
+    assert typeset("87 %") in html
     assert "1 mars 2026" in html
     assert "Cabinet Audit" in html
     assert "<li>Les PDF anciens ne sont pas balisés.</li>" in html
@@ -83,7 +84,7 @@ def test_footer_shows_name_seat_and_conformity_on_every_page(client, association
         footer = outer(html, "footer", class_="site-footer")
         assert "Réseau des villes test" in footer
         assert "Villeurbanne" in footer
-        assert "Accessibilité : partiellement conforme" in footer
+        assert typeset("Accessibilité : partiellement conforme") in footer
 
 
 def test_settings_changes_show_at_once(client, association):

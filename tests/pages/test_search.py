@@ -8,6 +8,7 @@ from django.db import connection
 from calendar_app.models import Event
 from members.models import Member
 from pages.search import excerpt, site_search
+from rfve_site.typography import french_html as typeset
 from tests.factories import EventFactory, MemberFactory, PageFactory
 from tests.markup import outer
 
@@ -77,7 +78,7 @@ def test_every_word_must_match(content):
 
 def test_results_page_groups_hits_by_kind_and_marks_the_words(client, content):
     main = _main(client.get("/recherche/", {"q": "cantines"}))
-    assert "1 résultat pour « cantines »" in main
+    assert typeset("1 résultat pour « cantines »") in main
     assert "Rendez-vous de l’agenda" in main
     assert "<mark>cantines</mark>" in main
     assert "**" not in main  # the excerpt is text, not Markdown
@@ -152,7 +153,7 @@ def test_query_syntax_is_not_interpreted(client, content, query):
 
 def test_nothing_found_suggests_what_to_do(client, content):
     main = _main(client.get("/recherche/", {"q": "zanzibar"}))
-    assert "Aucun résultat pour « zanzibar »" in main
+    assert typeset("Aucun résultat pour « zanzibar »") in main
     assert "plan du site" in main
 
 

@@ -34,11 +34,20 @@ def test_header_menu_is_the_list_of_menu_sections(client):
         assert f">{section.label}</a>" in nav
 
 
+def test_main_menu_holds_one_agenda_entry(client):
+    """Issue 13 §1: the agenda's other pages are reached from the agenda."""
+    html = client.get(reverse("home")).content.decode()
+    agenda = [link for link in _menu_links(html) if link["href"].startswith("/agenda/")]
+    assert [link["href"] for link in agenda] == ["/agenda/"]
+
+
 @pytest.mark.parametrize(
     ("url", "current"),
     [
         ("/agenda/", "/agenda/"),
         ("/agenda/2023/2/", "/agenda/"),
+        ("/agenda/a-venir/", "/agenda/"),
+        ("/agenda/abonnement/", "/agenda/"),
         ("/adherer/", "/adherer/"),
     ],
 )

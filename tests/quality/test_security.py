@@ -40,8 +40,9 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     }
     for name in ("SECURE_HSTS_SECONDS", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(name, None)
-    # The association's identity is checked too (association.W001): a
-    # migrated database with the invoices' issuer filled in, as in production.
+    # The association's identity is checked too (association.W001, W003): a
+    # migrated database with the invoices' issuer and the legal pages' items
+    # filled in, as in production.
     for command in (
         ["migrate", "--noinput", "--verbosity=0"],
         ["shell", "-c", "from association import demo; demo.load()"],

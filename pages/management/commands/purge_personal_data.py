@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from members.models import PERSON_RETENTION_YEARS, Person
+from pages.contact import MESSAGE_RETENTION, purge
+from rfve_site.login_throttle import LOGIN_LOG_RETENTION, purge_login_log
+
+
+class Command(BaseCommand):
+    help = (
+        "Apply the retention periods that /donnees-personnelles/ states (run "
+        f"daily from cron): contact messages after {MESSAGE_RETENTION.days} days "
+        f"(senders' address keys after a day), the back office's login log after "
+        f"{LOGIN_LOG_RETENTION.days} days, people {PERSON_RETENTION_YEARS} years "
+        "after their last mandate."
+    )
+
+    def handle(self, *args, **options):
+        now = timezone.now()
+        deleted, forgotten = purge(now)
+        logins = purge_login_log(now)
+        people, _ = Person.objects.past_retention(timezone.localdate(now)).delete()
+        self.stdout.write(
+            f"{deleted} message(s) deleted, {forgotten} sender key(s) forgotten, "
+            f"{logins} login log entr(y/ies) deleted, {people} row(s) of former "
+            "people deleted."
+        )

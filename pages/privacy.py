@@ -1,0 +1,145 @@
+"""What /donnees-personnelles/ states for each processing (RGPD arts 13–14).
+Retention periods are read from the constants that the daily purge applies
+(`manage.py purge_personal_data`), so the page and the code cannot disagree."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings as django_settings
+
+from association.models import SiteSettings
+from members.models import PERSON_RETENTION_YEARS
+from pages.contact import MESSAGE_RETENTION, SENDER_KEY_RETENTION
+from rfve_site.login_throttle import LOGIN_LOG_RETENTION
+
+NUMBERS = {1: "un", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 10: "dix"}
+
+
+def duration(delta: dt.timedelta) -> str:
+    """730 days → "deux ans", 14 days → "deux semaines": small numbers in
+    words, as French prose writes them."""
+    days = delta.days
+    if days >= 365 and days % 365 == 0:
+        count, unit = days // 365, "an"
+    elif days >= 7 and days % 7 == 0:
+        count, unit = days // 7, "semaine"
+    else:
+        count, unit = days, "jour"
+    word = NUMBERS.get(count, str(count))
+    if count > 1:
+        unit += "s"
+    return f"{word} {unit}"
+
+
+@dataclass(frozen=True)
+class Processing:
+    title: str
+    purpose: str
+    legal_basis: str
+    data: str
+    recipients: str
+    retention: str
+    # Where data not collected from the person comes from (RGPD art. 14).
+    source: str = ""
+
+
+def recipients(association: SiteSettings, *others: str) -> str:
+    """Who receives the data besides the secretariat: the host and the mail
+    provider as the settings name them."""
+    names = list(others)
+    if association.host_name:
+        names.append(f"l’hébergeur du site ({association.host_name})")
+    if association.mail_provider:
+        names.append(
+            f"le prestataire d’envoi des courriels ({association.mail_provider})"
+        )
+    return ", ".join(names) + "."
+
+
+def processings(association: SiteSettings) -> list[Processing]:
+    session = dt.timedelta(seconds=django_settings.SESSION_COOKIE_AGE)
+    items = [
+        Processing(
+            title="Messages du formulaire de contact",
+            purpose="Répondre à votre message, et à rien d’autre ; limiter les "
+            "envois répétés depuis une même adresse.",
+            legal_basis="Intérêt légitime de l’association à répondre aux "
+            "personnes qui lui écrivent (article 6.1.f du RGPD).",
+            data="Nom, courriel, organisme, objet et message ; une empreinte "
+            "chiffrée de votre adresse IP, qui ne permet pas de la retrouver (votre "
+            "adresse IP elle-même n’est pas enregistrée).",
+            recipients=recipients(
+                association,
+                "Le secrétariat de l’association, qui reçoit aussi "
+                "le message par courriel",
+            ),
+            retention=f"Le message est effacé {duration(MESSAGE_RETENTION)} après "
+            f"sa réception, l’empreinte de l’adresse IP après "
+            f"{duration(SENDER_KEY_RETENTION)}.",
+        ),
+        Processing(
+            title="Comptes de l’administration du site et journal des connexions",
+            purpose="Permettre à l’équipe de l’association de gérer le site ; "
+            "protéger l’administration contre les intrusions.",
+            legal_basis="Intérêt légitime de l’association à gérer son site et à "
+            "en assurer la sécurité (article 6.1.f du RGPD).",
+            data="Identifiant, nom, courriel et mot de passe chiffré des membres "
+            "de l’équipe ; un cookie de session, strictement nécessaire ; pour "
+            "chaque connexion ou tentative : identifiant, adresse IP, navigateur, "
+            "date et heure.",
+            recipients=recipients(association, "Les administrateurs du site"),
+            retention="Un compte est supprimé quand la personne quitte l’équipe ; "
+            f"la session expire après {duration(session)} ; le journal des "
+            f"connexions est effacé après {duration(LOGIN_LOG_RETENTION)}.",
+        ),
+        Processing(
+            title="Élues, élus et agents des villes adhérentes",
+            purpose="Faire vivre les instances (bureau, conseil d’administration, "
+            "groupes de travail) et les convoquer ; présenter la gouvernance du "
+            "réseau sur le site, avec le seul nom, la fonction et la ville.",
+            legal_basis="Intérêt légitime de l’association à faire fonctionner ses "
+            "instances et à présenter sa gouvernance (article 6.1.f du RGPD).",
+            data="Nom, prénom, ville, fonction dans la ville, mandats au sein du "
+            "réseau ; courriel et téléphone professionnels, jamais publiés.",
+            source="La ville adhérente (délibération désignant l’élue ou l’élu "
+            "référent, ses services) ou la personne elle-même.",
+            recipients=recipients(
+                association,
+                "Le secrétariat et les membres du bureau ; sur le site, le nom, "
+                "la fonction et la ville des membres des instances et des pilotes "
+                "de groupes de travail",
+            ),
+            retention="Pendant les mandats au sein du réseau, puis "
+            f"{duration(dt.timedelta(days=365 * PERSON_RETENTION_YEARS))} après "
+            "la fin du dernier mandat ; une personne sans mandat, tant que sa "
+            "ville la désigne comme contact.",
+        ),
+        Processing(
+            title="Contacts financiers des villes adhérentes",
+            purpose="Émettre et envoyer les factures de cotisation, suivre les "
+            "paiements et les relances.",
+            legal_basis="Obligation légale de tenue de la comptabilité (article "
+            "6.1.c du RGPD) et intérêt légitime de l’association à recouvrer les "
+            "cotisations (article 6.1.f).",
+            data="Nom et courriel du service ou de la personne chargée des "
+            "finances de la ville, données de facturation de la ville.",
+            source="La ville adhérente.",
+            recipients=recipients(
+                association,
+                "Le secrétariat et la trésorerie ; Chorus Pro, la plateforme de "
+                "facturation publique de l’État, pour les factures qui y sont "
+                "déposées",
+            ),
+            retention="Pendant l’adhésion de la ville ; les factures émises, qui "
+            "reproduisent ces données, sont des pièces comptables conservées au "
+            "moins dix ans (article L123-22 du Code de commerce).",
+        ),
+    ]
+    # Registrations to events add their own processing when that app exists
+    # (registrations/privacy.py, PROCESSING: a Processing built the same way).
+    if apps.is_installed("registrations"):
+        from registrations.privacy import processing as registrations
+
+        items.append(registrations(association))
+    return items
