@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0007_population_municipale_wording'),
+        ('members', '0008_authority_search_document'),
     ]
 
     operations = [
