@@ -21,11 +21,13 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 install: $(VENV)/.synced
 
-# axe-core for the accessibility tests (npm registry, pinned in package-lock.json).
+# axe-core for the accessibility tests and vnu-jar (the W3C Nu HTML Checker,
+# run with Debian's Java) for the validity test (npm registry, pinned in
+# package-lock.json). No install scripts: vnu-jar's would download a Java.
 # Without npm the browser tests are skipped locally; CI installs it.
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then \
-		npm ci --no-audit --no-fund --silent && touch $@; \
+		npm ci --ignore-scripts --no-audit --no-fund --silent && touch $@; \
 	else echo "npm not found: the browser tests will be skipped"; fi
 
 staticfiles/staticfiles.json: $(VENV)/.synced $(shell find static -type f)

@@ -21,7 +21,7 @@ UPCOMING_URL = reverse_lazy("calendar:upcoming")
 def listed_titles(response) -> list[str]:
     """The titles of the event list, in order."""
     items = inner(html(response), "ul", class_="event-list")
-    return [inner(h3, "a") for h3, _ in elements(items, "h3")]
+    return [inner(h2, "a") for h2, _ in elements(items, "h2")]
 
 
 def create_upcoming(count: int, **values):
