@@ -637,10 +637,9 @@ class InvoiceAdmin(admin.ModelAdmin):
         "recipient_name",
         "issued_on",
         "due_on",
-        "total",
+        "total_display",
         "credited_invoice",
         "chorus_status",
-        "chorus_status_on",
     ]
     list_filter = ["kind", "year", "chorus_status"]
     list_select_related = ["credited_invoice"]
@@ -692,6 +691,10 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     def has_download_permission(self, request):
         return _can(request, "download_invoice")
+
+    @admin.display(description="montant", ordering="total")
+    def total_display(self, document):
+        return formats.euros(document.total)
 
     @admin.display(description="appel de cotisation")
     def call_link(self, document):

@@ -104,6 +104,9 @@ class SiteAdmin(admin.AdminSite):
     site_header = "RFVE · gestion du site"
     site_title = "RFVE · gestion"
     index_title = "Tableau de bord"
+    # Its 300 px would leave the lists too little room on a 1280 px screen:
+    # the dashboard lists every section, the breadcrumbs lead back to it.
+    enable_nav_sidebar = False
 
     def register(self, model_or_iterable, admin_class=None, **options):
         models = (
