@@ -154,6 +154,8 @@ AXES_CLIENT_IP_CALLABLE = "rfve_site.client_address.client_address"
 LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+# Django's admin wording corrected where it reads wrong (locale/fr).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -323,3 +323,35 @@ def test_superusers_see_the_login_security_tables(admin_client):
 
     assert "Tentatives de connexion" in page
     assert admin_client.get(AXES_LIST).status_code == 200
+
+
+def test_django_wording_that_read_wrong_is_corrected(admin_client, issuer):
+    index = admin_client.get(INDEX).content.decode()
+    assert ">Modifier</a>" in index and "Modification" not in index
+    call = DuesCallFactory()
+    form = admin_client.get(reverse("admin:dues_duescall_change", args=[call.pk]))
+    page = unescape(form.content.decode())
+    assert "Ajouter une ligne\\u00a0: Paiement" in page
+    assert "Ajouter un objet" not in page
+
+
+# --- Amounts and populations in lists ----------------------------------------
+
+
+def test_lists_show_amounts_and_populations_in_french(admin_client, issuer):
+    member = MemberFactory(authority__population=163_684)
+    _issued(DuesCallFactory(member=member, amount=Decimal("3000.00")))
+    pages = {
+        name: admin_client.get(reverse(f"admin:{name}_changelist")).content.decode()
+        for name in [
+            "members_member",
+            "members_localauthority",
+            "dues_duescall",
+            "dues_invoice",
+        ]
+    }
+    assert "163\u202f684" in pages["members_member"]
+    assert "163\u202f684" in pages["members_localauthority"]
+    assert "3\u202f000,00\u00a0€" in pages["dues_duescall"]
+    assert "3\u202f000,00\u00a0€" in pages["dues_invoice"]
+    assert "3000.00" not in pages["dues_invoice"] + pages["dues_duescall"]
