@@ -35,7 +35,7 @@ def _overflow(page: Page) -> dict:
     )
 
 
-def test_every_changelist_fits_a_1280_px_screen(site, page: Page):
+def test_every_changelist_fits_a_1280_px_screen(site, page: Page, strict_csp):
     get_user_model().objects.create_superuser("admin-rfve", "a@example.org", PASSWORD)
     page.set_viewport_size({"width": 1280, "height": 800})
     _log_in(page, site, "admin-rfve")
@@ -80,7 +80,9 @@ def _tab_to(page: Page, matches, limit: int = 150) -> dict:
     raise AssertionError("Never reached by Tab.")
 
 
-def test_treasurer_reaches_a_late_call_and_comes_back_by_keyboard(site, page: Page):
+def test_treasurer_reaches_a_late_call_and_comes_back_by_keyboard(
+    site, page: Page, strict_csp
+):
     user = get_user_model().objects.create_user(
         "tresoriere", "t@example.org", PASSWORD, is_staff=True
     )
