@@ -19,7 +19,6 @@ class EventAdmin(admin.ModelAdmin):
         "title",
         "event_type",
         "starts_at",
-        "ends_at",
         "status",
         "visibility",
         "is_demo",

@@ -121,13 +121,39 @@ class StatusFilter(admin.SimpleListFilter):
     title = "statut"
     parameter_name = "statut"
 
+    UNPAID = "reste-du"
+    UNPAID_STATUSES = [
+        DuesCall.Status.DUE,
+        DuesCall.Status.PARTLY_PAID,
+        DuesCall.Status.LATE,
+    ]
+
     def lookups(self, request, model_admin):
-        return DuesCall.Status.choices
+        return [*DuesCall.Status.choices, (self.UNPAID, "reste à payer")]
 
     def queryset(self, request, queryset):
+        if self.value() == self.UNPAID:
+            return queryset.filter(status__in=self.UNPAID_STATUSES)
         if self.value():
             return queryset.filter(status=self.value())
         return queryset
+
+
+class ReminderDueFilter(admin.SimpleListFilter):
+    """The calls "Relancer maintenant" would remind today (dues.reminders_due)."""
+
+    title = "relance"
+    parameter_name = "relance"
+    DUE = "a-envoyer"
+
+    def lookups(self, request, model_admin):
+        return [(self.DUE, "à envoyer aujourd’hui")]
+
+    def queryset(self, request, queryset):
+        if self.value() != self.DUE:
+            return queryset
+        due = dues.reminders_due(DuesCall.objects.all(), today=timezone.localdate())
+        return queryset.filter(pk__in=[call.pk for call, _step in due])
 
 
 class CampaignForm(forms.Form):
@@ -214,7 +240,7 @@ class DuesCallAdmin(admin.ModelAdmin):
         "no_reminders",
     ]
     list_display_links = ["invoice", "member"]
-    list_filter = ["year", StatusFilter, "no_reminders"]
+    list_filter = ["year", StatusFilter, ReminderDueFilter, "no_reminders"]
     list_select_related = ["member__authority"]
     search_fields = ["member__authority__search_name", "member__authority__code"]
     autocomplete_fields = ["member"]
@@ -611,10 +637,9 @@ class InvoiceAdmin(admin.ModelAdmin):
         "recipient_name",
         "issued_on",
         "due_on",
-        "total",
+        "total_display",
         "credited_invoice",
         "chorus_status",
-        "chorus_status_on",
     ]
     list_filter = ["kind", "year", "chorus_status"]
     list_select_related = ["credited_invoice"]
@@ -666,6 +691,10 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     def has_download_permission(self, request):
         return _can(request, "download_invoice")
+
+    @admin.display(description="montant", ordering="total")
+    def total_display(self, document):
+        return formats.euros(document.total)
 
     @admin.display(description="appel de cotisation")
     def call_link(self, document):

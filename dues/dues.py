@@ -653,21 +653,40 @@ def step_due(call: DuesCall, steps: list[ReminderStep], today: dt.date):
     return passed[-1] if passed else None
 
 
-def send_reminders(calls, *, today: dt.date) -> list[Reminder]:
-    """Send the reminder due for each late call, once per step, with the
-    invoice's stored file. Calls whose invoice Chorus Pro reports mandated or
-    paid are skipped (the payment is on its way). Each reminder is logged in
-    the same transaction as it is sent: a failed send logs nothing, and a
-    step already logged (by another run, too) is skipped."""
+def reminders_due(calls, *, today: dt.date) -> list[tuple[DuesCall, ReminderStep]]:
+    """The reminders to send today: each late call with its step due, unless
+    that step was already sent. Calls whose invoice Chorus Pro reports
+    mandated or paid are left out (the payment is on its way). Three queries,
+    however many calls."""
     steps = list(ReminderStep.objects.order_by("days_after_due"))
-    sent = []
-    late = calls.late(today).not_in_payment().select_related("member__authority")
+    late = list(
+        calls.late(today)
+        .not_in_payment()
+        .select_related("member__authority")
+        .order_by("due_on", "member__authority__name")
+    )
+    sent = set(
+        Reminder.objects.filter(call__in=[call.pk for call in late]).values_list(
+            "call_id", "step_id"
+        )
+    )
+    due = []
     for call in late:
         step = step_due(call, steps, today)
+        if step is not None and (call.pk, step.pk) not in sent:
+            due.append((call, step))
+    return due
+
+
+def send_reminders(calls, *, today: dt.date) -> list[Reminder]:
+    """Send the reminders due (reminders_due), once per step, with the
+    invoice's stored file, to the member's finance contact. Each reminder is
+    logged in the same transaction as it is sent: a failed send logs nothing,
+    and a step logged meanwhile by another run is skipped."""
+    sent = []
+    for call, step in reminders_due(calls, today=today):
         recipient = call.member.finance_contact_email
-        if step is None or not recipient:
-            continue
-        if Reminder.objects.filter(call=call, step=step).exists():
+        if not recipient:
             continue
         try:
             with transaction.atomic():

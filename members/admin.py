@@ -66,10 +66,29 @@ class PersonInline(admin.TabularInline):
     show_change_link = True
 
 
+class BillingDataFilter(admin.SimpleListFilter):
+    title = "données de facturation"
+    parameter_name = "facturation"
+    MISSING = "incompletes"
+
+    def lookups(self, request, model_admin):
+        return [(self.MISSING, "SIRET ou contact finances manquant")]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.MISSING:
+            return queryset.missing_billing_data()
+        return queryset
+
+
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
     list_display = ["name", "region", "population", "member_since", "status"]
-    list_filter = ["status", "authority__region_name", "authority__kind"]
+    list_filter = [
+        "status",
+        BillingDataFilter,
+        "authority__region_name",
+        "authority__kind",
+    ]
     list_select_related = ["authority"]
     search_fields = [
         "authority__search_name",

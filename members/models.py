@@ -125,6 +125,11 @@ class MemberQuerySet(models.QuerySet):
         """Members with a public page: active or suspended, not those who left."""
         return self.exclude(status=Member.Status.LEFT)
 
+    def missing_billing_data(self):
+        """Listed members without a SIRET (invoices, Chorus Pro) or a finance
+        contact's email (invoices and reminders are sent there)."""
+        return self.listed().filter(Q(siret="") | Q(finance_contact_email=""))
+
 
 class Member(models.Model):
     class Status(models.TextChoices):

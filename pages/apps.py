@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 
 
@@ -21,3 +22,11 @@ def create_cache_table(using, verbosity=0, **kwargs):
     from django.core.management import call_command
 
     call_command("createcachetable", database=using, verbosity=verbosity)
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the project's site (pages.admin_site) as its
+    default: the dashboard spans every app, hence it lives in pages."""
+
+    default = False  # PagesConfig is this module's default
+    default_site = "pages.admin_site.SiteAdmin"

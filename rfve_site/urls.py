@@ -10,10 +10,6 @@ from pages.sitemaps import SITEMAPS
 
 from . import views
 
-admin.site.site_header = "RFVE · gestion du site"
-admin.site.site_title = "RFVE · gestion"
-admin.site.index_title = "Tableau de bord"
-
 
 class PagePathConverter:
     """Only what a page path may look like: "/ancienne-page.html" then gets

@@ -40,7 +40,7 @@ def test_changelist_loads(admin_client, query):
     response = admin_client.get(CHANGELIST_URL, query)
 
     assert response.status_code == 200
-    assert "<title>Sélectionnez l’objet événement à changer" in html(response)
+    assert "<title>Événements | " in html(response)
 
 
 def test_changelist_is_for_staff_only(client):

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from calendar_app.demo import EVENT_TYPES, FEBRUARY_2023
 from calendar_app.models import Event, EventType
-from pages.management.commands.load_demo import DEMO_USERNAME
+from pages.management.commands.load_demo import DEMO_ACCOUNTS
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,21 +66,24 @@ def test_leaves_the_secretariats_own_events_alone():
     assert own.sequence == 0
 
 
-def test_creates_the_demo_account_in_debug_only(settings):
+def test_creates_the_demo_accounts_in_debug_only(settings):
     users = get_user_model().objects
 
     settings.DEBUG = False
     load_demo()
-    assert not users.filter(username=DEMO_USERNAME).exists()
+    assert not users.filter(username__in=DEMO_ACCOUNTS).exists()
 
     settings.DEBUG = True
     load_demo()
-    account = users.get(username=DEMO_USERNAME)
-    assert account.is_staff
-    assert account.has_usable_password()
+    for username, group in DEMO_ACCOUNTS.items():
+        account = users.get(username=username)
+        assert account.is_staff and not account.is_superuser
+        assert account.has_usable_password()
+        # One account per back-office group, to try what each one sees.
+        assert [g.name for g in account.groups.all()] == [group]
 
     load_demo()
-    assert users.filter(username=DEMO_USERNAME).count() == 1
+    assert users.filter(username__in=DEMO_ACCOUNTS).count() == 3
 
 
 def test_never_creates_the_demo_account_without_debug(settings):

@@ -7,6 +7,7 @@ and publications (linked to events and groups), the pages."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +19,12 @@ from members import demo as members_demo
 from news import demo as news_demo
 from pages import demo as pages_demo
 
-DEMO_USERNAME = "secretariat"
+# Demo back-office accounts (DEBUG only) and their group (rfve_site.groups).
+DEMO_ACCOUNTS = {
+    "secretariat": "Secrétariat",
+    "tresorerie": "Trésorerie",
+    "bureau": "Bureau",
+}
 DEMO_PASSWORD = "demo-rfve-2023"
 
 
@@ -49,19 +55,19 @@ class Command(BaseCommand):
             self._demo_account()
 
     def _demo_account(self):
-        """Development only (DEBUG): a secretariat login to try the back office."""
-        user, created = get_user_model().objects.get_or_create(
-            username=DEMO_USERNAME,
-            defaults={
-                "is_staff": True,
-                "is_superuser": True,
-                "email": "secretariat@example.org",
-            },
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
+        """Development only (DEBUG): one back-office login per group, to try
+        what each sees (dashboard, lists, permissions)."""
+        for username, group in DEMO_ACCOUNTS.items():
+            user, created = get_user_model().objects.get_or_create(
+                username=username, defaults={"email": f"{username}@example.org"}
+            )
+            user.is_staff, user.is_superuser = True, False
+            if created:
+                user.set_password(DEMO_PASSWORD)
             user.save()
+            user.groups.set([Group.objects.get(name=group)])
+        names = ", ".join(f"«{name}»" for name in DEMO_ACCOUNTS)
         self.stdout.write(
-            f"Back office: user «{DEMO_USERNAME}», password «{DEMO_PASSWORD}» "
-            "(demo account, created only when DEBUG is on)."
+            f"Back office: users {names}, password «{DEMO_PASSWORD}» "
+            "(demo accounts, created only when DEBUG is on)."
         )

@@ -1,0 +1,137 @@
+"""The back office's site: the dashboard as its home page (pages.dashboard),
+French titles that read right on every model, and the login-security tables
+of django-axes for superusers only.
+
+It is the default admin site (pages.apps.AdminConfig), so every
+`@admin.register` of every app, Django's and django-axes' included, goes
+through `register` below."""
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.text import capfirst
+
+from . import dashboard
+
+# What each model is called with its articles: (indefinite, definite). Django
+# would say "Ajout de événement" and "Ajouter événement". A model registered
+# in the admin needs its line here (tests/pages/test_admin_desk.py).
+NOUNS: dict[str, tuple[str, str]] = {
+    "auth.group": ("un groupe", "le groupe"),
+    "auth.user": ("un utilisateur", "l’utilisateur"),
+    "axes.accessattempt": ("une tentative de connexion", "la tentative de connexion"),
+    "axes.accesslog": ("une connexion", "la connexion"),
+    "axes.accessfailurelog": ("un échec de connexion", "l’échec de connexion"),
+    "association.sitesettings": (
+        "les informations de l’association",
+        "les informations de l’association",
+    ),
+    "members.localauthority": ("une collectivité", "la collectivité"),
+    "members.member": ("une ville adhérente", "la ville adhérente"),
+    "members.person": ("une personne", "la personne"),
+    "members.workinggroup": ("un groupe de travail", "le groupe de travail"),
+    "calendar_app.eventtype": ("un type d’événement", "le type d’événement"),
+    "calendar_app.event": ("un événement", "l’événement"),
+    "dues.duesscale": ("un barème de cotisation", "le barème de cotisation"),
+    "dues.duescall": ("un appel de cotisation", "l’appel de cotisation"),
+    "dues.invoice": ("une facture ou un avoir", "la facture ou l’avoir"),
+    "dues.reminderstep": ("une étape de relance", "l’étape de relance"),
+    "dues.reminder": ("une relance envoyée", "la relance envoyée"),
+    "news.category": ("une catégorie d’actualités", "la catégorie d’actualités"),
+    "news.article": ("une actualité", "l’actualité"),
+    "news.document": ("un document", "le document"),
+    "pages.page": ("une page", "la page"),
+    "pages.pageredirect": ("une redirection", "la redirection"),
+    "pages.legacyredirect": (
+        "une adresse de l’ancien site",
+        "l’adresse de l’ancien site",
+    ),
+    "pages.contactmessage": ("un message reçu", "le message reçu"),
+    # Registrations (branch i15-reg, merged after this one).
+    "registrations.registrationsettings": (
+        "des inscriptions à un événement",
+        "les inscriptions à l’événement",
+    ),
+    "registrations.registration": ("une inscription", "l’inscription"),
+}
+
+
+class FrenchTitles:
+    """Titles and the add button with the model's articles: "Ajouter un
+    événement", "Modifier la ville adhérente", "Consulter l’appel de
+    cotisation" (read-only), and the list's plural as its title."""
+
+    def _nouns(self) -> tuple[str, str]:
+        # A model missing from NOUNS gets its bare name (a test flags it).
+        name = str(self.opts.verbose_name)
+        return NOUNS.get(self.opts.label_lower, (name, name))
+
+    def changelist_view(self, request, extra_context=None):
+        indefinite, _definite = self._nouns()
+        context = {
+            "title": capfirst(self.opts.verbose_name_plural),
+            "add_label": f"Ajouter {indefinite}",
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, context)
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        indefinite, definite = self._nouns()
+        if add:
+            title = f"Ajouter {indefinite}"
+        elif self.has_change_permission(request, obj):
+            title = f"Modifier {definite}"
+        else:
+            title = f"Consulter {definite}"
+        context["title"] = title
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class SuperusersOnly:
+    """For django-axes' tables: login security is the administrator's, not
+    the secretariat's."""
+
+    def _allowed(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._allowed(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request) and super().has_delete_permission(request, obj)
+
+
+class SiteAdmin(admin.AdminSite):
+    site_header = "RFVE · gestion du site"
+    site_title = "RFVE · gestion"
+    index_title = "Tableau de bord"
+    # Its 300 px would leave the lists too little room on a 1280 px screen:
+    # the dashboard lists every section, the breadcrumbs lead back to it.
+    enable_nav_sidebar = False
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        models = (
+            [model_or_iterable]
+            if isinstance(model_or_iterable, type)
+            else list(model_or_iterable)
+        )
+        for model in models:
+            mixins = [FrenchTitles]
+            if model._meta.app_label == "axes":
+                mixins.insert(0, SuperusersOnly)
+            base = admin_class or admin.ModelAdmin
+            french = type(
+                base.__name__, (*mixins, base), {"__module__": base.__module__}
+            )
+            super().register(model, french, **options)
+
+    def index(self, request, extra_context=None):
+        sections = dashboard.sections_for(request.user, timezone.localdate())
+        return super().index(request, {"sections": sections, **(extra_context or {})})
