@@ -210,21 +210,48 @@ def test_one_visitor_cannot_register_without_limit(client):
 
 
 @pytest.mark.parametrize(
-    "change",
+    ("change", "answer"),
     [
-        {"is_open": False},
-        {"opens_at": paris(2029, 1, 1)},
-        {"closes_at": paris(2020, 1, 1)},
+        ({"is_open": False}, "Les inscriptions à cet événement sont closes."),
+        ({"opens_at": paris(2999, 1, 1)}, "Les inscriptions ouvriront le"),
+        (
+            {"closes_at": paris(2020, 1, 1)},
+            "Les inscriptions à cet événement sont closes.",
+        ),
+        ({"event__starts_at": paris(2020, 1, 1)}, "sont closes"),
+        ({"event__status": "annule"}, "sont closes"),
     ],
 )
-def test_closed_registrations_show_no_form(client, change):
+def test_closed_registrations_show_no_form(client, change, answer):
     settings = RegistrationSettingsFactory(**change)
-    if "opens_at" in change:
-        settings.opens_at = paris(2999, 1, 1)
-        settings.save()
     response = client.post(form_url(settings), answers())
-    assert 'name="email"' not in response.content.decode()
+    page = response.content.decode()
+    assert answer in page
+    assert 'name="email"' not in page
     assert not Registration.objects.exists()
+
+
+def test_drafts_and_internal_events_take_no_registration(client):
+    settings = RegistrationSettingsFactory(event__status="brouillon")
+    assert client.get(form_url(settings)).status_code == 404
+
+
+def test_a_waiting_person_can_leave_the_list(client):
+    settings = RegistrationSettingsFactory(capacity=1)
+    RegistrationFactory(event=settings.event)
+    waiting = RegistrationFactory(
+        event=settings.event, status=Registration.Status.WAITING
+    )
+    url = reverse(
+        "registrations:manage",
+        args=[settings.event.slug, links.personal_token(waiting)],
+    )
+    page = client.get(url).content.decode()
+    assert "Sur liste d’attente" in page
+    client.post(url, {"action": "annuler"})
+    waiting.refresh_from_db()
+    assert waiting.is_cancelled
+    assert mail.outbox == []  # no place freed, nobody promoted
 
 
 def test_members_only_event_refuses_other_collectivites(client):
