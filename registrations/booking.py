@@ -134,6 +134,36 @@ def cancel(registration: Registration, now: dt.datetime) -> list[Registration]:
         return promote(settings, now) if freed else []
 
 
+def change_days(
+    registration: Registration, days: list[EventDay], now: dt.datetime
+) -> None:
+    """New days for a registration. A confirmed one keeps its place on the
+    days it keeps and needs room on the days it adds (else Refused, nothing
+    changes); the days it drops go to the waiting list. A waiting one waits
+    for its new days, and is confirmed at once if they have room."""
+    settings = registration.event.registration_settings
+    with transaction.atomic():
+        _lock(settings)
+        old = set(registration.days.values_list("pk", flat=True))
+        new = {day.pk for day in days}
+        if new == old:
+            return
+        if registration.is_confirmed:
+            full = [
+                place.day
+                for place in places(settings)
+                if place.day.pk in new - old and place.is_full
+            ]
+            if full:
+                names = ", ".join(str(day) for day in full)
+                raise Refused(
+                    f"Il n’y a plus de place le {names} : vos jours de présence "
+                    "n’ont pas été modifiés."
+                )
+        registration.days.set(days)
+        promote(settings, now)
+
+
 def promote(settings: RegistrationSettings, now: dt.datetime) -> list[Registration]:
     """Confirm the waiting registrations that now fit, first come first
     served. Call inside a transaction that locked `settings` (or let it lock)."""

@@ -361,3 +361,43 @@ def test_capacity_holds_when_the_last_places_go_at_once():
     assert errors == []
     assert Registration.objects.confirmed().count() == 3
     assert Registration.objects.waiting().count() == 5
+
+
+def test_days_change_through_the_personal_link_within_the_places(client):
+    settings = RegistrationSettingsFactory(
+        event__starts_at=paris(2030, 3, 12, 9),
+        event__ends_at=paris(2030, 3, 13, 17),
+        capacity=1,
+    )
+    first, second = settings.days.all()
+    RegistrationFactory(event=settings.event, days=[second])
+    registration = RegistrationFactory(event=settings.event, days=[first])
+    waiting = RegistrationFactory(
+        event=settings.event, days=[first], status=Registration.Status.WAITING
+    )
+    url = reverse(
+        "registrations:manage",
+        args=[settings.event.slug, links.personal_token(registration)],
+    )
+    response = client.post(url, {"action": "modifier", "days": [first.pk, second.pk]})
+    assert response.status_code == 409
+    assert (
+        "Il n’y a plus de place le mercredi 13 mars 2030" in response.content.decode()
+    )
+    assert list(registration.days.all()) == [first]
+
+    # The second day is full: moving there is refused too. Once its holder
+    # cancels, the move goes through and frees the first day for the waiting list.
+    client.post(url, {"action": "modifier", "days": [second.pk]})
+    assert list(registration.days.all()) == [first]
+    other = Registration.objects.get(days=second, status="confirmee")
+    other.status = Registration.Status.CANCELLED
+    other.save()
+    response = client.post(
+        url, {"action": "modifier", "days": [second.pk]}, follow=True
+    )
+    assert "Vos modifications sont enregistrées." in response.content.decode()
+    assert list(registration.days.all()) == [second]
+    waiting.refresh_from_db()
+    assert waiting.is_confirmed
+    assert mail.outbox[-1].to == [waiting.email]
