@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 # client (a town hall's secretary may register several colleagues).
 RATE_LIMIT = 10
 RATE_WINDOW = dt.timedelta(hours=1)
+# The personal link is sent again at most this often.
+LINK_RESEND_INTERVAL = dt.timedelta(hours=1)
 
 
 class Refused(Exception):
@@ -116,6 +118,20 @@ def register(
         registration.days.set(days)
         transaction.on_commit(lambda: send(registration, "confirmation"))
     return registration
+
+
+def resend_link(registration: Registration, now: dt.datetime) -> bool:
+    """Send the personal link again, unless it was sent again within the
+    hour; True if sent. The row update is the guard: two requests at once
+    cannot both win it."""
+    won = (
+        Registration.objects.filter(pk=registration.pk)
+        .filter(
+            Q(link_resent_at=None) | Q(link_resent_at__lt=now - LINK_RESEND_INTERVAL)
+        )
+        .update(link_resent_at=now)
+    )
+    return bool(won) and send(registration, "rappel-lien")
 
 
 def cancel(registration: Registration, now: dt.datetime) -> list[Registration]:

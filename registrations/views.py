@@ -60,7 +60,7 @@ def register(request, slug: str):
             try:
                 booking.register(settings, registration, form.chosen_days)
             except booking.AlreadyRegistered as already:
-                booking.send(already.registration, "rappel-lien")
+                booking.resend_link(already.registration, now)
                 return redirect("registrations:already", slug=slug)
             except booking.Refused as refusal:
                 form.add_error(None, str(refusal))

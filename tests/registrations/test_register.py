@@ -401,3 +401,29 @@ def test_days_change_through_the_personal_link_within_the_places(client):
     waiting.refresh_from_db()
     assert waiting.is_confirmed
     assert mail.outbox[-1].to == [waiting.email]
+
+
+def test_the_link_is_sent_again_at_most_once_an_hour(client):
+    registration = RegistrationFactory()
+    url = reverse("registrations:register", args=[registration.event.slug])
+    for _ in range(3):
+        response = client.post(url, answers(email=registration.email), follow=True)
+        assert "Cette adresse est déjà inscrite" in response.content.decode()
+    assert len(mail.outbox) == 1
+    registration.refresh_from_db()
+    registration.link_resent_at -= booking.LINK_RESEND_INTERVAL
+    registration.save()
+    client.post(url, answers(email=registration.email))
+    assert len(mail.outbox) == 2
+
+
+def test_registration_days_follow_the_event_dates():
+    settings = RegistrationSettingsFactory(capacity=30)
+    event = settings.event
+    event.ends_at = paris(2030, 3, 14, 17)
+    event.save()
+    assert [(str(day), day.capacity) for day in settings.days.all()] == [
+        ("mardi 12 mars 2030", 30),
+        ("mercredi 13 mars 2030", 30),
+        ("jeudi 14 mars 2030", 30),
+    ]
