@@ -1,4 +1,4 @@
-"""Places, the waiting list and personal links: the rules of registration.
+"""Places and the waiting list: the rules of registration.
 
 Capacity holds under concurrent submissions because every change that takes
 or frees a place runs in a transaction that first locks the event's
