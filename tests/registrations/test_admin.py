@@ -60,7 +60,7 @@ def test_saving_settings_follows_the_event_days_and_fills_raised_capacity(
     event = settings.event
     event.ends_at = paris(2030, 3, 13, 17)
     event.save()
-    day = settings.days.get()
+    first, second = settings.days.all()  # the event's new day came at once
     url = reverse("admin:registrations_registrationsettings_change", args=[settings.pk])
     data = {
         "event": event.pk,
@@ -72,11 +72,14 @@ def test_saving_settings_follows_the_event_days_and_fills_raised_capacity(
         "ask_days": "obligatoire",
         "ask_accessibility": "facultatif",
         "ask_dietary": "non",
-        "days-TOTAL_FORMS": 1,
-        "days-INITIAL_FORMS": 1,
-        "days-0-id": day.pk,
+        "days-TOTAL_FORMS": 2,
+        "days-INITIAL_FORMS": 2,
+        "days-0-id": first.pk,
         "days-0-settings": settings.pk,
         "days-0-capacity": 2,
+        "days-1-id": second.pk,
+        "days-1-settings": settings.pk,
+        "days-1-capacity": 2,
         "rates-TOTAL_FORMS": 0,
         "rates-INITIAL_FORMS": 0,
     }
