@@ -5,8 +5,6 @@ loses nothing, and the admin lists the message as not forwarded (with an
 action to try again)."""
 
 import datetime as dt
-import hashlib
-import hmac
 import logging
 
 from django.conf import settings
@@ -16,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from association.models import SiteSettings
-from rfve_site.client_address import client_address
+from rfve_site.client_address import client_key
 from rfve_site.text import multi_line, one_line
 from rfve_site.typography import french
 
@@ -33,11 +31,8 @@ SENDER_KEY_RETENTION = dt.timedelta(days=1)
 
 
 def sender_key(request) -> str:
-    """A keyed hash of the client's address (read as the login throttle reads
-    it): enough to recognise a repeat sender, useless to anyone else."""
-    address = client_address(request) or ""
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
+    """The client's address as a keyed hash (rfve_site.client_address)."""
+    return client_key(request)
 
 
 def too_many(email: str, key: str) -> bool:

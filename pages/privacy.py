@@ -5,31 +5,14 @@ Retention periods are read from the constants that the daily purge applies
 import datetime as dt
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.conf import settings as django_settings
 
 from association.models import SiteSettings
 from members.models import PERSON_RETENTION_YEARS
 from pages.contact import MESSAGE_RETENTION, SENDER_KEY_RETENTION
+from registrations import privacy as registrations_privacy
+from rfve_site.formats import duration
 from rfve_site.login_throttle import LOGIN_LOG_RETENTION
-
-NUMBERS = {1: "un", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 10: "dix"}
-
-
-def duration(delta: dt.timedelta) -> str:
-    """730 days → "deux ans", 14 days → "deux semaines": small numbers in
-    words, as French prose writes them."""
-    days = delta.days
-    if days >= 365 and days % 365 == 0:
-        count, unit = days // 365, "an"
-    elif days >= 7 and days % 7 == 0:
-        count, unit = days // 7, "semaine"
-    else:
-        count, unit = days, "jour"
-    word = NUMBERS.get(count, str(count))
-    if count > 1:
-        unit += "s"
-    return f"{word} {unit}"
 
 
 @dataclass(frozen=True)
@@ -136,10 +119,9 @@ def processings(association: SiteSettings) -> list[Processing]:
             "moins dix ans (article L123-22 du Code de commerce).",
         ),
     ]
-    # Registrations to events add their own processing when that app exists
-    # (registrations/privacy.py, PROCESSING: a Processing built the same way).
-    if apps.is_installed("registrations"):
-        from registrations.privacy import processing as registrations
-
-        items.append(registrations(association))
+    # The registrations app states its own processing (its delays are its
+    # purge's); the host and mail provider are added here, as for the others.
+    registrations = registrations_privacy.processing()
+    registrations["recipients"] = recipients(association, registrations["recipients"])
+    items.append(Processing(**registrations))
     return items

@@ -1,5 +1,8 @@
-"""The client's address, as the login throttle and the contact form see it."""
+"""The client's address, as the login throttle and the public forms (contact,
+registrations) see it."""
 
+import hashlib
+import hmac
 import ipaddress
 
 from django.conf import settings
@@ -30,3 +33,12 @@ def _address(text: str) -> str | None:
         return str(ipaddress.ip_address(text.strip()))
     except ValueError:
         return None
+
+
+def client_key(request) -> str:
+    """A keyed hash of the client's address: enough for a rate limit to
+    recognise a repeat sender, useless to anyone else (the address itself is
+    never stored)."""
+    address = client_address(request) or ""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()

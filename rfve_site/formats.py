@@ -7,6 +7,7 @@ typography wants; a no-break space (U+00A0) joins a figure to its unit, so that
 "3 000,00 €" never breaks across lines. CSV files keep plain figures with a
 decimal comma (rfve_site/csv_export.py): Excel reads them as numbers."""
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 THOUSANDS = "\u202f"  # espace fine insécable
@@ -30,3 +31,22 @@ def habitants(population: int) -> str:
     """163684 → "163 684 habitants"; 0 and 1 take the singular in French."""
     word = "habitant" if population in (0, 1) else "habitants"
     return f"{number(population)}{UNIT}{word}"
+
+
+NUMBERS = {1: "un", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 10: "dix"}
+
+
+def duration(delta: dt.timedelta) -> str:
+    """730 days → "deux ans", 14 days → "deux semaines": small numbers in
+    words, as French prose writes them."""
+    days = delta.days
+    if days >= 365 and days % 365 == 0:
+        count, unit = days // 365, "an"
+    elif days >= 7 and days % 7 == 0:
+        count, unit = days // 7, "semaine"
+    else:
+        count, unit = days, "jour"
+    word = NUMBERS.get(count, str(count))
+    if count > 1:
+        unit += "s"
+    return f"{word} {unit}"

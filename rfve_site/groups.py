@@ -60,6 +60,10 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "pages.legacyredirect": ALL,
         "association.sitesettings": EDIT,
         "pages.contactmessage": ("view", "change", "delete"),
+        "registrations.registrationsettings": ALL,
+        "registrations.eventday": ALL,
+        "registrations.rate": ALL,
+        "registrations.registration": ALL,
     },
     "Trésorerie": {
         "calendar_app.event": VIEW,
@@ -74,6 +78,10 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "dues.payment": ALL,
         "dues.reminderstep": ALL,
         "dues.reminder": VIEW,
+        # Paying registrations are invoiced (issue 15, §3).
+        "registrations.registrationsettings": VIEW,
+        "registrations.rate": VIEW,
+        "registrations.registration": VIEW,
     },
     "Bureau": {
         "calendar_app.event": VIEW,
@@ -92,6 +100,10 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "pages.pageredirect": VIEW,
         "pages.legacyredirect": VIEW,
         "association.sitesettings": VIEW,
+        # Figures (places, counts), not the people.
+        "registrations.registrationsettings": VIEW,
+        "registrations.eventday": VIEW,
+        "registrations.rate": VIEW,
     },
 }
 

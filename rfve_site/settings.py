@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "calendar_app",
     "dues",
     "news",
+    "registrations",
     "pages",
 ]
 

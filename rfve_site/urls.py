@@ -30,6 +30,7 @@ register_converter(PagePathConverter, "pagepath")
 urlpatterns = [
     path("", pages_views.home, name="home"),
     path("agenda/", include("calendar_app.urls")),
+    path("agenda/evenements/<slug:slug>/inscription/", include("registrations.urls")),
     path("", include("members.urls")),
     path("", include("dues.urls")),
     path("", include("news.urls")),

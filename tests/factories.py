@@ -17,6 +17,7 @@ from members.models import (
 from members.validators import with_luhn_key
 from news.models import Article, Category, Document
 from pages.models import Page
+from registrations.models import Rate, Registration, RegistrationSettings
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -209,3 +210,57 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     date = dt.date(2025, 9, 24)
     file = factory.django.FileField(filename="texte.pdf", data=PDF_BYTES)
     is_published = True
+
+
+class RegistrationSettingsFactory(factory.django.DjangoModelFactory):
+    """Open registrations to an event in 2030, one day of 20 places."""
+
+    class Meta:
+        model = RegistrationSettings
+        skip_postgeneration_save = True
+
+    event = factory.SubFactory(
+        EventFactory,
+        starts_at=paris(2030, 3, 12, 9),
+        ends_at=paris(2030, 3, 12, 17),
+    )
+    is_open = True
+
+    @factory.post_generation
+    def capacity(self, create, extracted, **kwargs):
+        """capacity=N for every day of the event (None: no limit)."""
+        if create:
+            self.sync_days()
+            self.days.update(capacity=20 if extracted is None else extracted)
+
+
+class RateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rate
+        django_get_or_create = ["settings", "category"]
+
+    settings = factory.SubFactory(RegistrationSettingsFactory)
+    category = Rate.Category.NON_MEMBER
+    amount = Decimal("90.00")
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A confirmed registration for every day of its event."""
+
+    class Meta:
+        model = Registration
+        skip_postgeneration_save = True
+
+    event = factory.LazyAttribute(lambda o: RegistrationSettingsFactory().event)
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Martin-{n}")
+    email = factory.Sequence(lambda n: f"personne{n}@mairie.example")
+
+    @factory.post_generation
+    def days(self, create, extracted, **kwargs):
+        if create:
+            self.days.set(
+                extracted
+                if extracted is not None
+                else self.event.registration_settings.days.all()
+            )

@@ -19,6 +19,7 @@ LAYERS = {
     "calendar_app": 2,
     "dues": 2,
     "news": 3,
+    "registrations": 3,
     "pages": 4,
 }
 # rfve_site modules that wire the apps together; its other modules are

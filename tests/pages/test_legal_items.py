@@ -15,7 +15,7 @@ from association.models import SiteSettings
 from members.models import PERSON_RETENTION_YEARS, Mandate, Person
 from pages.contact import MESSAGE_RETENTION, SENDER_KEY_RETENTION
 from pages.models import ContactMessage
-from pages.privacy import duration
+from rfve_site.formats import duration
 from rfve_site.login_throttle import LOGIN_LOG_RETENTION
 from rfve_site.typography import french_html as typeset
 from tests.factories import MemberFactory

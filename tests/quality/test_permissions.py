@@ -30,6 +30,7 @@ from tests.factories import (
     PageFactory,
     PaymentFactory,
     PersonFactory,
+    RegistrationFactory,
     WorkingGroupFactory,
 )
 
@@ -60,6 +61,8 @@ EXPECTED = {
         "pages.legacyredirect": "vacd",
         "association.sitesettings": "vc",  # one record, never deleted
         "pages.contactmessage": "vcd",  # received, never typed in
+        "registrations.registrationsettings": "vacd",
+        "registrations.registration": "vacd",
     },
     "Trésorerie": {
         "calendar_app.event": "v",
@@ -72,6 +75,8 @@ EXPECTED = {
         "dues.invoice": "vc",  # the Chorus Pro follow-up only; never deleted
         "dues.reminderstep": "vacd",
         "dues.reminder": "v",
+        "registrations.registrationsettings": "v",
+        "registrations.registration": "v",
     },
     "Bureau": {
         "calendar_app.event": "v",
@@ -89,6 +94,7 @@ EXPECTED = {
         "pages.pageredirect": "v",
         "pages.legacyredirect": "v",
         "association.sitesettings": "v",
+        "registrations.registrationsettings": "v",  # figures, not the people
     },
     NO_GROUP: {},
 }
@@ -117,6 +123,7 @@ def objects(django_user_model, issuer):
     PaymentFactory(call=call)
     step = ReminderStep.objects.first()
     page = PageFactory()
+    registration = RegistrationFactory()
     return {
         "auth.group": Group.objects.get(name="Bureau"),
         "auth.user": django_user_model.objects.create_user("autre", password="x"),
@@ -156,6 +163,8 @@ def objects(django_user_model, issuer):
         "pages.contactmessage": ContactMessage.objects.create(
             name="Camille", email="c@example.org", subject="Adhésion", message="…"
         ),
+        "registrations.registrationsettings": registration.event.registration_settings,
+        "registrations.registration": registration,
     }
 
 

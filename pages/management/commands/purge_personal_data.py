@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from members.models import PERSON_RETENTION_YEARS, Person
 from pages.contact import MESSAGE_RETENTION, purge
+from registrations import purge as registrations
 from rfve_site.login_throttle import LOGIN_LOG_RETENTION, purge_login_log
 
 
@@ -12,7 +13,9 @@ class Command(BaseCommand):
         f"daily from cron): contact messages after {MESSAGE_RETENTION.days} days "
         f"(senders' address keys after a day), the back office's login log after "
         f"{LOGIN_LOG_RETENTION.days} days, people {PERSON_RETENTION_YEARS} years "
-        "after their last mandate."
+        "after their last mandate; registrations' needs once the event is over, "
+        f"their people anonymised {registrations.REGISTRATION_RETENTION.days} days "
+        "after it."
     )
 
     def handle(self, *args, **options):
@@ -20,8 +23,11 @@ class Command(BaseCommand):
         deleted, forgotten = purge(now)
         logins = purge_login_log(now)
         people, _ = Person.objects.past_retention(timezone.localdate(now)).delete()
+        registered = registrations.purge(now)
         self.stdout.write(
             f"{deleted} message(s) deleted, {forgotten} sender key(s) forgotten, "
             f"{logins} login log entr(y/ies) deleted, {people} row(s) of former "
-            "people deleted."
+            "people deleted; registrations: "
+            f"{registered['needs']} with needs erased, {registered['anonymised']} "
+            f"anonymised, {registered['forgotten']} client key(s) forgotten."
         )

@@ -1,0 +1,252 @@
+from django import forms
+from django.core.exceptions import ObjectDoesNotExist
+
+from members.models import LocalAuthority
+
+from .models import Question, Rate, Registration, RegistrationSettings
+
+# Beyond this many matches the form asks for a more precise name.
+AUTHORITY_CHOICES_SHOWN = 8
+
+
+def _member_of(authority: LocalAuthority | None):
+    """The active member city this authority is, or None."""
+    if authority is None:
+        return None
+    try:
+        member = authority.member
+    except ObjectDoesNotExist:
+        return None
+    return member if member.status == member.Status.ACTIVE else None
+
+
+class DaysField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, day):
+        return str(day).capitalize()
+
+
+class RateField(forms.ModelChoiceField):
+    def label_from_instance(self, rate):
+        return str(rate)
+
+
+class _QuestionsMixin:
+    """Fields set by the event's questions: off (removed), optional, required."""
+
+    QUESTIONS = {
+        "function": "ask_function",
+        "authority_name": "ask_authority",
+        "days": "ask_days",
+        "accessibility_needs": "ask_accessibility",
+        "dietary_needs": "ask_dietary",
+    }
+
+    def apply_questions(self, settings: RegistrationSettings):
+        for name, setting in self.QUESTIONS.items():
+            if name not in self.fields:
+                continue
+            question = getattr(settings, setting)
+            if question == Question.OFF:
+                del self.fields[name]
+            else:
+                self.fields[name].required = question == Question.REQUIRED
+                if not self.fields[name].required:
+                    self.fields[name].label += " (facultatif)"
+
+
+class RegistrationForm(_QuestionsMixin, forms.ModelForm):
+    authority_name = forms.CharField(
+        label="Collectivité (nom, code postal ou code INSEE)",
+        max_length=100,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    rate = RateField(
+        label="Tarif",
+        queryset=Rate.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choisissez un tarif."},
+    )
+    days = DaysField(
+        label="Jours de présence",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Cochez au moins un jour."},
+    )
+    # Honeypot: hidden from people by CSS, filled in by robots.
+    website = forms.CharField(
+        label="Ne pas remplir ce champ", required=False, max_length=200
+    )
+
+    class Meta:
+        model = Registration
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "function",
+            "organisation",
+            "accessibility_needs",
+            "dietary_needs",
+        ]
+        labels = {
+            "first_name": "Prénom",
+            "last_name": "Nom",
+            "email": "Courriel",
+            "function": "Fonction",
+            "organisation": "Organisme, si vous ne venez pas d’une collectivité "
+            "(facultatif)",
+            "accessibility_needs": "Besoins d’accessibilité",
+            "dietary_needs": "Régime alimentaire",
+        }
+        help_texts = {"organisation": ""}
+        error_messages = {
+            "first_name": {"required": "Indiquez votre prénom."},
+            "last_name": {"required": "Indiquez votre nom."},
+            "email": {
+                "required": "Indiquez votre courriel : la confirmation y est envoyée.",
+                "invalid": "Ce courriel n’est pas valide (exemple : "
+                "prenom.nom@mairie.fr).",
+            },
+        }
+        widgets = {
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "function": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+            "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "accessibility_needs": forms.Textarea(attrs={"rows": 3}),
+            "dietary_needs": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, settings: RegistrationSettings, days, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.settings = settings
+        self.all_days = list(days)
+        rates = list(settings.rates.all())
+        if rates:
+            self.fields["rate"].queryset = settings.rates.all()
+        else:
+            del self.fields["rate"]
+        # One day: nothing to choose.
+        if len(self.all_days) > 1:
+            self.fields["days"].queryset = settings.days.all()
+        else:
+            del self.fields["days"]
+        self.fields["function"].error_messages["required"] = "Indiquez votre fonction."
+        self.fields["authority_name"].error_messages["required"] = (
+            "Indiquez votre collectivité."
+        )
+        self.apply_questions(settings)
+        if settings.audience == settings.Audience.MEMBERS:
+            # Reserved to member cities: the collectivité is always asked.
+            self.fields.setdefault("authority_name", self.base_fields["authority_name"])
+            self.fields["authority_name"].required = True
+            self.fields[
+                "authority_name"
+            ].label = "Collectivité (nom, code postal ou code INSEE)"
+        self.authority = None
+
+    def clean_authority_name(self):
+        text = self.cleaned_data["authority_name"]
+        if not text:
+            return text
+        matches = list(
+            LocalAuthority.objects.search(text).select_related("member")[
+                : AUTHORITY_CHOICES_SHOWN + 1
+            ]
+        )
+        exact = [match for match in matches if match.exact_name]
+        if len(matches) == 1 or len(exact) == 1:
+            self.authority = exact[0] if len(exact) == 1 else matches[0]
+            return text
+        if not matches:
+            raise forms.ValidationError(
+                f"Aucune commune ni intercommunalité ne correspond à « {text} ». "
+                "Vérifiez l’orthographe, ou indiquez le code postal."
+            )
+        shown = ", ".join(
+            f"{match} : {match.code}" for match in matches[:AUTHORITY_CHOICES_SHOWN]
+        )
+        raise forms.ValidationError(
+            f"Plusieurs collectivités correspondent à « {text} » ; indiquez le "
+            f"code INSEE de la vôtre ({shown}"
+            + (", …" if len(matches) > AUTHORITY_CHOICES_SHOWN else "")
+            + ")."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        member = _member_of(self.authority)
+        if (
+            self.settings.audience == self.settings.Audience.MEMBERS
+            and self.authority
+            and member is None
+        ):
+            self.add_error(
+                "authority_name",
+                f"Cet événement est réservé aux villes adhérentes du réseau : "
+                f"{self.authority} n’en fait pas partie.",
+            )
+        rate = cleaned.get("rate")
+        if rate and rate.category == Rate.Category.MEMBER and member is None:
+            self.add_error(
+                "rate",
+                "Ce tarif est réservé aux élus et agents des villes adhérentes : "
+                "indiquez votre collectivité, ou choisissez un autre tarif.",
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        registration = super().save(commit=False)
+        registration.authority = self.authority
+        registration.member = _member_of(self.authority)
+        registration.rate = self.cleaned_data.get("rate")
+        return registration
+
+    @property
+    def chosen_days(self) -> list:
+        """The days asked for; no choice (or none ticked) means all of them."""
+        return list(self.cleaned_data.get("days") or self.all_days)
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+class ChangeForm(_QuestionsMixin, forms.ModelForm):
+    """What a registered person may change through the personal link."""
+
+    class Meta:
+        model = Registration
+        fields = ["function", "accessibility_needs", "dietary_needs"]
+        labels = RegistrationForm.Meta.labels
+        widgets = RegistrationForm.Meta.widgets
+
+    days = DaysField(
+        label="Jours de présence",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Cochez au moins un jour."},
+    )
+
+    def __init__(self, *args, settings: RegistrationSettings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["function"].error_messages["required"] = "Indiquez votre fonction."
+        days = settings.days.all()
+        if len(days) > 1:
+            self.fields["days"].queryset = days
+            self.fields["days"].initial = list(self.instance.days.all())
+        else:
+            del self.fields["days"]
+        self.all_days = list(days)
+        self.apply_questions(settings)
+
+    @property
+    def chosen_days(self) -> list | None:
+        """The days asked for (none ticked: all of them); None when the
+        question is not asked."""
+        if "days" not in self.fields:
+            return None
+        return list(self.cleaned_data.get("days") or self.all_days)

@@ -1,0 +1,333 @@
+"""Registrations to events: what the secretariat sets on an event (opening,
+capacity per day, waiting list, audience, rates, questions) and who
+registered.
+
+The settings hang on calendar_app.Event through a one-to-one field declared
+here: calendar_app never imports this app (tests/test_import_graph.py)."""
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from rfve_site.formats import euros
+from rfve_site.text import MultiLineField, OneLineField
+
+
+class Question(models.TextChoices):
+    """How a question of the form is asked."""
+
+    OFF = "non", "Non posée"
+    OPTIONAL = "facultatif", "Facultative"
+    REQUIRED = "obligatoire", "Obligatoire"
+
+
+def _question_field(verbose_name: str, default=Question.OPTIONAL):
+    return models.CharField(
+        verbose_name, max_length=12, choices=Question, default=default
+    )
+
+
+class RegistrationSettings(models.Model):
+    """Registration to one event, as the secretariat sets it."""
+
+    class Audience(models.TextChoices):
+        EVERYONE = "tous", "Tout le monde"
+        MEMBERS = "adherents", "Villes adhérentes seulement"
+
+    event = models.OneToOneField(
+        "calendar_app.Event",
+        verbose_name="événement",
+        on_delete=models.CASCADE,
+        related_name="registration_settings",
+    )
+    is_open = models.BooleanField(
+        "inscriptions ouvertes",
+        default=False,
+        help_text="Décocher pour fermer les inscriptions, quelles que soient "
+        "les dates.",
+    )
+    opens_at = models.DateTimeField(
+        "ouverture des inscriptions",
+        null=True,
+        blank=True,
+        help_text="Vide : dès maintenant.",
+    )
+    closes_at = models.DateTimeField(
+        "clôture des inscriptions",
+        null=True,
+        blank=True,
+        help_text="Vide : jusqu’au début de l’événement.",
+    )
+    has_waiting_list = models.BooleanField(
+        "liste d’attente",
+        default=True,
+        help_text="Une fois complet, les inscriptions continuent sur liste "
+        "d’attente ; une place libérée revient à la première personne en attente.",
+    )
+    audience = models.CharField(
+        "qui peut s’inscrire",
+        max_length=12,
+        choices=Audience,
+        default=Audience.EVERYONE,
+    )
+    ask_function = _question_field("question : fonction")
+    ask_authority = _question_field("question : collectivité")
+    ask_days = _question_field(
+        "question : jours de présence",
+        default=Question.REQUIRED,
+    )
+    ask_accessibility = _question_field("question : besoins d’accessibilité")
+    ask_dietary = _question_field("question : régime alimentaire", default=Question.OFF)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "inscriptions à un événement"
+        verbose_name_plural = "inscriptions par événement"
+
+    def __str__(self):
+        return str(self.event)
+
+    def sync_days(self) -> None:
+        """One EventDay per day the event covers: days the event no longer
+        covers go (unless someone registered for them), new days come with the
+        capacity of the first day."""
+        dates = list(self.event.days())
+        existing = {day.date: day for day in self.days.all()}
+        capacity = next(iter(existing.values())).capacity if existing else None
+        EventDay.objects.bulk_create(
+            [
+                EventDay(settings=self, date=date, capacity=capacity)
+                for date in dates
+                if date not in existing
+            ]
+        )
+        self.days.exclude(date__in=dates).filter(registrations=None).delete()
+
+    def is_open_at(self, now: dt.datetime) -> bool:
+        """Open to new registrations: switched on, within its dates, and the
+        event neither started nor cancelled or postponed."""
+        event = self.event
+        return (
+            self.is_open
+            and event.is_public
+            and not event.status_flag
+            and (self.opens_at is None or self.opens_at <= now)
+            and (self.closes_at is None or now < self.closes_at)
+            and now < event.starts_at
+        )
+
+    @property
+    def link_expires_at(self) -> dt.datetime:
+        """Personal links work until the day after the event."""
+        return self.event.ends_at + dt.timedelta(days=1)
+
+
+class EventDay(models.Model):
+    """A day of the event, with its capacity (None: no limit)."""
+
+    settings = models.ForeignKey(
+        RegistrationSettings, on_delete=models.CASCADE, related_name="days"
+    )
+    date = models.DateField("jour")
+    capacity = models.PositiveIntegerField(
+        "places", null=True, blank=True, help_text="Vide : sans limite."
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "jour"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["settings", "date"], name="one_event_day_per_date"
+            )
+        ]
+
+    def __str__(self):
+        return date_format(self.date, "l j F Y")
+
+
+class Rate(models.Model):
+    class Category(models.TextChoices):
+        MEMBER = "adherent", "Élue, élu ou agent d’une ville adhérente"
+        NON_MEMBER = (
+            "non_adherent",
+            "Élue, élu ou agent d’une collectivité non adhérente",
+        )
+        PARTNER = "partenaire", "Partenaire"
+        FREE = "gratuit", "Gratuit"
+
+    settings = models.ForeignKey(
+        RegistrationSettings, on_delete=models.CASCADE, related_name="rates"
+    )
+    category = models.CharField("catégorie", max_length=20, choices=Category)
+    amount = models.DecimalField(
+        "montant TTC", max_digits=8, decimal_places=2, default=0
+    )
+
+    class Meta:
+        ordering = ["settings", "category"]
+        verbose_name = "tarif"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["settings", "category"], name="one_rate_per_category"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="rate_amount_not_negative",
+                violation_error_message="Le montant ne peut pas être négatif.",
+            ),
+        ]
+
+    def __str__(self):
+        if not self.amount:
+            return f"{self.get_category_display()} : gratuit"
+        return f"{self.get_category_display()} : {euros(self.amount)}"
+
+    @property
+    def is_free(self) -> bool:
+        return not self.amount
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+    def waiting(self):
+        return self.filter(status=Registration.Status.WAITING).order_by(
+            "created_at", "pk"
+        )
+
+    def active(self):
+        """Confirmed or waiting: what holds a place or a rank."""
+        return self.exclude(status=Registration.Status.CANCELLED)
+
+    def recent_from(self, *, email: str, sender_key: str, since):
+        """Registrations made since `since` from this address or this client."""
+        return self.filter(
+            Q(email__iexact=email) | Q(sender_key=sender_key), created_at__gte=since
+        )
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmee", "Confirmée"
+        WAITING = "attente", "Sur liste d’attente"
+        CANCELLED = "annulee", "Annulée"
+
+    event = models.ForeignKey(
+        "calendar_app.Event",
+        verbose_name="événement",
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    first_name = OneLineField("prénom", max_length=100)
+    last_name = OneLineField("nom", max_length=100)
+    email = models.EmailField("courriel")
+    function = OneLineField("fonction", max_length=200, blank=True)
+    # The official reference (members.LocalAuthority) and, when it is one, the
+    # member city at the time of registration: the rate and the invoice follow.
+    authority = models.ForeignKey(
+        "members.LocalAuthority",
+        verbose_name="collectivité",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name="ville adhérente",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+    )
+    organisation = OneLineField(
+        "organisme",
+        max_length=200,
+        blank=True,
+        help_text="Pour qui ne vient pas d’une collectivité (partenaire…).",
+    )
+    rate = models.ForeignKey(
+        Rate,
+        verbose_name="tarif",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+    )
+    days = models.ManyToManyField(
+        EventDay, verbose_name="jours", related_name="registrations"
+    )
+    attended_days = models.ManyToManyField(
+        EventDay, verbose_name="présence", related_name="attendees", blank=True
+    )
+    accessibility_needs = MultiLineField("besoins d’accessibilité", blank=True)
+    dietary_needs = MultiLineField("régime alimentaire", blank=True)
+    status = models.CharField(
+        "statut", max_length=10, choices=Status, default=Status.CONFIRMED
+    )
+    # Keyed hash of the client's address, for the rate limit only (as the
+    # contact form's); forgotten by the daily purge.
+    sender_key = models.CharField(max_length=64, editable=False, blank=True)
+    created_at = models.DateTimeField("inscrit le", default=timezone.now, db_index=True)
+    promoted_at = models.DateTimeField(
+        "sorti de la liste d’attente le", null=True, blank=True
+    )
+    cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
+    # When the personal link was last sent again (a second registration with
+    # the same address): at most once an hour, so that nobody can flood a
+    # registered person's inbox through the form.
+    link_resent_at = models.DateTimeField(
+        "lien renvoyé le", null=True, blank=True, editable=False
+    )
+    anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
+    is_demo = models.BooleanField("donnée de démonstration", default=False)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "last_name", "first_name"]
+        verbose_name = "inscription"
+        constraints = [
+            models.UniqueConstraint(
+                "event",
+                Lower("email"),
+                condition=~Q(status="annulee") & ~Q(email=""),
+                name="one_active_registration_per_email",
+                violation_error_message="Cette adresse est déjà inscrite à "
+                "cet événement.",
+            ),
+        ]
+
+    def __str__(self):
+        if self.anonymised_at:
+            return f"Inscription anonymisée n° {self.pk}"
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == self.Status.WAITING
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def structure(self) -> str:
+        """Where the person comes from, as lists and badges print it."""
+        if self.authority_id:
+            return self.authority.name
+        return self.organisation

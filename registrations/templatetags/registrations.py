@@ -1,0 +1,31 @@
+"""The registration box of an event's page, for calendar_app's template (which
+cannot import this app): `{% load registrations %}{% registration_box event %}`."""
+
+from django import template
+from django.utils import timezone
+
+from .. import booking
+from ..models import RegistrationSettings
+
+register = template.Library()
+
+
+@register.inclusion_tag("registrations/includes/event_box.html")
+def registration_box(event):
+    """Places left and the link to the form, when the event takes
+    registrations. One query without, two with."""
+    settings = RegistrationSettings.objects.filter(event=event).first()
+    if settings is None or not event.is_public:
+        return {"settings": None}
+    settings.event = event
+    now = timezone.now()
+    is_open = settings.is_open_at(now)
+    return {
+        "event": event,
+        "settings": settings,
+        "is_open": is_open,
+        "opens_later": settings.is_open
+        and settings.opens_at is not None
+        and settings.opens_at > now,
+        "places": booking.places(settings) if is_open else [],
+    }
