@@ -526,10 +526,16 @@ def creditable(invoice: Invoice) -> Decimal:
 
 
 def issue_credit_note(
-    invoice: Invoice, amount: Decimal, reason: str, *, today: dt.date
+    invoice: Invoice,
+    amount: Decimal,
+    reason: str,
+    *,
+    today: dt.date,
+    line: dict | None = None,
 ) -> Invoice:
     """A credit note (AV-2027-0001, gap-free per year of issue) cancelling or
-    reducing an issued invoice, with its reason; frozen like an invoice."""
+    reducing an issued invoice, with its reason; frozen like an invoice.
+    `line` is the invoice's line it corrects (its first by default)."""
     reason = one_line(reason)
     with transaction.atomic():
         # Two credit notes on one invoice at once could exceed its total.
@@ -546,12 +552,14 @@ def issue_credit_note(
             )
         issuer = check_issuer()
         source = invoice.data
-        line = source["lines"][0]
+        line = line or source["lines"][0]
         action = "Annulation" if amount == invoice.total else "Réduction"
         data = {
             "issued_on": today.isoformat(),
             "due_on": None,
-            "issuer": documents.issuer_data(issuer),
+            "issuer": documents.issuer_data(
+                issuer, vat_regime=source["issuer"]["vat"]["regime"]
+            ),
             "recipient": source["recipient"],
             "lines": [
                 {

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import booking
+from . import booking, orders
 from .models import EventDay, Rate, Registration, RegistrationSettings
 
 
@@ -197,6 +197,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             obj.cancelled_at = timezone.now()
         super().save_model(request, obj, form, change)
         if cancelled:
+            orders.credit_cancelled_quietly(obj, timezone.now())  # if invoiced
             booking.promote(obj.event.registration_settings, timezone.now())
 
     @admin.display(description="collectivité ou organisme")
