@@ -13,6 +13,8 @@ from django.utils import timezone
 from calendar_app.models import Event
 from members.models import Member, WorkingGroup
 from news.models import Article, Category, Document
+from registrations.links import personal_token
+from registrations.models import Registration
 
 # Namespaces that are not public pages.
 PRIVATE_NAMESPACES = {"admin"}
@@ -25,22 +27,26 @@ class Route:
     params: tuple[str, ...]
 
 
-def iter_routes(patterns=None, prefix="", namespace=None):
-    """Yield every named route of the URLconf, namespaced, with its parameters."""
+def iter_routes(patterns=None, prefix="", namespace=None, params=()):
+    """Yield every named route of the URLconf, namespaced, with its parameters
+    (those of the includes above it too: /agenda/evenements/<slug>/inscription/)."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        converters = tuple(getattr(pattern.pattern, "converters", {}))
         if isinstance(pattern, URLResolver):
             inner = pattern.namespace or namespace
             if inner in PRIVATE_NAMESPACES:
                 continue
             yield from iter_routes(
-                pattern.url_patterns, prefix + str(pattern.pattern), inner
+                pattern.url_patterns,
+                prefix + str(pattern.pattern),
+                inner,
+                params + converters,
             )
         elif isinstance(pattern, URLPattern):
             if pattern.name is None:  # DEBUG-only media serving
                 continue
             name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            converters = getattr(pattern.pattern, "converters", {})
-            yield Route(name, prefix + str(pattern.pattern), tuple(converters))
+            yield Route(name, prefix + str(pattern.pattern), params + converters)
 
 
 def _public_event() -> Event:
@@ -66,6 +72,18 @@ def _main_document() -> Document:
     return Document.objects.published().exclude(body="").first()
 
 
+def _rencontres_slug() -> str:
+    """The next Rencontres nationales, open for registration in the demo."""
+    return Event.objects.rencontres().upcoming().first().slug
+
+
+def _registration_token() -> dict:
+    registration = Registration.objects.confirmed().filter(
+        event__event_type__is_rencontres=True
+    )[0]
+    return {"slug": registration.event.slug, "token": personal_token(registration)}
+
+
 # How to build a real URL for each route that takes parameters. Called with
 # the demo data loaded.
 SAMPLE_KWARGS = {
@@ -83,6 +101,11 @@ SAMPLE_KWARGS = {
     "news:article": lambda: {"slug": _article_with_links().slug},
     "news:document": lambda: {"slug": _main_document().slug},
     "news:download": lambda: {"slug": _main_document().slug},
+    "registrations:register": lambda: {"slug": _rencontres_slug()},
+    "registrations:done": lambda: {"slug": _rencontres_slug()},
+    "registrations:waiting": lambda: {"slug": _rencontres_slug()},
+    "registrations:already": lambda: {"slug": _rencontres_slug()},
+    "registrations:manage": _registration_token,
 }
 
 # Most SQL queries a page may run, whatever the amount of data. Asserted with
@@ -100,7 +123,8 @@ QUERY_BUDGETS = {
     "calendar:rss": 1,
     "calendar:atom": 1,
     "calendar:archives": 7,
-    "calendar:event": 6,
+    # +2 for the registration box (settings, places per day).
+    "calendar:event": 8,
     "calendar:event-ical": 3,
     "calendar:feed": 4,
     "calendar:subscribe": 4,
@@ -134,6 +158,12 @@ QUERY_BUDGETS = {
     "news:documents": 5,
     "news:document": 6,
     "news:download": 2,
+    # The form: settings, places per day, rates, the days to choose.
+    "registrations:register": 8,
+    "registrations:done": 4,
+    "registrations:waiting": 4,
+    "registrations:already": 4,
+    "registrations:manage": 5,
 }
 
 # Query strings that make a route show what it is for (search results rather
@@ -142,7 +172,13 @@ SAMPLE_QUERIES = {"pages:search": "q=%C3%A9ducation"}
 
 # Routes that cannot answer 304: the contact form carries a per-visitor CSRF
 # token; the probes answer before the middleware (rfve_site.middleware).
-UNCACHEABLE = {"pages:contact", "health", "ready"}
+UNCACHEABLE = {
+    "pages:contact",
+    "registrations:register",
+    "registrations:manage",
+    "health",
+    "ready",
+}
 
 
 def public_urls() -> dict[str, str]:

@@ -17,6 +17,7 @@ from dues import demo as dues_demo
 from members import demo as members_demo
 from news import demo as news_demo
 from pages import demo as pages_demo
+from registrations import demo as registrations_demo
 
 DEMO_USERNAME = "secretariat"
 DEMO_PASSWORD = "demo-rfve-2023"
@@ -33,10 +34,14 @@ class Command(BaseCommand):
         dues_demo.load_scales(today.year)
         dues_demo.load_campaign(today.year)
         self.stdout.write(self.style.SUCCESS(f"Demo members: {len(members)} cities."))
+        # Registrations protect their event: cleared before the agenda moves.
+        registrations_demo.unload()
         kept, stale = calendar_demo.load(members, today)
         self.stdout.write(
             self.style.SUCCESS(f"Demo agenda: {kept} events ({stale} stale removed).")
         )
+        registrations = registrations_demo.load(today)
+        self.stdout.write(self.style.SUCCESS(f"Demo registrations: {registrations}."))
         articles, documents = news_demo.load(today)
         self.stdout.write(
             self.style.SUCCESS(
