@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import booking, orders
+from .admin_documents import EventDocumentsMixin
 from .models import EventDay, Rate, Registration, RegistrationSettings
 
 
@@ -36,8 +37,16 @@ class RateInline(admin.TabularInline):
 
 
 @admin.register(RegistrationSettings)
-class RegistrationSettingsAdmin(admin.ModelAdmin):
-    list_display = ["event", "event_start", "is_open", "confirmed", "waiting", "links"]
+class RegistrationSettingsAdmin(EventDocumentsMixin, admin.ModelAdmin):
+    list_display = [
+        "event",
+        "event_start",
+        "is_open",
+        "confirmed",
+        "waiting",
+        "links",
+        "documents_link",
+    ]
     list_filter = ["is_open", "audience"]
     search_fields = ["event__title"]
     autocomplete_fields = ["event"]

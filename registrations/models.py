@@ -311,6 +311,9 @@ class Registration(models.Model):
         editable=False,
         related_name="+",
     )
+    certificate_sent_at = models.DateTimeField(
+        "attestation de présence envoyée le", null=True, blank=True, editable=False
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
