@@ -92,12 +92,17 @@ def attach(registration: Registration, billing: dict) -> Order | None:
 
 
 def days_text(days) -> str:
-    """ "12 et 13 mars 2030", "12 mars 2030"."""
+    """ "12 mars 2030", "12 et 13 mars 2030", "31 mars 2030 et 1 avril 2030"."""
     days = sorted(days, key=lambda day: day.date)
     dates = [day.date for day in days]
     if not dates:
         return ""
-    texts = [date_format(date, "j F Y") for date in dates]
+    if len({(date.year, date.month) for date in dates}) == 1:
+        # Same month: "12, 13 et 14 mars 2030".
+        texts = [str(date.day) for date in dates[:-1]]
+        texts.append(date_format(dates[-1], "j F Y"))
+    else:
+        texts = [date_format(date, "j F Y") for date in dates]
     if len(texts) == 1:
         return texts[0]
     return ", ".join(texts[:-1]) + " et " + texts[-1]

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from association.models import SiteSettings
@@ -345,3 +346,62 @@ def test_treasury_view_and_csv_include_registration_invoices(admin_client):
     )
     lyon = by_number["2030-0003"]
     assert (lyon[8], lyon[10], lyon[13]) == ("90,00", "0,00", "annulée par avoir")
+
+
+def test_invoice_action_and_admin_cancellation(admin_client):
+    settings = RegistrationSettingsFactory()
+    martin = paying_registration(settings, LocalAuthorityFactory(name="Lyon"), "M")
+    close(settings)
+    changelist = reverse("admin:registrations_registrationsettings_changelist")
+    response = admin_client.post(
+        changelist,
+        {"action": "issue_invoices", "_selected_action": [settings.pk]},
+        follow=True,
+    )
+    year = timezone.localdate().year  # issued today
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [
+        f"{settings.event} : 1 facture(s) et 0 avoir(s) émis ({year}-0001)."
+    ]
+    order_page = admin_client.get(
+        reverse("admin:registrations_order_change", args=[martin.order_id])
+    )
+    assert f"{year}-0001" in order_page.content.decode()
+
+    # Cancelled by changing its status in the admin: a credit note too.
+    page = reverse("admin:registrations_registration_change", args=[martin.pk])
+    form = admin_client.get(page).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name in form.fields
+    }
+    data.update(
+        status=Registration.Status.CANCELLED,
+        days=[day.pk for day in martin.days.all()],
+        attended_days=[],
+        event=settings.event_id,
+        authority=martin.authority_id,
+        rate=martin.rate_id,
+        order=martin.order_id,
+    )
+    data = {key: value for key, value in data.items() if value != []}
+    response = admin_client.post(page, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    martin.refresh_from_db()
+    assert martin.credit_note.number == f"AV-{year}-0001"
+
+
+def test_demo_orders_one_per_city_and_a_past_event_with_attendance(demo):
+    from django.core.management import call_command
+
+    from registrations.models import RegistrationSettings
+
+    paying = Registration.objects.filter(is_demo=True, rate__amount__gt=0)
+    assert paying.exists() and not paying.filter(order=None).exists()
+    cities = set(paying.values_list("authority", flat=True))
+    assert Order.objects.filter(event__is_demo=True).count() == len(cities)
+    past = RegistrationSettings.objects.get(is_open=False, event__is_demo=True)
+    assert Registration.objects.filter(event=past.event, attended_days__isnull=False)
+    call_command("load_demo", verbosity=0)  # again: no duplicate, no error
+    assert Order.objects.filter(event__is_demo=True).count() == len(cities)
