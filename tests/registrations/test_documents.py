@@ -54,7 +54,7 @@ def register(settings, first, last, *, days=None, **extra):
     )
 
 
-# --- By day and category, waiting list -----------------------------------------------
+# --- By day and category, waiting list -----
 
 
 def test_documents_page_counts_by_day_and_category_and_lists_the_waiting(
@@ -107,7 +107,7 @@ def test_changelist_queries_do_not_grow_with_events(
         admin_client.get(changelist)
 
 
-# --- Attendance ------------------------------------------------------------------------
+# --- Attendance -----
 
 
 def test_marking_attendance_of_a_day_keeps_the_other_days(admin_client, two_days):
@@ -144,7 +144,7 @@ def test_the_bureau_reads_no_people(client, django_user_model, two_days):
     assert client.get(url("documents", two_days.pk)).status_code == 403
 
 
-# --- CSV ---------------------------------------------------------------------------------
+# --- CSV -----
 
 
 def test_csv_opens_in_french_excel(admin_client, two_days):
@@ -175,7 +175,7 @@ def test_csv_opens_in_french_excel(admin_client, two_days):
     assert content.count("\r\n") == 4
 
 
-# --- Attendance sheet and badges -----------------------------------------------------------
+# --- Attendance sheet and badges -----
 
 
 def test_attendance_sheet_lists_everyone_confirmed_that_day_alphabetically(
@@ -220,7 +220,7 @@ def test_badges_eight_to_an_a4_page(admin_client, two_days):
     assert (round(width * 25.4 / 72), round(height * 25.4 / 72)) == (210, 297)
 
 
-# --- Certificates of attendance ----------------------------------------------------------------
+# --- Certificates of attendance -----
 
 
 @pytest.fixture

@@ -88,7 +88,7 @@ def pdf_text(invoice) -> str:
     return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
-# --- The form -----------------------------------------------------------------
+# --- The form -----
 
 
 def test_paying_rate_requires_a_siret_free_rate_does_not(client):
@@ -159,7 +159,7 @@ def test_registrations_of_one_authority_form_one_order(client):
     assert order_lyon.service_code == "EDUC"
 
 
-# --- Invoices -----------------------------------------------------------------
+# --- Invoices -----
 
 
 def test_one_invoice_per_order_in_the_series_shared_with_dues():
@@ -260,7 +260,7 @@ def test_missing_siret_is_told_and_blocks_only_that_order():
     ]
 
 
-# --- Cancellation -------------------------------------------------------------
+# --- Cancellation -----
 
 
 def test_cancelling_an_invoiced_registration_issues_a_credit_note_for_its_line():
@@ -312,7 +312,7 @@ def test_a_credit_note_that_failed_is_issued_by_the_next_run(issuer):
     assert martin.credit_note == note
 
 
-# --- The treasurer -------------------------------------------------------------
+# --- The treasurer -----
 
 
 def test_treasury_view_and_csv_include_registration_invoices(admin_client):
