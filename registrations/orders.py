@@ -193,6 +193,18 @@ def to_invoice(order: Order):
     )
 
 
+def check_vat_number(issuer) -> None:
+    """Registration fees are exempt (EN 16931 category E), which needs the
+    seller's VAT number on the invoice (rule BR-E-02), as for exempt dues."""
+    if not issuer.vat_number:
+        raise DuesError(
+            "Les droits d’inscription sont exonérés de TVA : la facture doit "
+            "alors porter le numéro de TVA intracommunautaire de l’association "
+            "(norme EN 16931, règle BR-E-02). Renseignez-le d’abord dans "
+            "« Informations de l’association »."
+        )
+
+
 def issue_invoice(order: Order, *, today: dt.date) -> Invoice | None:
     """One invoice for what the order has not been invoiced yet; None when
     nothing is left. Numbered in the association's invoice series of the
@@ -208,6 +220,7 @@ def issue_invoice(order: Order, *, today: dt.date) -> Invoice | None:
         if not registrations:
             return None
         issuer = check_issuer()
+        check_vat_number(issuer)
         if not order.siret and order.authority_id:
             raise DuesError(
                 f"{order.payer} : indiquez le SIRET de la collectivité (Chorus "
@@ -280,7 +293,7 @@ def issue_documents(settings, *, now: dt.datetime) -> tuple[list, list, list[str
             f"{settings.event} : les inscriptions sont encore ouvertes ; "
             "fermez-les (ou attendez leur clôture) avant d’émettre les factures."
         )
-    check_issuer()
+    check_vat_number(check_issuer())
     today = timezone.localdate(now)
     invoices, notes, errors = [], [], []
     orders = Order.objects.filter(event=settings.event_id).select_related("authority")

@@ -39,6 +39,9 @@ SIRET = "21690123400019"
 
 @pytest.fixture(autouse=True)
 def _issuer(issuer):
+    # Registration fees are exempt (category E): the VAT number is printed.
+    issuer.vat_number = "FR96412345670"
+    issuer.save()
     return issuer
 
 
@@ -405,3 +408,31 @@ def test_demo_orders_one_per_city_and_a_past_event_with_attendance(demo):
     assert Registration.objects.filter(event=past.event, attended_days__isnull=False)
     call_command("load_demo", verbosity=0)  # again: no duplicate, no error
     assert Order.objects.filter(event__is_demo=True).count() == len(cities)
+
+
+def test_invoice_and_credit_note_pass_the_xsd_and_the_en16931_schematron():
+    from tests.dues.facturx_checks import embedded_xml, schematron_failures
+
+    settings = RegistrationSettingsFactory()
+    lyon = LocalAuthorityFactory()
+    martin = paying_registration(settings, lyon, "Martin")
+    paying_registration(settings, lyon, "Bernard")
+    close(settings)
+    (invoice,), _, _ = orders.issue_documents(settings, now=NOW)
+    martin.refresh_from_db()
+    booking.cancel(martin, NOW)
+    martin.refresh_from_db()
+    for document in (invoice, martin.credit_note):
+        xml = embedded_xml(documents.read_pdf(document))
+        assert schematron_failures(xml) == [], document
+
+
+def test_no_registration_invoice_without_the_vat_number(issuer):
+    issuer.vat_number = ""
+    issuer.save()
+    settings = RegistrationSettingsFactory()
+    paying_registration(settings, LocalAuthorityFactory(), "Martin")
+    close(settings)
+    with pytest.raises(dues.DuesError, match="BR-E-02"):
+        orders.issue_documents(settings, now=NOW)
+    assert not Invoice.objects.exists()
