@@ -436,3 +436,16 @@ def test_no_registration_invoice_without_the_vat_number(issuer):
     with pytest.raises(dues.DuesError, match="BR-E-02"):
         orders.issue_documents(settings, now=NOW)
     assert not Invoice.objects.exists()
+
+
+def test_orders_list_queries_do_not_grow(admin_client, django_assert_max_num_queries):
+    settings = RegistrationSettingsFactory()
+    paying_registration(settings, LocalAuthorityFactory(), "A")
+    changelist = reverse("admin:registrations_order_changelist")
+    with django_assert_max_num_queries(10) as first:
+        admin_client.get(changelist)
+    for name in "BCDE":
+        paying_registration(settings, LocalAuthorityFactory(), name)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        page = admin_client.get(changelist)
+    assert page.content.decode().count(settings.event.title) >= 5
