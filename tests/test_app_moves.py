@@ -25,12 +25,21 @@ BEFORE = [
 def _migrate_back():
     """The database before the moves; returns the models of that time."""
     executor = MigrationExecutor(connection)
-    # news came after the moves and depends on them: unapplied too.
-    moved = {"members", "pages", "dues", "association", "news"}
+    # news and registrations came after the moves and depend on them (the
+    # registrations' invoices are dues documents): unapplied too.
+    moved = {"members", "pages", "dues", "association", "news", "registrations"}
     nodes = [
         node for node in executor.loader.graph.leaf_nodes() if node[0] not in moved
     ] + BEFORE
-    executor.migrate(nodes + [("news", None), ("dues", None), ("association", None)])
+    executor.migrate(
+        nodes
+        + [
+            ("news", None),
+            ("registrations", None),
+            ("dues", None),
+            ("association", None),
+        ]
+    )
     return executor.loader.project_state(nodes).apps
 
 

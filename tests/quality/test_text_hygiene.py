@@ -138,6 +138,7 @@ NOT_TYPED_TEXT = {
     "association.SiteSettings.iban",
     "association.SiteSettings.bic",
     "association.SiteSettings.vat_number",
+    "registrations.Order.siret",
     # Written by the invoicing engine, never typed.
     "dues.Invoice.number",
     "dues.Invoice.file",
@@ -146,6 +147,7 @@ NOT_TYPED_TEXT = {
     "pages.Page.path",
     "pages.PageRedirect.old_path",
     "pages.ContactMessage.sender_key",
+    "registrations.Registration.sender_key",  # a keyed hash, as the contact's
 }
 # The project's apps sit beside manage.py: a new app is covered too.
 PROJECT_APPS = [
