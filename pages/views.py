@@ -14,6 +14,7 @@ from calendar_app.models import Event
 from calendar_app.months import WEEKDAY_NAMES, month_weeks
 from members.models import Mandate, Member, WorkingGroup
 from news.models import Article, Category
+from registrations.purge import REGISTRATION_RETENTION
 from rfve_site.markup import render_markdown
 
 from .chrome import load_chrome
@@ -213,7 +214,9 @@ def legal_notice(request):
 
 
 def privacy(request):
-    return render(request, "pages/privacy.html")
+    # The delays the daily purges apply, read from where they are defined.
+    context = {"registration_retention_days": REGISTRATION_RETENTION.days}
+    return render(request, "pages/privacy.html", context)
 
 
 def accessibility(request):

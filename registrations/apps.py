@@ -4,3 +4,26 @@ from django.apps import AppConfig
 class RegistrationsConfig(AppConfig):
     name = "registrations"
     verbose_name = "inscriptions aux événements"
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from calendar_app.models import Event
+
+        from .models import RegistrationSettings
+
+        def follow_event_dates(sender, instance, raw=False, **kwargs):
+            """The registration days follow the event's dates when the event
+            is edited (calendar_app knows nothing of registrations)."""
+            if raw:
+                return
+            settings = RegistrationSettings.objects.filter(event=instance).first()
+            if settings is not None:
+                settings.sync_days()
+
+        post_save.connect(
+            follow_event_dates,
+            sender=Event,
+            weak=False,  # a local function: nothing else keeps it alive
+            dispatch_uid="registrations-days",
+        )

@@ -1,4 +1,4 @@
-"""Places, the waiting list and personal links: the rules of registration.
+"""Places and the waiting list: the rules of registration.
 
 Capacity holds under concurrent submissions because every change that takes
 or frees a place runs in a transaction that first locks the event's
@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 # client (a town hall's secretary may register several colleagues).
 RATE_LIMIT = 10
 RATE_WINDOW = dt.timedelta(hours=1)
+# The personal link is sent again at most this often.
+LINK_RESEND_INTERVAL = dt.timedelta(hours=1)
 
 
 class Refused(Exception):
@@ -118,6 +120,20 @@ def register(
     return registration
 
 
+def resend_link(registration: Registration, now: dt.datetime) -> bool:
+    """Send the personal link again, unless it was sent again within the
+    hour; True if sent. The row update is the guard: two requests at once
+    cannot both win it."""
+    won = (
+        Registration.objects.filter(pk=registration.pk)
+        .filter(
+            Q(link_resent_at=None) | Q(link_resent_at__lt=now - LINK_RESEND_INTERVAL)
+        )
+        .update(link_resent_at=now)
+    )
+    return bool(won) and send(registration, "rappel-lien")
+
+
 def cancel(registration: Registration, now: dt.datetime) -> list[Registration]:
     """Cancel a registration; a freed place goes to the waiting list.
     Returns the registrations promoted (each is emailed after commit)."""
@@ -133,6 +149,36 @@ def cancel(registration: Registration, now: dt.datetime) -> list[Registration]:
         registration.save(update_fields=["status", "cancelled_at"])
         orders.credit_cancelled_quietly(registration, now)  # if invoiced
         return promote(settings, now) if freed else []
+
+
+def change_days(
+    registration: Registration, days: list[EventDay], now: dt.datetime
+) -> None:
+    """New days for a registration. A confirmed one keeps its place on the
+    days it keeps and needs room on the days it adds (else Refused, nothing
+    changes); the days it drops go to the waiting list. A waiting one waits
+    for its new days, and is confirmed at once if they have room."""
+    settings = registration.event.registration_settings
+    with transaction.atomic():
+        _lock(settings)
+        old = set(registration.days.values_list("pk", flat=True))
+        new = {day.pk for day in days}
+        if new == old:
+            return
+        if registration.is_confirmed:
+            full = [
+                place.day
+                for place in places(settings)
+                if place.day.pk in new - old and place.is_full
+            ]
+            if full:
+                names = ", ".join(str(day) for day in full)
+                raise Refused(
+                    f"Il n’y a plus de place le {names} : vos jours de présence "
+                    "n’ont pas été modifiés."
+                )
+        registration.days.set(days)
+        promote(settings, now)
 
 
 def promote(settings: RegistrationSettings, now: dt.datetime) -> list[Registration]:

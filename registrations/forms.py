@@ -227,7 +227,29 @@ class ChangeForm(_QuestionsMixin, forms.ModelForm):
         labels = RegistrationForm.Meta.labels
         widgets = RegistrationForm.Meta.widgets
 
+    days = DaysField(
+        label="Jours de présence",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Cochez au moins un jour."},
+    )
+
     def __init__(self, *args, settings: RegistrationSettings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["function"].error_messages["required"] = "Indiquez votre fonction."
+        days = settings.days.all()
+        if len(days) > 1:
+            self.fields["days"].queryset = days
+            self.fields["days"].initial = list(self.instance.days.all())
+        else:
+            del self.fields["days"]
+        self.all_days = list(days)
         self.apply_questions(settings)
+
+    @property
+    def chosen_days(self) -> list | None:
+        """The days asked for (none ticked: all of them); None when the
+        question is not asked."""
+        if "days" not in self.fields:
+            return None
+        return list(self.cleaned_data.get("days") or self.all_days)

@@ -280,6 +280,12 @@ class Registration(models.Model):
         "sorti de la liste d’attente le", null=True, blank=True
     )
     cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
+    # When the personal link was last sent again (a second registration with
+    # the same address): at most once an hour, so that nobody can flood a
+    # registered person's inbox through the form.
+    link_resent_at = models.DateTimeField(
+        "lien renvoyé le", null=True, blank=True, editable=False
+    )
     anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
     is_demo = models.BooleanField("donnée de démonstration", default=False)
     # Paying registrations (registrations/orders.py): the order of their

@@ -60,7 +60,7 @@ def register(request, slug: str):
             try:
                 booking.register(settings, registration, form.chosen_days)
             except booking.AlreadyRegistered as already:
-                booking.send(already.registration, "rappel-lien")
+                booking.resend_link(already.registration, now)
                 return redirect("registrations:already", slug=slug)
             except booking.Refused as refusal:
                 form.add_error(None, str(refusal))
@@ -111,9 +111,17 @@ def manage(request, slug: str, token: str):
             booking.cancel(registration, now)
             return redirect(request.path + "?annulee=1")
         if form.is_valid():
-            form.save()
-            return redirect(request.path + "?modifiee=1")
-        status = 400
+            try:
+                if form.chosen_days is not None:
+                    booking.change_days(registration, form.chosen_days, now)
+            except booking.Refused as refusal:
+                form.add_error("days", str(refusal))
+                status = 409
+            else:
+                form.save()
+                return redirect(request.path + "?modifiee=1")
+        else:
+            status = 400
     if request.GET.get("annulee") and registration.is_cancelled:
         message = "Votre inscription est annulée. Merci de nous avoir prévenus."
     elif request.GET.get("modifiee"):

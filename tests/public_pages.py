@@ -163,7 +163,8 @@ QUERY_BUDGETS = {
     "registrations:done": 4,
     "registrations:waiting": 4,
     "registrations:already": 4,
-    "registrations:manage": 5,
+    # The registration, its days, the event's days (to choose them again).
+    "registrations:manage": 8,
 }
 
 # Query strings that make a route show what it is for (search results rather

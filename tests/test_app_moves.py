@@ -25,8 +25,8 @@ BEFORE = [
 def _migrate_back():
     """The database before the moves; returns the models of that time."""
     executor = MigrationExecutor(connection)
-    # news and registrations came after the moves and depend on them (the
-    # registrations' invoices are dues documents): unapplied too.
+    # news and registrations came after the moves and depend on them:
+    # unapplied too.
     moved = {"members", "pages", "dues", "association", "news", "registrations"}
     nodes = [
         node for node in executor.loader.graph.leaf_nodes() if node[0] not in moved
@@ -34,8 +34,8 @@ def _migrate_back():
     executor.migrate(
         nodes
         + [
-            ("news", None),
             ("registrations", None),
+            ("news", None),
             ("dues", None),
             ("association", None),
         ]

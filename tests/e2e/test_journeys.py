@@ -188,3 +188,69 @@ def test_secretariat_publishes_duplicates_and_unpublishes(site, page: Page, stri
     _run_action(page, site, title, "Dépublier (repasser en brouillon)", "Publié")
     page.goto(site + "/agenda/2023/02/")
     expect(page.get_by_text(title)).to_have_count(0)
+
+
+def _register(page: Page, site: str, event: Event, first: str, last: str):
+    page.goto(site + event.get_absolute_url())
+    page.get_by_role("link", name=re.compile("^S’inscrire")).click()
+    page.get_by_label("Prénom", exact=True).fill(first)
+    page.get_by_label("Nom", exact=True).fill(last)
+    page.get_by_label("Courriel", exact=True).fill(f"{first}.{last}@villeurbanne.fr")
+    page.get_by_label(re.compile("^Collectivité")).fill("Villeurbanne")
+    page.get_by_label(re.compile("ville adhérente")).check()
+    days = page.get_by_role("group", name="Jours de présence")
+    for box in days.get_by_role("checkbox").all():
+        box.check()
+    page.get_by_role("button", name=re.compile("^M’inscrire")).click()
+
+
+def test_visitor_registers_cancels_and_the_waiting_list_moves_up(
+    site, page: Page, strict_csp
+):
+    from django.core import mail
+
+    from registrations.models import Registration
+
+    event = Event.objects.rencontres().upcoming().first()
+    settings = event.registration_settings
+    page.goto(site + event.get_absolute_url())
+    expect(page.get_by_role("region", name="Inscription")).to_contain_text(
+        "places restantes"
+    )
+
+    # A mistake first: a clear French answer, tied to the field.
+    page.get_by_role("link", name=re.compile("^S’inscrire")).click()
+    page.get_by_label("Prénom", exact=True).fill("Inès")
+    page.get_by_role("button", name=re.compile("^M’inscrire")).click()
+    expect(page.get_by_role("alert")).to_contain_text("n’est pas enregistrée")
+    expect(page.get_by_label("Nom", exact=True)).to_have_attribute(
+        "aria-invalid", "true"
+    )
+
+    _register(page, site, event, "ines", "bernard")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Votre inscription est confirmée"
+    )
+    (confirmation,) = mail.outbox
+    link = re.search(r"https://\S+/inscription/\S+/", confirmation.body).group(0)
+
+    # The secretariat closes the room at today's count: the next one waits.
+    taken = Registration.objects.confirmed().filter(event=event).count()
+    settings.days.update(capacity=taken)
+    _register(page, site, event, "paul", "girard")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Vous êtes sur la liste d’attente"
+    )
+
+    # Inès follows the link of her email and cancels.
+    page.goto(site + "/" + link.split("://", 1)[1].partition("/")[2])
+    expect(page.get_by_text("Confirmée")).to_be_visible()
+    page.get_by_role("button", name="Annuler mon inscription").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Votre inscription est annulée. Merci de nous avoir prévenus."
+    )
+    paul = Registration.objects.get(email="paul.girard@villeurbanne.fr")
+    assert paul.is_confirmed
+    promotion = mail.outbox[-1]
+    assert promotion.to == ["paul.girard@villeurbanne.fr"]
+    assert "Une place s’est libérée" in promotion.subject

@@ -147,7 +147,7 @@ NOT_TYPED_TEXT = {
     "pages.Page.path",
     "pages.PageRedirect.old_path",
     "pages.ContactMessage.sender_key",
-    "registrations.Registration.sender_key",  # a keyed hash, as the contact's
+    "registrations.Registration.sender_key",
 }
 # The project's apps sit beside manage.py: a new app is covered too.
 PROJECT_APPS = [

@@ -210,21 +210,48 @@ def test_one_visitor_cannot_register_without_limit(client):
 
 
 @pytest.mark.parametrize(
-    "change",
+    ("change", "answer"),
     [
-        {"is_open": False},
-        {"opens_at": paris(2029, 1, 1)},
-        {"closes_at": paris(2020, 1, 1)},
+        ({"is_open": False}, "Les inscriptions à cet événement sont closes."),
+        ({"opens_at": paris(2999, 1, 1)}, "Les inscriptions ouvriront le"),
+        (
+            {"closes_at": paris(2020, 1, 1)},
+            "Les inscriptions à cet événement sont closes.",
+        ),
+        ({"event__starts_at": paris(2020, 1, 1)}, "sont closes"),
+        ({"event__status": "annule"}, "sont closes"),
     ],
 )
-def test_closed_registrations_show_no_form(client, change):
+def test_closed_registrations_show_no_form(client, change, answer):
     settings = RegistrationSettingsFactory(**change)
-    if "opens_at" in change:
-        settings.opens_at = paris(2999, 1, 1)
-        settings.save()
     response = client.post(form_url(settings), answers())
-    assert 'name="email"' not in response.content.decode()
+    page = response.content.decode()
+    assert answer in page
+    assert 'name="email"' not in page
     assert not Registration.objects.exists()
+
+
+def test_drafts_and_internal_events_take_no_registration(client):
+    settings = RegistrationSettingsFactory(event__status="brouillon")
+    assert client.get(form_url(settings)).status_code == 404
+
+
+def test_a_waiting_person_can_leave_the_list(client):
+    settings = RegistrationSettingsFactory(capacity=1)
+    RegistrationFactory(event=settings.event)
+    waiting = RegistrationFactory(
+        event=settings.event, status=Registration.Status.WAITING
+    )
+    url = reverse(
+        "registrations:manage",
+        args=[settings.event.slug, links.personal_token(waiting)],
+    )
+    page = client.get(url).content.decode()
+    assert "Sur liste d’attente" in page
+    client.post(url, {"action": "annuler"})
+    waiting.refresh_from_db()
+    assert waiting.is_cancelled
+    assert mail.outbox == []  # no place freed, nobody promoted
 
 
 def test_members_only_event_refuses_other_collectivites(client):
@@ -334,3 +361,69 @@ def test_capacity_holds_when_the_last_places_go_at_once():
     assert errors == []
     assert Registration.objects.confirmed().count() == 3
     assert Registration.objects.waiting().count() == 5
+
+
+def test_days_change_through_the_personal_link_within_the_places(client):
+    settings = RegistrationSettingsFactory(
+        event__starts_at=paris(2030, 3, 12, 9),
+        event__ends_at=paris(2030, 3, 13, 17),
+        capacity=1,
+    )
+    first, second = settings.days.all()
+    RegistrationFactory(event=settings.event, days=[second])
+    registration = RegistrationFactory(event=settings.event, days=[first])
+    waiting = RegistrationFactory(
+        event=settings.event, days=[first], status=Registration.Status.WAITING
+    )
+    url = reverse(
+        "registrations:manage",
+        args=[settings.event.slug, links.personal_token(registration)],
+    )
+    response = client.post(url, {"action": "modifier", "days": [first.pk, second.pk]})
+    assert response.status_code == 409
+    assert (
+        "Il n’y a plus de place le mercredi 13 mars 2030" in response.content.decode()
+    )
+    assert list(registration.days.all()) == [first]
+
+    # The second day is full: moving there is refused too. Once its holder
+    # cancels, the move goes through and frees the first day for the waiting list.
+    client.post(url, {"action": "modifier", "days": [second.pk]})
+    assert list(registration.days.all()) == [first]
+    other = Registration.objects.get(days=second, status="confirmee")
+    other.status = Registration.Status.CANCELLED
+    other.save()
+    response = client.post(
+        url, {"action": "modifier", "days": [second.pk]}, follow=True
+    )
+    assert "Vos modifications sont enregistrées." in response.content.decode()
+    assert list(registration.days.all()) == [second]
+    waiting.refresh_from_db()
+    assert waiting.is_confirmed
+    assert mail.outbox[-1].to == [waiting.email]
+
+
+def test_the_link_is_sent_again_at_most_once_an_hour(client):
+    registration = RegistrationFactory()
+    url = reverse("registrations:register", args=[registration.event.slug])
+    for _ in range(3):
+        response = client.post(url, answers(email=registration.email), follow=True)
+        assert "Cette adresse est déjà inscrite" in response.content.decode()
+    assert len(mail.outbox) == 1
+    registration.refresh_from_db()
+    registration.link_resent_at -= booking.LINK_RESEND_INTERVAL
+    registration.save()
+    client.post(url, answers(email=registration.email))
+    assert len(mail.outbox) == 2
+
+
+def test_registration_days_follow_the_event_dates():
+    settings = RegistrationSettingsFactory(capacity=30)
+    event = settings.event
+    event.ends_at = paris(2030, 3, 14, 17)
+    event.save()
+    assert [(str(day), day.capacity) for day in settings.days.all()] == [
+        ("mardi 12 mars 2030", 30),
+        ("mercredi 13 mars 2030", 30),
+        ("jeudi 14 mars 2030", 30),
+    ]

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         ('calendar_app', '0007_event_type_is_rencontres'),
         ('dues', '0004_invoice_documents'),
         ('members', '0007_population_municipale_wording'),
-        ('registrations', '0001_initial'),
+        ('registrations', '0002_registration_link_resent_at'),
     ]
 
     operations = [

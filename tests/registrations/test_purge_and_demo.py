@@ -1,0 +1,73 @@
+"""Personal data of registrations (needs erased after the event, people
+anonymised later, stated on the privacy page) and the demo registrations."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from registrations import purge
+from registrations.models import Registration
+from tests.factories import RegistrationFactory, paris
+
+pytestmark = pytest.mark.django_db
+
+EVENT_END = paris(2030, 3, 12, 17)
+
+
+def needy_registration():
+    return RegistrationFactory(
+        accessibility_needs="Fauteuil roulant",
+        dietary_needs="Sans gluten",
+        function="Maire",
+        sender_key="abc",
+        created_at=paris(2030, 1, 5),
+    )
+
+
+def test_needs_are_erased_as_soon_as_the_event_is_over():
+    registration = needy_registration()
+    purge.purge(EVENT_END - dt.timedelta(minutes=1))
+    registration.refresh_from_db()
+    assert registration.dietary_needs == "Sans gluten"
+    purge.purge(EVENT_END + dt.timedelta(minutes=1))
+    registration.refresh_from_db()
+    assert (registration.accessibility_needs, registration.dietary_needs) == ("", "")
+    assert registration.last_name  # the person stays until the retention ends
+    assert registration.sender_key == ""  # forgotten after a day
+
+
+def test_people_are_anonymised_after_the_retention_keeping_the_figures():
+    registration = needy_registration()
+    day = registration.days.get()
+    registration.attended_days.add(day)
+    later = EVENT_END + purge.REGISTRATION_RETENTION + dt.timedelta(minutes=1)
+    call_command("purge_registrations", verbosity=0)  # today: nothing to do yet
+    purge.purge(later)
+    registration.refresh_from_db()
+    assert registration.full_name == "" and registration.email == ""
+    assert registration.function == ""
+    assert registration.anonymised_at == later
+    assert list(registration.attended_days.all()) == [day]
+    assert str(registration) == f"Inscription anonymisée n° {registration.pk}"
+
+
+def test_privacy_page_states_the_registrations_retention(client):
+    page = client.get(reverse("pages:privacy")).content.decode()
+    assert "Inscriptions aux événements" in page
+    assert f"{purge.REGISTRATION_RETENTION.days} jours après" in page
+
+
+def test_demo_registrations(demo):
+    rencontres = Registration.objects.filter(event__event_type__is_rencontres=True)
+    assert rencontres.confirmed().count() == 60
+    assert rencontres.exclude(member=None).count() == 60
+    webinar = Registration.objects.filter(event__event_type__slug="webinaire")
+    settings = webinar.first().event.registration_settings
+    assert webinar.confirmed().count() == settings.days.get().capacity
+    assert webinar.waiting().count() == 3
+    past = Registration.objects.exclude(attended_days=None)
+    assert past.count() == 12
+    call_command("load_demo", verbosity=0)  # again: nothing doubles
+    assert Registration.objects.filter(is_demo=True).count() == 60 + 28 + 14
