@@ -38,6 +38,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
                     "bic",
                     "vat_regime",
                     "vat_number",
+                    "registration_vat",
                     "payment_days",
                     "unpaid_dues_text",
                 ],

@@ -56,6 +56,20 @@ class SiteSettings(models.Model):
         )
         EXEMPT = "exoneration", "Exonération de TVA, article 261-7-1° a du CGI"
 
+    class RegistrationVat(models.TextChoices):
+        """What invoices of event registration fees print: a fee is the price
+        of a service, not a statutory due, so it is within the scope of VAT;
+        a non-profit association is exempt while its commercial receipts stay
+        under the threshold of article 261-7-1° b, or under the franchise of
+        article 293 B."""
+
+        NON_PROFIT = (
+            "261-7-1b",
+            "Exonération de TVA, article 261-7-1° b du CGI (organisme sans but "
+            "lucratif)",
+        )
+        FRANCHISE = "293B", "TVA non applicable, article 293 B du CGI"
+
     class Conformity(models.TextChoices):
         FULL = "totale", "totalement conforme"
         PARTIAL = "partielle", "partiellement conforme"
@@ -133,6 +147,14 @@ class SiteSettings(models.Model):
         ],
         help_text="Exigé avec l’exonération (une exonération ne concerne qu’un "
         "assujetti) ; jamais imprimé hors du champ de la TVA.",
+    )
+    registration_vat = models.CharField(
+        "mention de TVA des inscriptions",
+        max_length=20,
+        choices=RegistrationVat,
+        default=RegistrationVat.NON_PROFIT,
+        help_text="Imprimée sur les factures des inscriptions payantes aux "
+        "événements (droits d’inscription : prestation de service).",
     )
     payment_days = models.PositiveSmallIntegerField(
         "délai de paiement (jours)",

@@ -1,6 +1,7 @@
 """Back office for the dues: scales, the campaign, invoices, payments,
 reminders and the treasurer's view."""
 
+import itertools
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -601,7 +602,14 @@ class DuesCallAdmin(admin.ModelAdmin):
             .with_status(timezone.localdate())
             .order_by("member__authority__name")
         )
-        return _csv_response(calls, f"cotisations-{year}.csv")
+        # The year's other invoices (event registrations) follow the calls.
+        rows = itertools.chain(
+            dues.csv_rows(
+                calls.with_chorus_status().select_related("member__authority")
+            ),
+            dues.other_csv_rows(dues.other_invoices(year), today=timezone.localdate()),
+        )
+        return csv_response(f"cotisations-{year}.csv", dues.CSV_HEADER, rows)
 
     def treasury_zip_view(self, request):
         """Every invoice and credit note of a campaign, as Factur-X files."""
@@ -611,7 +619,7 @@ class DuesCallAdmin(admin.ModelAdmin):
         response = _zip_response(
             request,
             self,
-            Invoice.objects.filter(call__year=year),
+            Invoice.objects.of_year(year),
             f"factures-{year}.zip",
         )
         if response is None:

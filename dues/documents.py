@@ -39,7 +39,13 @@ CREDIT_NOTE_PREFIX = "AV-"
 VAT_CODES = {
     SiteSettings.VatRegime.OUT_OF_SCOPE: ("O", "VATEX-EU-O"),
     SiteSettings.VatRegime.EXEMPT: ("E", "VATEX-EU-132-1L"),
+    # Event registration fees (a service, within the scope of VAT): exempt
+    # as a non-profit's accessory receipts, or under the small-business
+    # franchise.
+    SiteSettings.RegistrationVat.NON_PROFIT: ("E", "VATEX-EU-132"),
+    SiteSettings.RegistrationVat.FRANCHISE: ("E", "VATEX-FR-FRANCHISE"),
 }
+VAT_TEXTS = dict(SiteSettings.VatRegime.choices + SiteSettings.RegistrationVat.choices)
 
 
 class DocumentIntegrityError(Exception):
@@ -90,9 +96,11 @@ def address(text: str, *, postcode: str = "", city: str = "") -> dict:
     return {"lines": lines, "postcode": postcode, "city": city, "country": "FR"}
 
 
-def issuer_data(issuer: SiteSettings) -> dict:
-    """The issuer block, as the association's settings are at issue."""
-    category, exemption = VAT_CODES[issuer.vat_regime]
+def issuer_data(issuer: SiteSettings, *, vat_regime: str = "") -> dict:
+    """The issuer block, as the association's settings are at issue. The VAT
+    regime is the dues' one unless another is given (registration fees)."""
+    vat_regime = vat_regime or issuer.vat_regime
+    category, exemption = VAT_CODES[vat_regime]
     return {
         "name": one_line(issuer.name),
         "legal_form": one_line(issuer.legal_form),
@@ -105,8 +113,8 @@ def issuer_data(issuer: SiteSettings) -> dict:
         "iban": issuer.iban.replace(" ", "").upper(),
         "bic": issuer.bic,
         "vat": {
-            "regime": issuer.vat_regime,
-            "text": issuer.get_vat_regime_display(),
+            "regime": vat_regime,
+            "text": str(VAT_TEXTS[vat_regime]),
             "category": category,
             "exemption_code": exemption,
             # Only an exempt (taxable) seller prints it: outside the scope of

@@ -10,7 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -527,10 +528,16 @@ def creditable(invoice: Invoice) -> Decimal:
 
 
 def issue_credit_note(
-    invoice: Invoice, amount: Decimal, reason: str, *, today: dt.date
+    invoice: Invoice,
+    amount: Decimal,
+    reason: str,
+    *,
+    today: dt.date,
+    line: dict | None = None,
 ) -> Invoice:
     """A credit note (AV-2027-0001, gap-free per year of issue) cancelling or
-    reducing an issued invoice, with its reason; frozen like an invoice."""
+    reducing an issued invoice, with its reason; frozen like an invoice.
+    `line` is the invoice's line it corrects (its first by default)."""
     reason = one_line(reason)
     with transaction.atomic():
         # Two credit notes on one invoice at once could exceed its total.
@@ -547,12 +554,14 @@ def issue_credit_note(
             )
         issuer = check_issuer()
         source = invoice.data
-        line = source["lines"][0]
+        line = line or source["lines"][0]
         action = "Annulation" if amount == invoice.total else "Réduction"
         data = {
             "issued_on": today.isoformat(),
             "due_on": None,
-            "issuer": documents.issuer_data(issuer),
+            "issuer": documents.issuer_data(
+                issuer, vat_regime=source["issuer"]["vat"]["regime"]
+            ),
             "recipient": source["recipient"],
             "lines": [
                 {
@@ -751,6 +760,11 @@ class YearSummary:
     # (status label, number of invoices) for each Chorus Pro status.
     chorus_counts: list[tuple[str, int]]
     rejected: list[Invoice]  # by Chorus Pro: to correct and deposit again
+    # Invoices of other things than dues (event registrations), each with
+    # `credited_total`; their payments are followed on Chorus Pro.
+    other_invoices: list[Invoice] = field(default_factory=list)
+    other_invoiced: Decimal = Decimal("0")
+    other_credited: Decimal = Decimal("0")
 
 
 def year_summary(year: int, *, today: dt.date) -> YearSummary:
@@ -768,7 +782,8 @@ def year_summary(year: int, *, today: dt.date) -> YearSummary:
         (min(call.paid_total, max(call.net_amount, 0)) for call in calls),
         Decimal("0"),
     )
-    invoices = Invoice.objects.invoices().filter(call__year=year)
+    invoices = Invoice.objects.invoices().of_year(year)
+    others = list(other_invoices(year))
     counts = dict(
         invoices.values_list("chorus_status").annotate(n=Count("pk")).order_by()
     )
@@ -782,7 +797,7 @@ def year_summary(year: int, *, today: dt.date) -> YearSummary:
         outstanding=called - credited - paid,
         late=[call for call in calls if call.status == DuesCall.Status.LATE],
         credit_notes=list(
-            Invoice.objects.credit_notes().filter(call__year=year).order_by("number")
+            Invoice.objects.credit_notes().of_year(year).order_by("number")
         ),
         chorus_counts=[
             (status.label, counts.get(status.value, 0))
@@ -793,6 +808,32 @@ def year_summary(year: int, *, today: dt.date) -> YearSummary:
                 "number"
             )
         ),
+        other_invoices=others,
+        other_invoiced=sum((i.total for i in others), Decimal("0")),
+        other_credited=sum((i.credited_total for i in others), Decimal("0")),
+    )
+
+
+def other_invoices(year: int):
+    """The year's invoices of other things than dues, with `credited_total`."""
+    credited = (
+        Invoice.objects.credit_notes()
+        .filter(credited_invoice=OuterRef("pk"))
+        .values("credited_invoice")
+        .annotate(sum=Sum("total"))
+        .values("sum")
+    )
+    return (
+        Invoice.objects.without_call()
+        .filter(year=year)
+        .annotate(
+            credited_total=Coalesce(
+                Subquery(credited),
+                Value(Decimal("0")),
+                output_field=DecimalField(max_digits=9, decimal_places=2),
+            )
+        )
+        .order_by("number")
     )
 
 
@@ -840,4 +881,41 @@ def csv_rows(calls):
             call.due_on,
             DuesCall.Status(call.status).label,
             chorus[call.chorus_status] if call.is_issued else "",
+        ]
+
+
+def other_csv_rows(invoices, *, today: dt.date):
+    """Rows of CSV_HEADER for invoices of other things than dues (from
+    other_invoices): paid once Chorus Pro says so."""
+    cent = Decimal("0.01")
+    for invoice in invoices:
+        amount = invoice.total.quantize(cent)
+        credited = invoice.credited_total.quantize(cent)
+        net = max(amount - credited, Decimal("0.00"))
+        is_paid = invoice.chorus_status == Invoice.ChorusStatus.PAID
+        if net == 0:
+            status = DuesCall.Status.CANCELLED.label
+        elif is_paid:
+            status = DuesCall.Status.PAID.label
+        elif invoice.due_on and invoice.due_on < today:
+            status = DuesCall.Status.LATE.label
+        else:
+            status = DuesCall.Status.DUE.label
+        recipient = invoice.data.get("recipient", {})
+        yield [
+            invoice.number,
+            invoice.recipient_name,
+            "",
+            recipient.get("siret", ""),
+            invoice.year,
+            None,
+            None,
+            amount,
+            credited,
+            net if is_paid else Decimal("0.00"),
+            Decimal("0.00") if is_paid else net,
+            invoice.issued_on,
+            invoice.due_on,
+            status,
+            invoice.get_chorus_status_display(),
         ]

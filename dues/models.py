@@ -374,6 +374,20 @@ class InvoiceQuerySet(models.QuerySet):
     def credit_notes(self):
         return self.filter(kind=Invoice.Kind.CREDIT_NOTE)
 
+    def of_year(self, year: int):
+        """The documents of a year's accounts: a dues call's by the call's
+        year; the others (event registrations) by the year of their
+        invoice, credit notes included."""
+        return self.filter(
+            Q(call__year=year)
+            | Q(call=None, kind=Invoice.Kind.INVOICE, year=year)
+            | Q(call=None, kind=Invoice.Kind.CREDIT_NOTE, credited_invoice__year=year)
+        )
+
+    def without_call(self):
+        """Invoices of other things than dues (event registrations)."""
+        return self.invoices().filter(call=None)
+
 
 class Invoice(FrozenFieldsMixin, models.Model):
     """An invoice or a credit note as issued: `data` holds everything it

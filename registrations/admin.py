@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import booking
+from . import booking, orders
+from .admin_documents import EventDocumentsMixin
 from .models import EventDay, Rate, Registration, RegistrationSettings
 
 
@@ -36,8 +37,16 @@ class RateInline(admin.TabularInline):
 
 
 @admin.register(RegistrationSettings)
-class RegistrationSettingsAdmin(admin.ModelAdmin):
-    list_display = ["event", "event_start", "is_open", "confirmed", "waiting", "links"]
+class RegistrationSettingsAdmin(EventDocumentsMixin, admin.ModelAdmin):
+    list_display = [
+        "event",
+        "event_start",
+        "is_open",
+        "confirmed",
+        "waiting",
+        "links",
+        "documents_link",
+    ]
     list_filter = ["is_open", "audience"]
     search_fields = ["event__title"]
     autocomplete_fields = ["event"]
@@ -197,6 +206,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             obj.cancelled_at = timezone.now()
         super().save_model(request, obj, form, change)
         if cancelled:
+            orders.credit_cancelled_quietly(obj, timezone.now())  # if invoiced
             booking.promote(obj.event.registration_settings, timezone.now())
 
     @admin.display(description="collectivité ou organisme")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
-from . import emails
+from . import emails, orders
 from .models import EventDay, Registration, RegistrationSettings
 
 logger = logging.getLogger(__name__)
@@ -147,6 +147,7 @@ def cancel(registration: Registration, now: dt.datetime) -> list[Registration]:
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at"])
+        orders.credit_cancelled_quietly(registration, now)  # if invoiced
         return promote(settings, now) if freed else []
 
 

@@ -18,7 +18,8 @@ from calendar_app.models import Event
 from members.communes import normalise_name
 from members.models import Member
 
-from .models import Question, Rate, Registration, RegistrationSettings
+from . import orders
+from .models import Order, Question, Rate, Registration, RegistrationSettings
 
 FIRST_NAMES = [
     "Camille", "Nadia", "Julien", "Sophie", "Karim", "Claire", "Thomas", "Inès",
@@ -65,6 +66,7 @@ PAST_ABSENT = 2
 def unload() -> int:
     """Delete the demo registrations (and their events' settings)."""
     deleted, _ = Registration.objects.filter(is_demo=True).delete()
+    Order.objects.filter(event__is_demo=True, registrations=None).delete()
     RegistrationSettings.objects.filter(event__is_demo=True).delete()
     return deleted
 
@@ -151,17 +153,18 @@ def load(today: dt.date) -> int:
             (Rate.Category.FREE, Decimal("0.00")),
         ]
     ]
-    count += len(
-        _register(
-            settings,
-            members,
-            people,
-            RENCONTRES_REGISTRATIONS,
-            status=Registration.Status.CONFIRMED,
-            rates=rates[:1],
-            now=now,
-        )
+    paying = _register(
+        settings,
+        members,
+        people,
+        RENCONTRES_REGISTRATIONS,
+        status=Registration.Status.CONFIRMED,
+        rates=rates[:1],
+        now=now,
     )
+    for registration in paying:  # one order per city, to invoice at closing
+        orders.attach(registration, {"siret": registration.member.siret})
+    count += len(paying)
 
     settings = _settings(webinar, WEBINAR_CAPACITY, is_open=True)
     count += len(

@@ -4,6 +4,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from members.models import LocalAuthority
 
 from .models import Question, Rate, Registration, RegistrationSettings
+from .order_forms import BillingFields
 
 # Beyond this many matches the form asks for a more precise name.
 AUTHORITY_CHOICES_SHOWN = 8
@@ -54,7 +55,7 @@ class _QuestionsMixin:
                     self.fields[name].label += " (facultatif)"
 
 
-class RegistrationForm(_QuestionsMixin, forms.ModelForm):
+class RegistrationForm(_QuestionsMixin, BillingFields, forms.ModelForm):
     authority_name = forms.CharField(
         label="Collectivité (nom, code postal ou code INSEE)",
         max_length=100,
@@ -139,6 +140,7 @@ class RegistrationForm(_QuestionsMixin, forms.ModelForm):
             "Indiquez votre collectivité."
         )
         self.apply_questions(settings)
+        self.setup_billing(rates)
         if settings.audience == settings.Audience.MEMBERS:
             # Reserved to member cities: the collectivité is always asked.
             self.fields.setdefault("authority_name", self.base_fields["authority_name"])
@@ -196,6 +198,7 @@ class RegistrationForm(_QuestionsMixin, forms.ModelForm):
                 "Ce tarif est réservé aux élus et agents des villes adhérentes : "
                 "indiquez votre collectivité, ou choisissez un autre tarif.",
             )
+        self.clean_billing(cleaned)
         return cleaned
 
     def save(self, commit=True):

@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from members.validators import validate_chorus_service_code, validate_siret
 from rfve_site.formats import euros
 from rfve_site.text import MultiLineField, OneLineField
 
@@ -287,6 +288,38 @@ class Registration(models.Model):
     )
     anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
     is_demo = models.BooleanField("donnée de démonstration", default=False)
+    # Paying registrations (registrations/orders.py): the order of their
+    # collectivité, the invoice that bills them, the credit note that cancels
+    # that line once they are cancelled.
+    order = models.ForeignKey(
+        "Order",
+        verbose_name="commande",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+    )
+    invoice = models.ForeignKey(
+        "dues.Invoice",
+        verbose_name="facture",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    credit_note = models.ForeignKey(
+        "dues.Invoice",
+        verbose_name="avoir",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    certificate_sent_at = models.DateTimeField(
+        "attestation de présence envoyée le", null=True, blank=True, editable=False
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -331,3 +364,71 @@ class Registration(models.Model):
         if self.authority_id:
             return self.authority.name
         return self.organisation
+
+
+class Order(models.Model):
+    """The paying registrations of one collectivité (or one organisation) to
+    one event: invoiced to it together, with the Chorus Pro data its
+    registrations gave (registrations/orders.py)."""
+
+    event = models.ForeignKey(
+        "calendar_app.Event",
+        verbose_name="événement",
+        on_delete=models.PROTECT,
+        related_name="registration_orders",
+    )
+    authority = models.ForeignKey(
+        "members.LocalAuthority",
+        verbose_name="collectivité",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registration_orders",
+    )
+    organisation = OneLineField(
+        "organisme",
+        max_length=200,
+        blank=True,
+        help_text="Sans collectivité : l’organisme (ou la personne) facturé.",
+    )
+    siret = models.CharField(
+        "SIRET", max_length=14, blank=True, validators=[validate_siret]
+    )
+    service_code = OneLineField(
+        "code service Chorus Pro",
+        max_length=100,
+        blank=True,
+        validators=[validate_chorus_service_code],
+    )
+    commitment_number = OneLineField("numéro d’engagement", max_length=100, blank=True)
+    invoicing_address = MultiLineField(
+        "adresse de facturation",
+        blank=True,
+        help_text="Vide : celle de la ville adhérente, ou la mairie.",
+    )
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+
+    class Meta:
+        ordering = ["event", "authority__name", "organisation"]
+        verbose_name = "commande (inscriptions payantes)"
+        verbose_name_plural = "commandes (inscriptions payantes)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "authority"],
+                condition=Q(authority__isnull=False),
+                name="one_order_per_event_and_authority",
+            ),
+            models.UniqueConstraint(
+                "event",
+                Lower("organisation"),
+                condition=Q(authority__isnull=True),
+                name="one_order_per_event_and_organisation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.payer} – {self.event}"
+
+    @property
+    def payer(self) -> str:
+        return self.authority.name if self.authority_id else self.organisation

@@ -9,7 +9,7 @@ from django.utils import timezone
 from calendar_app.models import Event
 from rfve_site.client_address import client_key
 
-from . import booking, links
+from . import booking, links, orders
 from .forms import ChangeForm, RegistrationForm
 from .models import RegistrationSettings
 from .purge import REGISTRATION_RETENTION
@@ -67,6 +67,7 @@ def register(request, slug: str):
                 day_places = booking.places(settings)
                 status = 409
             else:
+                orders.attach(registration, form.billing)  # paying rates
                 name = "done" if registration.is_confirmed else "waiting"
                 return redirect(f"registrations:{name}", slug=slug)
     elif request.method == "POST":

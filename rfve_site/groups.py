@@ -64,6 +64,7 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "registrations.eventday": ALL,
         "registrations.rate": ALL,
         "registrations.registration": ALL,
+        "registrations.order": ALL,
     },
     "Trésorerie": {
         "calendar_app.event": VIEW,
@@ -82,6 +83,8 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "registrations.registrationsettings": VIEW,
         "registrations.rate": VIEW,
         "registrations.registration": VIEW,
+        # Corrects the Chorus Pro data of an order before its invoice.
+        "registrations.order": EDIT,
     },
     "Bureau": {
         "calendar_app.event": VIEW,

@@ -18,6 +18,7 @@ from calendar_app.models import Event
 from dues import dues
 from dues.models import DuesCall, Reminder, ReminderStep
 from pages.models import ContactMessage, LegacyRedirect, PageRedirect
+from registrations.models import Order
 from tests.factories import (
     ArticleFactory,
     DocumentFactory,
@@ -63,6 +64,7 @@ EXPECTED = {
         "pages.contactmessage": "vcd",  # received, never typed in
         "registrations.registrationsettings": "vacd",
         "registrations.registration": "vacd",
+        "registrations.order": "vcd",  # made by the registrations
     },
     "Trésorerie": {
         "calendar_app.event": "v",
@@ -77,6 +79,7 @@ EXPECTED = {
         "dues.reminder": "v",
         "registrations.registrationsettings": "v",
         "registrations.registration": "v",
+        "registrations.order": "vc",  # corrects the Chorus Pro data
     },
     "Bureau": {
         "calendar_app.event": "v",
@@ -109,6 +112,12 @@ CUSTOM_VIEWS = {
     "admin:dues_duescall_treasury_zip": {"Secrétariat", "Trésorerie"},
     "admin:dues_invoice_pdf": {"Secrétariat", "Trésorerie"},
     "admin:dues_invoice_credit": {"Trésorerie"},
+    # An event's documents name people: for those who see registrations.
+    "admin:registrations_registrationsettings_documents": {"Secrétariat", "Trésorerie"},
+    "admin:registrations_registrationsettings_csv": {"Secrétariat", "Trésorerie"},
+    "admin:registrations_registrationsettings_badges": {"Secrétariat", "Trésorerie"},
+    "admin:registrations_registrationsettings_sheet": {"Secrétariat", "Trésorerie"},
+    "admin:registrations_registrationsettings_attendance": {"Secrétariat"},
 }
 
 MEMBER_EMAIL = "tresor.prive@ville.example"
@@ -165,6 +174,9 @@ def objects(django_user_model, issuer):
         ),
         "registrations.registrationsettings": registration.event.registration_settings,
         "registrations.registration": registration,
+        "registrations.order": Order.objects.create(
+            event=registration.event, organisation="Partenaire"
+        ),
     }
 
 
@@ -231,8 +243,16 @@ def test_reach_over_every_admin_model(group, login, objects):
 def test_reach_over_custom_admin_views(group, login, objects):
     client = login(group)
     call, invoice = objects["dues.duescall"], objects["dues.invoice"]
+    settings = objects["registrations.registrationsettings"]
+    event = [settings.pk]
+    day = [settings.pk, settings.days.first().pk]
     for name, groups in CUSTOM_VIEWS.items():
         args = {
+            "admin:registrations_registrationsettings_documents": event,
+            "admin:registrations_registrationsettings_csv": event,
+            "admin:registrations_registrationsettings_badges": event,
+            "admin:registrations_registrationsettings_sheet": day,
+            "admin:registrations_registrationsettings_attendance": day,
             "admin:dues_duescall_pdf": [call.pk],
             "admin:dues_duescall_certificate": [call.pk],
             "admin:dues_invoice_pdf": [invoice.pk],

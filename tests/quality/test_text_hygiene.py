@@ -140,6 +140,7 @@ NOT_TYPED_TEXT = {
     "association.SiteSettings.iban",
     "association.SiteSettings.bic",
     "association.SiteSettings.vat_number",
+    "registrations.Order.siret",
     # Written by the invoicing engine, never typed.
     "dues.Invoice.number",
     "dues.Invoice.file",
