@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('association', '0005_press_contact'),
+        ('association', '0006_legal_pages'),
     ]
 
     operations = [
