@@ -40,6 +40,10 @@ class EventType(models.Model):
         help_text="Les événements de ce type sont les éditions des Rencontres "
         "nationales : page « Rencontres nationales » et annonce en page d’accueil.",
     )
+    # Cached pages are keyed by this table's version (rfve_site/data_version.py).
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = StampedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]

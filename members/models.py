@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from rfve_site.data_version import StampedQuerySet
 from rfve_site.text import MultiLineField, OneLineField
 
 from .validators import (
@@ -115,7 +116,7 @@ class LocalAuthority(models.Model):
 # ---------------------------------------------------------------------------
 
 
-class MemberQuerySet(models.QuerySet):
+class MemberQuerySet(StampedQuerySet):
     def active(self):
         return self.filter(status=Member.Status.ACTIVE)
 
@@ -174,6 +175,8 @@ class Member(models.Model):
         validators=[validate_phone],
     )
     notes = MultiLineField("notes internes", blank=True)
+    # Cached pages are keyed by this table's version (rfve_site/data_version.py).
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = MemberQuerySet.as_manager()
 
@@ -251,7 +254,7 @@ class Person(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
-class WorkingGroupQuerySet(models.QuerySet):
+class WorkingGroupQuerySet(StampedQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
@@ -270,6 +273,8 @@ class WorkingGroup(models.Model):
     )
     is_active = models.BooleanField("actif", default=True)
     order = models.PositiveSmallIntegerField("ordre", default=0)
+    # Cached pages are keyed by this table's version (rfve_site/data_version.py).
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = WorkingGroupQuerySet.as_manager()
 

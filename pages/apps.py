@@ -9,8 +9,13 @@ class PagesConfig(AppConfig):
 
     def ready(self):
         from rfve_site.groups import apply_groups
+        from rfve_site.page_cache import every_page_shows
 
+        from .chrome import CHROME_MODELS
         from .search import register_sqlite_function
+
+        # Every cached page shows the header and footer.
+        every_page_shows(*CHROME_MODELS)
 
         connection_created.connect(register_sqlite_function)
         # pages comes last in INSTALLED_APPS: the groups span every app.
