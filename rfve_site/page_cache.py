@@ -23,7 +23,6 @@ import datetime as dt
 import functools
 import hashlib
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,7 +81,7 @@ def code_version() -> str:
 @dataclass
 class StoredPage:
     etag: str
-    valid_until: float  # time.time()
+    valid_until: float  # a timestamp
     content: bytes
     headers: list[tuple[str, str]]
 
@@ -137,7 +136,7 @@ def cached_page(*models, query: tuple[str, ...] = ()):
                 return view(request, *args, **kwargs)
             key = _page_key(request, models, query)
             stored = cache.get(key)
-            if stored is not None and time.time() < stored.valid_until:
+            if stored is not None and timezone.now().timestamp() < stored.valid_until:
                 response = (
                     get_conditional_response(request, etag=stored.etag)
                     or stored.response()
@@ -156,7 +155,7 @@ def cached_page(*models, query: tuple[str, ...] = ()):
 
 
 def _store(request, key: str, response) -> StoredPage:
-    now = time.time()
+    now = timezone.now().timestamp()
     valid_until = now + DEFAULT_TIMEOUT
     moment = getattr(request, "_page_valid_until", None)
     if moment is not None:
