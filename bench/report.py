@@ -104,7 +104,7 @@ def report(
         )
     lines += [
         f"Month view rendered without the page cache: {format_ms(render_ms)} "
-        f"(in-process median of {RENDER_RUNS} renders, queries included).",
+        f"(CPU time, in-process median of {RENDER_RUNS} renders, queries included).",
         "Worker RSS after the run: "
         + (", ".join(f"{size:.0f} MB" for size in rss_mb) or "unknown (no /proc)")
         + f" (target ≤ {RSS_TARGET_MB} MB per worker).",
