@@ -82,9 +82,12 @@ def month_calendar(request, year: int | None = None, month: int | None = None):
     return render(request, "calendar_app/month.html", context)
 
 
+@cached_page(*AGENDA_MODELS, query=(*FILTERS, "page"))
 def upcoming(request):
     filters = EventFilterForm(request.GET)
     events = filters.apply(Event.objects.public()).upcoming()
+    # Each event ending leaves the list (and moves the pages after it).
+    keep_until(request, events.next_end())
     page = Paginator(events.select_related("event_type"), UPCOMING_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -96,15 +99,15 @@ def upcoming(request):
     return render(request, "calendar_app/upcoming.html", context)
 
 
+@cached_page(*AGENDA_MODELS, query=FILTERS)
 def archives(request, year: int):
     _first_day_or_404(year)
     filters = EventFilterForm(request.GET)
-    events = (
-        filters.apply(Event.objects.public())
-        .in_year(year)
-        .filter(ends_at__lt=timezone.now())
-        .select_related("event_type")
-    )
+    of_year = filters.apply(Event.objects.public()).in_year(year)
+    now = timezone.now()
+    events = of_year.filter(ends_at__lt=now).select_related("event_type")
+    # An event of the year enters the archive when it ends.
+    keep_until(request, of_year.upcoming(now).next_end())
     context = {
         "year": year,
         "events": events,

@@ -32,6 +32,8 @@ pytestmark = pytest.mark.django_db
 
 FEBRUARY = "/agenda/2023/02/"
 HOME = "/"
+UPCOMING = "/agenda/a-venir/"
+ARCHIVES_2023 = "/agenda/archives/2023/"
 
 
 class Clock:
@@ -144,7 +146,7 @@ CHANGES = [
     CHANGES,
     ids=[change.__name__.strip("_") for change, *_ in CHANGES],
 )
-@pytest.mark.parametrize("url", [FEBRUARY, HOME])
+@pytest.mark.parametrize("url", [FEBRUARY, HOME, UPCOMING])
 def test_every_change_shows_on_the_next_request(
     client, agenda, django_assert_num_queries, change, before, seen, shown, url
 ):
@@ -214,6 +216,32 @@ def test_an_event_leaves_the_home_page_when_it_ends(
     clock.moment = paris(2023, 2, 10, 11, 1)
 
     assert "Atelier du matin" not in _upcoming(text(client.get(HOME)))
+
+
+def test_an_event_leaves_the_upcoming_list_for_the_archive_when_it_ends(
+    client, clock, django_assert_num_queries
+):
+    EventFactory(title="Atelier du matin", starts_at=paris(2023, 2, 10, 9))
+    clock.moment = paris(2023, 2, 10, 10, 59)  # it ends at 11:00
+    assert "Atelier du matin" in warm(client, UPCOMING, django_assert_num_queries)
+    assert "Atelier du matin" not in warm(
+        client, ARCHIVES_2023, django_assert_num_queries
+    )
+
+    clock.moment = paris(2023, 2, 10, 11, 1)
+
+    assert "Atelier du matin" not in text(client.get(UPCOMING))
+    assert "Atelier du matin" in text(client.get(ARCHIVES_2023))
+
+
+def test_pages_of_the_upcoming_list_have_their_own_copies(client, clock):
+    for day in range(21):
+        EventFactory(
+            title=f"Rendez-vous {day + 1}", starts_at=paris(2023, 3, 1 + day, 9)
+        )
+    first, second = client.get(UPCOMING), client.get(UPCOMING, {"page": 2})
+    assert "Rendez-vous 21<" in text(second)
+    assert "Rendez-vous 21<" not in text(first)
 
 
 def test_a_scheduled_article_appears_on_the_home_page_at_its_time(
