@@ -13,6 +13,11 @@ The key is computed before rendering, so an unchanged page costs the version's
 query and one cache read, and a client that already has it gets a 304 without
 either the page or its data being read again.
 
+Each process also keeps the last pages it served (RECENT_PAGES, by the same
+keys): a key names one content forever, since the version in it is read from
+the database on every request, so that copy can never be stale; it saves
+reading and decoding the shared cache's copy, the main cost of a cached page.
+
 Only pages identical for every visitor are stored: requests carrying a session
 cookie (staff, previews) are rendered as usual, and so is a page whose
 rendering touched the session, a CSRF token or a CSP nonce, or that set a
@@ -23,6 +28,7 @@ import datetime as dt
 import functools
 import hashlib
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +45,10 @@ from .data_version import DEFAULT_TIMEOUT, data_version
 # The models every HTML page shows (header and footer), registered by the app
 # that builds them (pages/apps.py): this module imports no app.
 EVERY_PAGE: list = []
+# Pages this process served last, by key (a few MB at most).
+RECENT_PAGES_MAX = 50
+RECENT_PAGES: dict[str, "StoredPage"] = {}
+_recent_lock = threading.Lock()
 
 
 def every_page_shows(*models) -> None:
@@ -135,8 +145,8 @@ def cached_page(*models, query: tuple[str, ...] = ()):
             if not cacheable(request, query):
                 return view(request, *args, **kwargs)
             key = _page_key(request, models, query)
-            stored = cache.get(key)
-            if stored is not None and timezone.now().timestamp() < stored.valid_until:
+            stored = _recall(key)
+            if stored is not None:
                 response = (
                     get_conditional_response(request, etag=stored.etag)
                     or stored.response()
@@ -154,6 +164,26 @@ def cached_page(*models, query: tuple[str, ...] = ()):
     return decorator
 
 
+def _remember(key: str, stored: StoredPage) -> None:
+    with _recent_lock:
+        if len(RECENT_PAGES) >= RECENT_PAGES_MAX:
+            del RECENT_PAGES[next(iter(RECENT_PAGES))]  # the oldest
+        RECENT_PAGES[key] = stored
+
+
+def _recall(key: str) -> StoredPage | None:
+    """The page stored under `key`, from this process or the shared cache,
+    if its times of day have not passed."""
+    stored = RECENT_PAGES.get(key)
+    if stored is None:
+        stored = cache.get(key)
+        if stored is not None:
+            _remember(key, stored)
+    if stored is None or timezone.now().timestamp() >= stored.valid_until:
+        return None
+    return stored
+
+
 def _store(request, key: str, response) -> StoredPage:
     now = timezone.now().timestamp()
     valid_until = now + DEFAULT_TIMEOUT
@@ -169,4 +199,5 @@ def _store(request, key: str, response) -> StoredPage:
     )
     if valid_until > now:
         cache.set(key, stored, timeout=valid_until - now)
+        _remember(key, stored)
     return stored
