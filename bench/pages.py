@@ -1,11 +1,16 @@
-"""The URLs the bench measures, and their SQL queries per request counted
-in-process with Django's test client."""
+"""The URLs the bench measures, their SQL queries per request counted
+in-process with Django's test client, and the month view's render time
+without the page cache."""
 
+import inspect
+import statistics
+import time
 from dataclasses import dataclass
 
 from bench.common import BASE_DIR, BenchError
 from bench.load import Result
 
+TRIVIAL = "Trivial view"
 MANIFEST = BASE_DIR / "staticfiles" / "staticfiles.json"
 
 
@@ -30,10 +35,11 @@ def targets() -> list[Target]:
     month = reverse("calendar:month", kwargs={"year": today.year, "month": today.month})
     return [
         Target("Month view", month),
+        Target("Home page", reverse("home")),
         Target("iCalendar feed", reverse("calendar:feed")),
         # One event in eight matches ("Numérique éducatif"): 625 hits, 20 shown.
         Target("Search", f"{reverse('pages:search')}?q=numerique"),
-        Target("Trivial view", reverse("health")),
+        Target(TRIVIAL, reverse("health")),
         Target("Static file (whitenoise)", staticfiles_storage.url("css/site.css")),
     ]
 
@@ -53,3 +59,30 @@ def count_queries(pages: list[Target]) -> None:
         if response.status_code != 200:
             raise BenchError(f"{page.path} answered {response.status_code} in-process")
         page.queries = len(captured.captured_queries)
+
+
+RENDER_RUNS = 30
+
+
+def uncached_render_ms(path: str) -> float:
+    """Median CPU time (steadier than wall time on a busy machine) of the view
+    at `path` called in-process without its page cache (the function under
+    the cache decorator), the header and footer cached as in production."""
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    match = resolve(path)
+    view = inspect.unwrap(match.func)
+    factory = RequestFactory(HTTP_HOST="127.0.0.1")
+    times = []
+    for run in range(RENDER_RUNS + 3):
+        request = factory.get(path)
+        request.resolver_match = match
+        started = time.process_time()
+        response = view(request, *match.args, **match.kwargs)
+        elapsed = time.process_time() - started
+        if response.status_code != 200:
+            raise BenchError(f"{path} answered {response.status_code} in-process")
+        if run >= 3:  # the first ones warm the templates and the cache
+            times.append(elapsed)
+    return 1000 * statistics.median(times)

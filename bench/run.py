@@ -2,11 +2,12 @@
 
 A command, not a test: it fills a throwaway database with 5,000 published
 events over five years centred on today, starts gunicorn (2 sync workers) on
-127.0.0.1, runs wrk against the month view, the iCalendar feed, the site
-search, a trivial view and a static file served by whitenoise from the same
-server, counts the SQL queries of each page in-process, and prints one
-Markdown table. It stops the server it started and removes its temporary
-directory, whatever happens.
+127.0.0.1, runs wrk against the month view, the home page, the iCalendar
+feed, the site search, a trivial view and a static file served by whitenoise
+from the same server, counts the SQL queries of each page in-process, times
+the month view's render without the page cache in-process, reads the
+workers' memory after the run, and prints one Markdown table. It stops the
+server it started and removes its temporary directory, whatever happens.
 
 Environment:
     BENCH_SECONDS       wrk duration per URL, in seconds (default 10).
@@ -40,7 +41,7 @@ from bench.data import (
     redact,
 )
 from bench.load import bench_seconds, find_wrk, run_wrk
-from bench.pages import count_queries, targets
+from bench.pages import count_queries, targets, uncached_render_ms
 from bench.report import report
 from bench.server import (
     WORKERS,
@@ -51,6 +52,7 @@ from bench.server import (
     start_gunicorn,
     stop_gunicorn,
     wait_until_ready,
+    workers_rss_mb,
 )
 
 
@@ -88,6 +90,7 @@ def main() -> int:
         span = populate()
         pages = targets()
         count_queries(pages)
+        render_ms = uncached_render_ms(pages[0].path)  # targets(): the month first
 
         port = free_port()
         log = tmp / "gunicorn.log"
@@ -106,8 +109,9 @@ def main() -> int:
                 settle(port, page)
         if server.poll() is not None:
             raise BenchError(f"gunicorn died during the run:\n{log_tail(log)}")
+        rss = workers_rss_mb(server)
         database = "a throwaway SQLite file" if throwaway else redact(database_url)
-        print(report(pages, seconds, database, span, load), flush=True)
+        print(report(pages, seconds, database, span, load, render_ms, rss), flush=True)
         return 0
     except BenchError as error:
         say(f"error: {error}")

@@ -129,3 +129,21 @@ def settle(port: int, page: Target) -> None:
     earlier one has started; wait for the slowest of those to end too."""
     get(port, "/sante/", timeout=120)
     time.sleep(1.5 * page.seconds_per_request + 0.1)
+
+
+def workers_rss_mb(server: subprocess.Popen) -> list[float]:
+    """Resident memory of each worker of the gunicorn master (Linux /proc)."""
+    sizes = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # "pid (name) state ppid ...": the name may hold spaces.
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if ppid != server.pid:
+                continue
+            status = (stat.parent / "status").read_text()
+        except (OSError, ValueError, IndexError):
+            continue  # ended meanwhile, or not readable
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sorted(sizes)

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -40,6 +40,10 @@ class EventType(models.Model):
         help_text="Les événements de ce type sont les éditions des Rencontres "
         "nationales : page « Rencontres nationales » et annonce en page d’accueil.",
     )
+    # Cached pages are keyed by this table's version (rfve_site/data_version.py).
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = StampedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -71,6 +75,11 @@ class EventQuerySet(StampedQuerySet):
     def upcoming(self, now: dt.datetime | None = None):
         """Events not yet over, soonest first."""
         return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
+
+    def next_end(self) -> dt.datetime | None:
+        """When the first of these events ends (a page listing upcoming or
+        past events changes then)."""
+        return self.aggregate(next_end=Min("ends_at"))["next_end"]
 
     def in_year(self, year: int):
         return self.overlapping(

@@ -12,6 +12,9 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import urlencode
 from django.views.decorators.http import condition
 
+from members.models import WorkingGroup
+from rfve_site.page_cache import cached_page, keep_until
+
 from . import ical
 from .forms import EventFilterForm
 from .models import Event, EventType
@@ -34,6 +37,12 @@ def _first_day_or_404(year: int, month: int = 1) -> dt.date:
         raise Http404("Ce mois n’existe pas.") from None
 
 
+# What the agenda's pages show: events, their types, the groups of the filter.
+AGENDA_MODELS = (Event, EventType, WorkingGroup)
+FILTERS = ("type", "groupe")
+
+
+@cached_page(*AGENDA_MODELS, query=FILTERS)
 def month_calendar(request, year: int | None = None, month: int | None = None):
     today = timezone.localdate()
     if year is None:
@@ -56,6 +65,8 @@ def month_calendar(request, year: int | None = None, month: int | None = None):
             .order_by("starts_at")
             .first()
         )
+        # Announced until it starts.
+        keep_until(request, next_event and next_event.starts_at)
     previous_month, next_month = shift_month(first_day, -1), shift_month(first_day, 1)
     context = {
         "first_day": first_day,
@@ -71,9 +82,12 @@ def month_calendar(request, year: int | None = None, month: int | None = None):
     return render(request, "calendar_app/month.html", context)
 
 
+@cached_page(*AGENDA_MODELS, query=(*FILTERS, "page"))
 def upcoming(request):
     filters = EventFilterForm(request.GET)
     events = filters.apply(Event.objects.public()).upcoming()
+    # Each event ending leaves the list (and moves the pages after it).
+    keep_until(request, events.next_end())
     page = Paginator(events.select_related("event_type"), UPCOMING_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -85,15 +99,15 @@ def upcoming(request):
     return render(request, "calendar_app/upcoming.html", context)
 
 
+@cached_page(*AGENDA_MODELS, query=FILTERS)
 def archives(request, year: int):
     _first_day_or_404(year)
     filters = EventFilterForm(request.GET)
-    events = (
-        filters.apply(Event.objects.public())
-        .in_year(year)
-        .filter(ends_at__lt=timezone.now())
-        .select_related("event_type")
-    )
+    of_year = filters.apply(Event.objects.public()).in_year(year)
+    now = timezone.now()
+    events = of_year.filter(ends_at__lt=now).select_related("event_type")
+    # An event of the year enters the archive when it ends.
+    keep_until(request, of_year.upcoming(now).next_end())
     context = {
         "year": year,
         "events": events,

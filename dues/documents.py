@@ -17,7 +17,6 @@ import zipfile
 from decimal import Decimal
 from urllib import request
 
-import facturx
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
@@ -198,7 +197,10 @@ def invoice_html(data: dict) -> str:
 def render(data: dict) -> bytes:
     """The Factur-X PDF of a snapshot: WeasyPrint's PDF/A-3b with the CII XML
     embedded (checked against the official XSD on the way)."""
-    from weasyprint import HTML  # loaded only when a document is issued
+    # Loaded only when a document is issued: with pypdf and lxml they would
+    # add some 40 MB to every web worker.
+    import facturx
+    from weasyprint import HTML
 
     pdf = HTML(string=invoice_html(data), url_fetcher=_no_fetch()).write_pdf(
         pdf_variant="pdf/a-3b"

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from rfve_site.data_version import StampedQuerySet
 from rfve_site.text import MultiLineField, OneLineField
 
 from .validators import (
@@ -117,7 +118,7 @@ class LocalAuthority(models.Model):
 # ---------------------------------------------------------------------------
 
 
-class MemberQuerySet(models.QuerySet):
+class MemberQuerySet(StampedQuerySet):
     def active(self):
         return self.filter(status=Member.Status.ACTIVE)
 
@@ -181,6 +182,8 @@ class Member(models.Model):
         validators=[validate_phone],
     )
     notes = MultiLineField("notes internes", blank=True)
+    # Cached pages are keyed by this table's version (rfve_site/data_version.py).
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = MemberQuerySet.as_manager()
 
@@ -280,7 +283,7 @@ class Person(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
-class WorkingGroupQuerySet(models.QuerySet):
+class WorkingGroupQuerySet(StampedQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
@@ -299,6 +302,8 @@ class WorkingGroup(models.Model):
     )
     is_active = models.BooleanField("actif", default=True)
     order = models.PositiveSmallIntegerField("ordre", default=0)
+    # Cached pages are keyed by this table's version (rfve_site/data_version.py).
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = WorkingGroupQuerySet.as_manager()
 

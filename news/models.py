@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 
 from calendar_app.models import Event
 from members.models import Member, WorkingGroup
+from rfve_site.data_version import StampedQuerySet
 from rfve_site.markup import render_markdown
 from rfve_site.text import MultiLineField, OneLineField, one_line
 from rfve_site.uploads import PublicImageField
@@ -50,6 +51,10 @@ class Category(models.Model):
         help_text="Une phrase, en tête de la rubrique et dans son flux.",
     )
     order = models.PositiveSmallIntegerField("ordre", default=0)
+    # Cached pages are keyed by this table's version (rfve_site/data_version.py).
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = StampedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -63,13 +68,23 @@ class Category(models.Model):
         return reverse("news:category", kwargs={"slug": self.slug})
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(StampedQuerySet):
     def published(self, now: dt.datetime | None = None):
         """What visitors see at `now`: published, publication time reached,
         newest first."""
         return self.filter(
             status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now()
         ).order_by("-publish_at", "-pk")
+
+    def next_publication(self, now: dt.datetime) -> dt.datetime | None:
+        """When the next scheduled article appears by itself (pages showing
+        the latest articles change then)."""
+        return (
+            self.filter(status=Article.Status.PUBLISHED, publish_at__gt=now)
+            .order_by("publish_at")
+            .values_list("publish_at", flat=True)
+            .first()
+        )
 
     def news(self):
         return self.filter(kind=Article.Kind.NEWS)

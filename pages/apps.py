@@ -9,6 +9,12 @@ class PagesConfig(AppConfig):
 
     def ready(self):
         from rfve_site.groups import apply_groups
+        from rfve_site.page_cache import every_page_shows
+
+        from .chrome import CHROME_MODELS
+
+        # Every cached page shows the header and footer.
+        every_page_shows(*CHROME_MODELS)
 
         # pages comes last in INSTALLED_APPS: the groups span every app.
         post_migrate.connect(apply_groups, sender=self, dispatch_uid="apply_groups")

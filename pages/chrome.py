@@ -7,6 +7,9 @@ from rfve_site.data_version import cached
 
 from .models import Page
 
+# Also part of every cached page's key (rfve_site/page_cache.py, pages/apps.py).
+CHROME_MODELS = [Page, SiteSettings]
+
 
 def _build_chrome() -> dict:
     return {
@@ -21,7 +24,5 @@ def _build_chrome() -> dict:
 def load_chrome(request) -> dict:
     """Once per request: a view and the templates may both need it."""
     if not hasattr(request, "_site_chrome"):
-        request._site_chrome = cached(
-            "pages:chrome", [Page, SiteSettings], _build_chrome
-        )
+        request._site_chrome = cached("pages:chrome", CHROME_MODELS, _build_chrome)
     return request._site_chrome

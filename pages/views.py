@@ -10,11 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from calendar_app.models import Event
+from calendar_app.models import Event, EventType
 from calendar_app.months import WEEKDAY_NAMES, month_weeks
 from members.models import Mandate, Member, WorkingGroup
 from news.models import Article, Category
 from rfve_site.markup import render_markdown
+from rfve_site.page_cache import cached_page, keep_until
 
 from . import privacy as privacy_statement
 from .chrome import load_chrome
@@ -84,6 +85,7 @@ def _data_page(request, template: str, context: dict):
     return render(request, template, context)
 
 
+@cached_page(Event, EventType, Member, WorkingGroup, Article, Category)
 def home(request):
     today = timezone.localdate()
     now = timezone.now()
@@ -119,6 +121,11 @@ def home(request):
         .upcoming(now)
         .first(),
     }
+    # Times of day at which the page changes: an event shown ends, the next
+    # scheduled article appears.
+    for event in [*context["next_events"], context["next_rencontres"]]:
+        keep_until(request, event and event.ends_at)
+    keep_until(request, Article.objects.next_publication(now))
     return render(request, "pages/home.html", context)
 
 

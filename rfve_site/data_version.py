@@ -18,6 +18,7 @@ a few milliseconds apart, overlapping transactions); the cache timeout bounds
 those. A value stored under an old version is never read again and expires.
 """
 
+import functools
 import hashlib
 from collections.abc import Callable
 
@@ -39,6 +40,15 @@ class StampedQuerySet(models.QuerySet):
 def data_version(*models: type[models.Model]) -> str:
     """Changes whenever a row of these models' tables is added, changed or
     deleted (they need an auto_now `updated_at` and a StampedQuerySet)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql(connection.vendor, models))
+        row = cursor.fetchone()
+    return hashlib.sha256(repr(row).encode()).hexdigest()[:24]
+
+
+@functools.cache
+def _version_sql(vendor: str, models: tuple) -> str:
+    """Built once per set of models: every cached page asks for it."""
     quote = connection.ops.quote_name
     columns = []
     for model in models:
@@ -47,10 +57,7 @@ def data_version(*models: type[models.Model]) -> str:
             f"(SELECT COUNT(*) FROM {table})",
             f"(SELECT MAX({quote('updated_at')}) FROM {table})",
         ]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)}")
-        row = cursor.fetchone()
-    return hashlib.sha256(repr(row).encode()).hexdigest()[:24]
+    return f"SELECT {', '.join(columns)}"
 
 
 def cached(name: str, models: list, build: Callable, timeout=DEFAULT_TIMEOUT):

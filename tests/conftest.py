@@ -35,10 +35,15 @@ def staff_client(client, django_user_model):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (the feed is cached by version)."""
+    """Each test starts with an empty cache (the feed is cached by version),
+    and no page this process kept: a test's rolled-back rows may give the next
+    one's the same version."""
     from django.core.cache import cache
 
+    from rfve_site.page_cache import RECENT_PAGES
+
     cache.clear()
+    RECENT_PAGES.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@
 import datetime as dt
 import json
 
-from tests.markup import elements, inner, outer
+from tests.markup import elements, inner, outer, start_tags
 
 
 def html(response) -> str:
@@ -31,6 +31,16 @@ def cell(response, day: dt.date) -> str:
 def month_list(response) -> str:
     """The HTML of the list of the month's events under the grid."""
     return outer(html(response), "section", class_="month-list")
+
+
+def day_list(response, day: dt.date) -> str:
+    """The HTML of this day's list of events under the grid (the <ul> after
+    its heading, whose id is the grid's "more" anchor)."""
+    section = month_list(response)
+    headings = [tag.get("id") for tag in start_tags(section, "h3")]
+    lists = elements(section, "ul", class_="day-events")
+    assert len(headings) == len(lists), "Each day's heading is followed by its list."
+    return lists[headings.index(f"jour-{day:%Y-%m-%d}")][0]
 
 
 def structured_data(response) -> dict:

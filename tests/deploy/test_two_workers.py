@@ -1,7 +1,9 @@
 """Two gunicorn processes with the default settings (database cache) and one
 database: what one of them learns from an admin edit, the other shows on its
 next request. A cache dropped by a signal in the process that saved would
-leave the other one serving the old header and footer."""
+leave the other one serving the old header and footer, or the old pages."""
+
+from types import SimpleNamespace
 
 import pytest
 
@@ -9,6 +11,7 @@ from tests.deploy.servers import (
     Servers,
     Visitor,
     footer,
+    form_values,
     free_port,
     node_environment,
     prepare_database,
@@ -18,19 +21,19 @@ from tests.deploy.servers import (
 @pytest.fixture
 def two_workers(tmp_path):
     env = node_environment(DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}")
-    prepare_database(env)
+    draft_pk, draft_url = prepare_database(env)
     servers = Servers(tmp_path)
     try:
         ports = [free_port(), free_port()]
         for number, port in enumerate(ports):
             servers.gunicorn(f"worker-{number}", port, env)
-        yield ports
+        yield SimpleNamespace(ports=ports, draft=(draft_pk, draft_url))
     finally:
         servers.stop()
 
 
 def test_an_admin_edit_is_seen_by_the_next_request_to_either_worker(two_workers):
-    first, second = two_workers
+    first, second = two_workers.ports
     visitor, secretariat = Visitor(), Visitor()
     for port in (first, second):  # both caches warm
         html = visitor.get(port, "/").text
@@ -53,3 +56,31 @@ def test_an_admin_edit_is_seen_by_the_next_request_to_either_worker(two_workers)
     assert saved.status == 302, saved.text
     for port in (first, second):
         assert ">Qui sommes-nous</a>" in visitor.get(port, "/").text
+
+
+def test_an_event_published_on_one_worker_is_in_the_cached_pages_of_both(
+    two_workers,
+):
+    first, second = two_workers.ports
+    visitor, secretariat = Visitor(), Visitor()
+    assert secretariat.log_in(first).status == 302
+    pk, url = two_workers.draft
+    change = f"/admin/calendar_app/event/{pk}/change/"
+    _, month, year = form_values(secretariat.get(second, change).text)["starts_at_0"][
+        0
+    ].split("/")
+    month = f"/agenda/{year}/{int(month)}/"
+    link = f'href="{url}"'
+    for port in (first, second):  # each has served the page from the cache
+        for _ in range(2):
+            assert link not in visitor.get(port, month).text
+
+    saved = secretariat.submit(first, change, {"status": "publie"})
+
+    assert saved.status == 302, saved.text
+    for port in (second, first):
+        assert link in visitor.get(port, month).text
+    saved = secretariat.submit(second, change, {"title": "Séminaire déplacé"})
+    assert saved.status == 302, saved.text
+    for port in (first, second):
+        assert "Séminaire déplacé</a>" in visitor.get(port, month).text
