@@ -38,16 +38,6 @@ def french_typography(get_response):
     (inside it) so that the ETag is the typeset page's."""
 
     def middleware(request):
-        response = get_response(request)
-        if (
-            not response.streaming
-            and response.get("Content-Type", "").startswith("text/html")
-            and not response.has_header("Content-Encoding")
-        ):
-            charset = response.charset
-            response.content = typography.french_html(
-                response.content.decode(charset)
-            ).encode(charset)
-        return response
+        return typography.typeset_response(get_response(request))
 
     return middleware

@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 
 from .data_version import DEFAULT_TIMEOUT, data_version
+from .typography import typeset_response
 
 # The models every HTML page shows (header and footer), registered by the app
 # that builds them (pages/apps.py): this module imports no app.
@@ -99,6 +100,7 @@ class StoredPage:
         response = HttpResponse(self.content)
         for name, value in self.headers:
             response[name] = value
+        response.typeset = True  # stored typeset (_store)
         return response
 
 
@@ -191,6 +193,8 @@ def _store(request, key: str, response) -> StoredPage:
     if moment is not None:
         valid_until = min(valid_until, moment.timestamp())
     tag = hashlib.sha256(f"{key}:{valid_until}".encode()).hexdigest()[:32]
+    # Stored as it leaves the site: typeset once here, not on every request.
+    typeset_response(response)
     stored = StoredPage(
         etag=f'"{tag}"',
         valid_until=valid_until,

@@ -100,3 +100,18 @@ def _token(match: re.Match) -> str:
 def french_html(html: str) -> str:
     """HTML whose text nodes follow French typography; markup unchanged."""
     return _TOKENS.sub(_token, html)
+
+
+def typeset_response(response):
+    """Typeset an HTML response's text once: the page cache stores pages typeset
+    (and says so), so that a cached page is not typeset again on each request."""
+    if (
+        not getattr(response, "typeset", False)
+        and not response.streaming
+        and response.get("Content-Type", "").startswith("text/html")
+        and not response.has_header("Content-Encoding")
+    ):
+        charset = response.charset
+        response.content = french_html(response.content.decode(charset)).encode(charset)
+    response.typeset = True
+    return response

@@ -15,6 +15,7 @@ from django.utils.csp import LazyNonce
 from association.models import SiteSettings
 from calendar_app.models import Event
 from members.models import Member
+from rfve_site import typography
 from rfve_site.page_cache import cached_page
 from tests.calendar_app.pages import cell
 from tests.factories import (
@@ -302,6 +303,21 @@ def test_a_page_from_the_cache_has_the_headers_of_a_rendered_one(client, agenda)
     assert "Vary" not in rendered
     assert "Set-Cookie" not in rendered
     assert cached.content == rendered.content
+
+
+def test_a_page_from_the_cache_is_stored_typeset_not_typeset_again(
+    client, agenda, monkeypatch
+):
+    rendered = client.get(FEBRUARY)
+    assert "\u202f" in rendered.content.decode()  # typeset
+    calls = []
+    original = typography.french_html
+    monkeypatch.setattr(
+        typography, "french_html", lambda html: calls.append(1) or original(html)
+    )
+    cached = client.get(FEBRUARY)
+    assert cached.content == rendered.content
+    assert calls == []
 
 
 def test_logged_in_visitors_neither_read_nor_fill_the_cache(
