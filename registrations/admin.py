@@ -182,6 +182,13 @@ class RegistrationAdmin(admin.ModelAdmin):
     ]
     raw_id_fields = ["member", "rate"]
 
+    def has_delete_permission(self, request, obj=None):
+        # An invoiced registration is a line of an issued invoice: it is
+        # cancelled (a credit note follows), never deleted.
+        if obj is not None and obj.invoice_id is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         # Only the days of the registration's event.
         if db_field.name in {"days", "attended_days"}:

@@ -449,3 +449,20 @@ def test_orders_list_queries_do_not_grow(admin_client, django_assert_max_num_que
     with django_assert_max_num_queries(len(first.captured_queries)):
         page = admin_client.get(changelist)
     assert page.content.decode().count(settings.event.title) >= 5
+
+
+def test_an_invoiced_registration_cannot_be_deleted_only_cancelled(admin_client):
+    settings = RegistrationSettingsFactory()
+    invoiced = paying_registration(settings, LocalAuthorityFactory(name="Lyon"), "M")
+    close(settings)
+    orders.issue_documents(settings, now=NOW)
+    invoiced.refresh_from_db()
+    assert invoiced.invoice_id is not None
+    delete_page = reverse("admin:registrations_registration_delete", args=[invoiced.pk])
+    assert admin_client.get(delete_page).status_code == 403
+    changelist = reverse("admin:registrations_registration_changelist")
+    admin_client.post(
+        changelist,
+        {"action": "delete_selected", "_selected_action": [invoiced.pk], "post": "yes"},
+    )
+    assert Registration.objects.filter(pk=invoiced.pk).exists()
