@@ -58,6 +58,12 @@ class EventDocumentsMixin:
     def _can_mark(self, request) -> bool:
         return request.user.has_perm("registrations.change_registration")
 
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        if self._can_read_people(request):
+            return shown
+        return [name for name in shown if name != "documents_link"]
+
     @admin.display(description="documents")
     def documents_link(self, obj):
         url = reverse(

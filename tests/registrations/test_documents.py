@@ -142,6 +142,12 @@ def test_the_bureau_reads_no_people(client, django_user_model, two_days):
     client.force_login(user)
     assert client.get(url("csv", two_days.pk)).status_code == 403
     assert client.get(url("documents", two_days.pk)).status_code == 403
+    # Nor is it offered the link that would answer 403.
+    changelist = client.get(
+        reverse("admin:registrations_registrationsettings_changelist")
+    )
+    assert changelist.status_code == 200
+    assert "Documents et présence" not in changelist.content.decode()
 
 
 # --- CSV -----
