@@ -46,12 +46,13 @@ NOUNS: dict[str, tuple[str, str]] = {
         "l’adresse de l’ancien site",
     ),
     "pages.contactmessage": ("un message reçu", "le message reçu"),
-    # Registrations (branch i15-reg, merged after this one).
+    # Registrations.
     "registrations.registrationsettings": (
         "des inscriptions à un événement",
         "les inscriptions à l’événement",
     ),
     "registrations.registration": ("une inscription", "l’inscription"),
+    "registrations.order": ("une commande", "la commande"),
 }
 
 

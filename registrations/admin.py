@@ -38,9 +38,9 @@ class RateInline(admin.TabularInline):
 
 @admin.register(RegistrationSettings)
 class RegistrationSettingsAdmin(EventDocumentsMixin, admin.ModelAdmin):
+    # Chosen to fit a 1280 px screen (tests/e2e/test_admin_desk.py).
     list_display = [
-        "event",
-        "event_start",
+        "event_and_start",
         "is_open",
         "confirmed",
         "waiting",
@@ -90,9 +90,10 @@ class RegistrationSettingsAdmin(EventDocumentsMixin, admin.ModelAdmin):
             )
         )
 
-    @admin.display(description="début", ordering="event__starts_at")
-    def event_start(self, obj):
-        return timezone.localtime(obj.event.starts_at).strftime("%d/%m/%Y")
+    @admin.display(description="événement", ordering="event__starts_at")
+    def event_and_start(self, obj):
+        start = timezone.localtime(obj.event.starts_at).strftime("%d/%m/%Y")
+        return f"{obj.event.title} ({start})"
 
     @admin.display(description="confirmées", ordering="confirmed_count")
     def confirmed(self, obj):
@@ -106,7 +107,7 @@ class RegistrationSettingsAdmin(EventDocumentsMixin, admin.ModelAdmin):
     def links(self, obj):
         url = reverse("admin:registrations_registration_changelist")
         return format_html(
-            '<a href="{}?event__id__exact={}">Voir les inscriptions</a>',
+            '<a href="{}?event__id__exact={}">Inscriptions</a>',
             url,
             obj.event_id,
         )
@@ -149,14 +150,14 @@ class DayFilter(admin.SimpleListFilter):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    # Chosen to fit a 1280 px screen (tests/e2e/test_admin_desk.py); the
+    # date of registration is in the date hierarchy and the form.
     list_display = [
-        "last_name",
-        "first_name",
+        "person",
         "structure_display",
         "event",
         "rate_category",
         "status",
-        "created_at",
     ]
     list_filter = ["event", "status", "rate__category", DayFilter]
     search_fields = ["last_name", "first_name", "email", "authority__name"]
@@ -215,6 +216,10 @@ class RegistrationAdmin(admin.ModelAdmin):
         if cancelled:
             orders.credit_cancelled_quietly(obj, timezone.now())  # if invoiced
             booking.promote(obj.event.registration_settings, timezone.now())
+
+    @admin.display(description="personne", ordering="last_name")
+    def person(self, obj):
+        return f"{obj.last_name.upper()} {obj.first_name}" if obj.last_name else obj
 
     @admin.display(description="collectivité ou organisme")
     def structure_display(self, obj):

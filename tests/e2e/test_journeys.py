@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from calendar_app.models import Event
 from calendar_app.months import shift_month
+from members.models import Member
 from pages.models import ContactMessage
 
 PASSWORD = "un-mot-de-passe-solide-2026"
@@ -201,6 +202,10 @@ def _register(page: Page, site: str, event: Event, first: str, last: str):
     days = page.get_by_role("group", name="Jours de présence")
     for box in days.get_by_role("checkbox").all():
         box.check()
+    # The Rencontres are paying: the town hall's SIRET, for its invoice.
+    page.get_by_label(re.compile("^SIRET")).fill(
+        Member.objects.get(authority__name="Villeurbanne").siret
+    )
     page.get_by_role("button", name=re.compile("^M’inscrire")).click()
 
 

@@ -6,6 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from registrations.models import Registration
+from rfve_site.typography import french_html as typeset
 from tests.factories import RegistrationFactory, RegistrationSettingsFactory, paris
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,10 @@ def test_cancel_action_promotes_the_first_waiting(staff_client):
         {"action": "cancel", "_selected_action": [taken.pk]},
         follow=True,
     )
-    assert "1 inscription(s) annulée(s) ; 1 personne(s)" in response.content.decode()
+    assert (
+        typeset("1 inscription(s) annulée(s) ; 1 personne(s)")
+        in response.content.decode()
+    )
     waiting.refresh_from_db()
     assert waiting.is_confirmed and waiting.promoted_at
     assert [message.to for message in mail.outbox] == [[waiting.email]]

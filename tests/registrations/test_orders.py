@@ -18,6 +18,7 @@ from dues import documents, dues
 from dues.models import Invoice
 from registrations import booking, orders
 from registrations.models import Order, Rate, Registration
+from rfve_site.typography import french_html as typeset
 from tests.factories import (
     DuesCallFactory,
     LocalAuthorityFactory,
@@ -102,7 +103,9 @@ def test_paying_rate_requires_a_siret_free_rate_does_not(client):
 
     response = client.post(form_url(settings), answers(authority, paying))
     assert response.status_code == 400
-    assert "Ce tarif est payant : indiquez le SIRET" in response.content.decode()
+    assert (
+        typeset("Ce tarif est payant : indiquez le SIRET") in response.content.decode()
+    )
     assert not Registration.objects.exists()
 
     response = client.post(form_url(settings), answers(authority, paying, siret="123"))

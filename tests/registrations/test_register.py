@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from registrations import booking, links
 from registrations.models import Question, Rate, Registration, RegistrationSettings
+from rfve_site.typography import french_html as typeset
 from tests.factories import (
     LocalAuthorityFactory,
     MemberFactory,
@@ -45,7 +46,7 @@ def link_in(message) -> str:
 def test_event_page_shows_places_left_and_the_form_link(client):
     settings = RegistrationSettingsFactory(capacity=12)
     page = client.get(settings.event.get_absolute_url()).content.decode()
-    assert "12 places restantes" in page
+    assert typeset("12 places restantes") in page
     assert form_url(settings) in page
 
 
@@ -60,7 +61,7 @@ def test_full_event_announces_the_waiting_list(client):
     settings = RegistrationSettingsFactory(capacity=1)
     RegistrationFactory(event=settings.event)
     page = client.get(settings.event.get_absolute_url()).content.decode()
-    assert "Complet : inscription sur liste d’attente" in page
+    assert typeset("Complet : inscription sur liste d’attente") in page
 
 
 def test_registering_confirms_and_emails_the_ics_and_the_personal_link(client):
@@ -70,8 +71,9 @@ def test_registering_confirms_and_emails_the_ics_and_the_personal_link(client):
     assert response.url == reverse("registrations:done", args=[settings.event.slug])
     registration = Registration.objects.get()
     assert registration.is_confirmed
-    assert "12 places" not in client.get(form_url(settings)).content.decode()
-    assert "11 places restantes" in client.get(form_url(settings)).content.decode()
+    page = client.get(form_url(settings)).content.decode()
+    assert typeset("12 places") not in page
+    assert typeset("11 places restantes") in page
 
     (message,) = mail.outbox
     assert message.to == ["lea.durand@mairie.example"]
