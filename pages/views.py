@@ -199,7 +199,7 @@ def working_group(request, slug: str):
     return _data_page(request, "pages/working_group.html", context)
 
 
-@cached_page(Event, EventType, Member, LocalAuthority)
+@cached_page(Event, EventType)
 def rencontres(request):
     """The Rencontres nationales: the next edition and the archive."""
     now = timezone.now()
