@@ -25,7 +25,7 @@ from tests.factories import (
     WorkingGroupFactory,
     paris,
 )
-from tests.pages.test_page_cache import clock, text, warm  # noqa: F401
+from tests.pages.test_page_cache import Clock, text, warm
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,12 @@ def _save(obj, **fields):
 
 
 @pytest.fixture
-def world(clock):  # noqa: F811
+def clock(monkeypatch):
+    return Clock(monkeypatch, paris(2023, 2, 10, 12))
+
+
+@pytest.fixture
+def world(clock):
     """Something of every kind the data pages show, linked together."""
     city = MemberFactory(authority__name="Villeurbanne")
     lead = PersonFactory(first_name="Camille", last_name="Durand", member=city)
@@ -273,7 +278,7 @@ def test_registrations_opening_shows_at_their_time(
     client,
     world,
     clock,
-    django_assert_num_queries,  # noqa: F811
+    django_assert_num_queries,
 ):
     _save(world["event"].registration_settings, opens_at=paris(2023, 2, 10, 12, 30))
     url = URLS["event"](world)
@@ -290,7 +295,7 @@ def test_an_event_moves_to_the_past_when_it_ends(
     world,
     clock,
     django_assert_num_queries,
-    page,  # noqa: F811
+    page,
 ):
     url = URLS[page](world)
     before = warm(client, url, django_assert_num_queries)
@@ -306,7 +311,7 @@ def test_a_scheduled_article_appears_at_its_time(
     world,
     clock,
     django_assert_num_queries,
-    page,  # noqa: F811
+    page,
 ):
     ArticleFactory(
         title="Le manifeste est publié",
