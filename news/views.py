@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import condition
 
-from calendar_app.models import Event, EventType
+from calendar_app.models import Event
 from members.models import LocalAuthority, Member, WorkingGroup
 from rfve_site.page_cache import cached_page, keep_until
 
@@ -132,7 +132,7 @@ def _visible_documents(request):
     return Document.objects.published()
 
 
-@cached_page(Document, Event, EventType, WorkingGroup)
+@cached_page(Document, Event, WorkingGroup)
 def document_detail(request, slug: str):
     document = get_object_or_404(_visible_documents(request), slug=slug)
     context = {

@@ -1,6 +1,8 @@
 import django.utils.timezone
 from django.db import migrations, models
 
+from rfve_site.fulltext import SearchIndex
+
 
 def updated_at(model_name):
     return migrations.AddField(
@@ -18,8 +20,18 @@ def updated_at(model_name):
 class Migration(migrations.Migration):
     """Cached pages are keyed by these tables' version (count and latest
     updated_at, rfve_site/data_version.py); existing rows take the time of
-    the migration."""
+    the migration. Adding the column rebuilds the authorities' table on
+    SQLite, which drops its search triggers: the index is recreated."""
 
     dependencies = [("members", "0010_member_workinggroup_updated_at")]
 
-    operations = [updated_at("localauthority"), updated_at("person"), updated_at("mandate")]
+    operations = [
+        updated_at("localauthority"),
+        updated_at("person"),
+        updated_at("mandate"),
+        SearchIndex(
+            table="members_localauthority",
+            title="name",
+            text=["department_name", "region_name"],
+        ).operation(),
+    ]
