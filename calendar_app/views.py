@@ -132,6 +132,20 @@ def _visible_event_or_404(request, slug: str) -> Event:
     return event
 
 
+# The event, its type, the publications linked to it and the registration
+# box (registrations' places: calendar_app does not import that app).
+EVENT_PAGE_MODELS = (
+    *AGENDA_MODELS,
+    "news.Article",
+    "news.Category",
+    "news.Document",
+    "registrations.RegistrationSettings",
+    "registrations.EventDay",
+    "registrations.Registration",
+)
+
+
+@cached_page(*EVENT_PAGE_MODELS)
 def event_detail(request, slug: str):
     event = _visible_event_or_404(request, slug)
     context = {

@@ -31,7 +31,7 @@ from .validators import (
 SAINTS = {"st": "saint", "ste": "sainte"}
 
 
-class LocalAuthorityQuerySet(models.QuerySet):
+class LocalAuthorityQuerySet(StampedQuerySet):
     def search(self, text: str):
         """By name (accents, hyphens and case ignored; "st" for "saint"),
         postcode or official code. Exact matches first, then larger places."""
@@ -99,6 +99,8 @@ class LocalAuthority(models.Model):
     population_year = models.PositiveSmallIntegerField(
         "millésime de la population", null=True, blank=True
     )
+    # Cached pages are keyed by this table's version (rfve_site/data_version.py).
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = LocalAuthorityQuerySet.as_manager()
 
@@ -233,7 +235,7 @@ class Member(models.Model):
 PERSON_RETENTION_YEARS = 3
 
 
-class PersonQuerySet(models.QuerySet):
+class PersonQuerySet(StampedQuerySet):
     def past_retention(self, today: dt.date):
         """People whose every mandate ended more than PERSON_RETENTION_YEARS
         ago and who lead no working group. People without any mandate (a
@@ -272,6 +274,8 @@ class Person(models.Model):
         "téléphone", max_length=30, blank=True, validators=[validate_phone]
     )
     is_demo = models.BooleanField("donnée de démonstration", default=False)
+    # Cached pages are keyed by this table's version (rfve_site/data_version.py).
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -316,7 +320,7 @@ class WorkingGroup(models.Model):
         return self.name
 
 
-class MandateQuerySet(models.QuerySet):
+class MandateQuerySet(StampedQuerySet):
     def current(self, on=None):
         """Mandates running on the given date (today by default)."""
         from django.utils import timezone
@@ -356,6 +360,8 @@ class Mandate(models.Model):
     )
     start = models.DateField("début")
     end = models.DateField("fin", null=True, blank=True)
+    # Cached pages are keyed by this table's version (rfve_site/data_version.py).
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = MandateQuerySet.as_manager()
 

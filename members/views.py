@@ -2,10 +2,13 @@ from itertools import groupby
 
 from django.shortcuts import render
 
+from rfve_site.page_cache import cached_page
+
 from .communes import normalise_name
-from .models import Member
+from .models import LocalAuthority, Member
 
 
+@cached_page(Member, LocalAuthority)
 def city_list(request):
     members = list(Member.objects.active().select_related("authority"))
     # Alphabetical as French readers expect: Île-de-France among the I.

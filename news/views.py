@@ -2,12 +2,16 @@
 
 import json
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import condition
 
-from members.models import Member
+from calendar_app.models import Event
+from members.models import LocalAuthority, Member, WorkingGroup
+from rfve_site.page_cache import cached_page, keep_until
 
 from .models import Article, Category, Document
 
@@ -23,6 +27,8 @@ def json_ld(data: dict) -> str:
 
 
 def _article_list(request, articles, template_context: dict):
+    # A scheduled article appears at its time.
+    keep_until(request, Article.objects.next_publication(timezone.now()))
     page = Paginator(articles.select_related("category"), ARTICLES_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -36,16 +42,19 @@ def _article_list(request, articles, template_context: dict):
     return render(request, "news/article_list.html", context)
 
 
+@cached_page(Article, Category, query=("page",))
 def article_list(request):
     return _article_list(request, Article.objects.published(), {})
 
 
+@cached_page(Article, Category, query=("page",))
 def category(request, slug: str):
     category = get_object_or_404(Category, slug=slug)
     articles = Article.objects.published().filter(category=category)
     return _article_list(request, articles, {"category": category})
 
 
+@cached_page(Article, Category, query=("page",))
 def year_archive(request, year: int):
     if year not in YEARS:
         raise Http404("Cette année n’est pas couverte.")
@@ -57,6 +66,7 @@ def _can_edit_articles(request) -> bool:
     return request.user.has_perm("news.change_article")
 
 
+@cached_page(Article, Category, Document, Event, Member, LocalAuthority, WorkingGroup)
 def article_detail(request, slug: str):
     """Published articles for everyone; drafts and scheduled ones only for
     those who edit articles (the admin's "Voir sur le site")."""
@@ -81,7 +91,9 @@ def article_detail(request, slug: str):
     return render(request, "news/article_detail.html", context)
 
 
+@cached_page(Article, Document, query=("page",))
 def press(request):
+    keep_until(request, Article.objects.next_publication(timezone.now()))
     releases = Article.objects.published().press_releases().select_related("document")
     page = Paginator(releases, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
@@ -91,6 +103,7 @@ def press(request):
     return render(request, "news/press.html", context)
 
 
+@cached_page(Document, query=("type", "page"))
 def document_list(request):
     documents = Document.objects.published()
     kinds = Document.Kind
@@ -110,11 +123,16 @@ def document_list(request):
 
 
 def _visible_documents(request):
-    if request.user.has_perm("news.change_document"):
+    # Without a session the visitor is anonymous: request.user is not read,
+    # which would touch the session and keep the page out of the cache.
+    if request.COOKIES.get(settings.SESSION_COOKIE_NAME) and request.user.has_perm(
+        "news.change_document"
+    ):
         return Document.objects.all()
     return Document.objects.published()
 
 
+@cached_page(Document, Event, WorkingGroup)
 def document_detail(request, slug: str):
     document = get_object_or_404(_visible_documents(request), slug=slug)
     context = {

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from calendar_app.models import Event, EventType
 from calendar_app.months import WEEKDAY_NAMES, month_weeks
-from members.models import Mandate, Member, WorkingGroup
-from news.models import Article, Category
+from members.models import LocalAuthority, Mandate, Member, Person, WorkingGroup
+from news.models import Article, Category, Document
 from rfve_site.markup import render_markdown
 from rfve_site.page_cache import cached_page, keep_until
 
@@ -140,6 +140,11 @@ def _by_role(mandates: list[Mandate]) -> list[Mandate]:
     )
 
 
+# A person's city: Member and its LocalAuthority.
+PEOPLE = (Person, Member, LocalAuthority)
+
+
+@cached_page(Mandate, *PEOPLE)
 def governance(request):
     """The bureau and the board, from the mandates running today."""
     mandates = list(
@@ -154,8 +159,14 @@ def governance(request):
     return _data_page(request, "pages/governance.html", context)
 
 
+@cached_page(WorkingGroup, Event, *PEOPLE)
 def working_groups(request):
     now = timezone.now()
+    # A group's next meeting moves when one ends.
+    keep_until(
+        request,
+        Event.objects.public().exclude(working_group=None).upcoming(now).next_end(),
+    )
     upcoming = Event.public_condition("events__") & Q(events__ends_at__gte=now)
     groups = (
         WorkingGroup.objects.active()
@@ -168,12 +179,14 @@ def working_groups(request):
     return _data_page(request, "pages/working_groups.html", {"groups": groups})
 
 
+@cached_page(WorkingGroup, Event, EventType, Article, Category, Document, *PEOPLE)
 def working_group(request, slug: str):
     group = get_object_or_404(
         WorkingGroup.objects.select_related("lead__member__authority"), slug=slug
     )
     now = timezone.now()
     meetings = Event.objects.public().filter(working_group=group)
+    keep_until(request, meetings.upcoming(now).next_end())  # from upcoming to past
     context = {
         "group": group,
         "description_html": render_markdown(group.description),
@@ -186,6 +199,7 @@ def working_group(request, slug: str):
     return _data_page(request, "pages/working_group.html", context)
 
 
+@cached_page(Event, EventType)
 def rencontres(request):
     """The Rencontres nationales: the next edition and the archive."""
     now = timezone.now()
@@ -194,6 +208,7 @@ def rencontres(request):
         .rencontres()
         .select_related("event_type", "host__authority")
     )
+    keep_until(request, editions.upcoming(now).next_end())  # from upcoming to past
     context = {
         "upcoming": list(editions.upcoming(now)),
         "past": editions.filter(ends_at__lt=now).order_by("-starts_at"),
@@ -201,6 +216,7 @@ def rencontres(request):
     return _data_page(request, "pages/rencontres.html", context)
 
 
+@cached_page(Member, LocalAuthority, Event, EventType)
 def city_detail(request, slug: str):
     member = get_object_or_404(
         Member.objects.listed().select_related("authority"),
@@ -208,6 +224,7 @@ def city_detail(request, slug: str):
     )
     hosted = Event.objects.public().filter(host=member).select_related("event_type")
     now = timezone.now()
+    keep_until(request, hosted.upcoming(now).next_end())  # from upcoming to past
     context = {
         "member": member,
         "upcoming_events": hosted.filter(ends_at__gte=now).order_by("starts_at"),

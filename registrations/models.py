@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from members.validators import validate_chorus_service_code, validate_siret
+from rfve_site.data_version import StampedQuerySet
 from rfve_site.formats import euros
 from rfve_site.text import MultiLineField, OneLineField
 
@@ -83,7 +84,10 @@ class RegistrationSettings(models.Model):
     )
     ask_accessibility = _question_field("question : besoins d’accessibilité")
     ask_dietary = _question_field("question : régime alimentaire", default=Question.OFF)
+    # Cached pages are keyed by this table's version (rfve_site/data_version.py).
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = StampedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "inscriptions à un événement"
@@ -137,6 +141,9 @@ class EventDay(models.Model):
     capacity = models.PositiveIntegerField(
         "places", null=True, blank=True, help_text="Vide : sans limite."
     )
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = StampedQuerySet.as_manager()
 
     class Meta:
         ordering = ["date"]
@@ -193,7 +200,7 @@ class Rate(models.Model):
         return not self.amount
 
 
-class RegistrationQuerySet(models.QuerySet):
+class RegistrationQuerySet(StampedQuerySet):
     def confirmed(self):
         return self.filter(status=Registration.Status.CONFIRMED)
 
@@ -320,6 +327,8 @@ class Registration(models.Model):
     certificate_sent_at = models.DateTimeField(
         "attestation de présence envoyée le", null=True, blank=True, editable=False
     )
+    # Cached pages are keyed by this table's version (rfve_site/data_version.py).
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = RegistrationQuerySet.as_manager()
 

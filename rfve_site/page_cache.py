@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import django
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -110,9 +111,17 @@ def _page_key(request, models, query: tuple[str, ...]) -> str:
         request.build_absolute_uri(request.path),
         repr(sorted((name, request.GET.getlist(name)) for name in query)),
         timezone.localdate().isoformat(),
-        data_version(*models, *EVERY_PAGE),
+        data_version(*_resolved(models), *EVERY_PAGE),
     ]
     return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _resolved(models) -> tuple:
+    """Models, or "app_label.Model" for those of an app the view's module may
+    not import (the event page shows registrations' places)."""
+    return tuple(
+        apps.get_model(model) if isinstance(model, str) else model for model in models
+    )
 
 
 def _same_for_everyone(request, response) -> bool:
@@ -138,8 +147,9 @@ def cacheable(request, query: tuple[str, ...]) -> bool:
 
 def cached_page(*models, query: tuple[str, ...] = ()):
     """Serve the view from the shared cache while `models`' tables (and the
-    header's) are unchanged. `query`: the query parameters the view reads;
-    a request with others is rendered without the cache."""
+    header's) are unchanged (models, or "app_label.Model" labels). `query`:
+    the query parameters the view reads; a request with others is rendered
+    without the cache."""
 
     def decorator(view):
         @functools.wraps(view)

@@ -4,14 +4,16 @@ cannot import this app): `{% load registrations %}{% registration_box event %}`.
 from django import template
 from django.utils import timezone
 
+from rfve_site.page_cache import keep_until
+
 from .. import booking
 from ..models import RegistrationSettings
 
 register = template.Library()
 
 
-@register.inclusion_tag("registrations/includes/event_box.html")
-def registration_box(event):
+@register.inclusion_tag("registrations/includes/event_box.html", takes_context=True)
+def registration_box(context, event):
     """Places left and the link to the form, when the event takes
     registrations. One query without, two with."""
     settings = RegistrationSettings.objects.filter(event=event).first()
@@ -19,6 +21,11 @@ def registration_box(event):
         return {"settings": None}
     settings.event = event
     now = timezone.now()
+    # The box changes when registrations open or close and when the event
+    # starts: a cached event page is not served past these times.
+    for moment in (settings.opens_at, settings.closes_at, event.starts_at):
+        if moment is not None and moment > now:
+            keep_until(context.request, moment)
     is_open = settings.is_open_at(now)
     return {
         "event": event,
