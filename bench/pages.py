@@ -1,6 +1,6 @@
 """The URLs the bench measures, their SQL queries per request counted
-in-process with Django's test client, and the month view's render time
-without the page cache."""
+in-process with Django's test client, and the render time of the month view
+and of the search without the page cache."""
 
 import inspect
 import statistics
@@ -62,6 +62,8 @@ def count_queries(pages: list[Target]) -> None:
 
 
 RENDER_RUNS = 30
+# Pages also timed without their page cache (a month or a search not yet asked).
+UNCACHED_TIMED = ("Month view", "Search")
 
 
 def uncached_render_ms(path: str) -> float:

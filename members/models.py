@@ -31,7 +31,7 @@ from .validators import (
 SAINTS = {"st": "saint", "ste": "sainte"}
 
 
-class LocalAuthorityQuerySet(models.QuerySet):
+class LocalAuthorityQuerySet(StampedQuerySet):
     def search(self, text: str):
         """By name (accents, hyphens and case ignored; "st" for "saint"),
         postcode or official code. Exact matches first, then larger places."""
@@ -99,6 +99,9 @@ class LocalAuthority(models.Model):
     population_year = models.PositiveSmallIntegerField(
         "millésime de la population", null=True, blank=True
     )
+    # The site search shows names and departments: its cached pages are keyed
+    # by this table's version (rfve_site/data_version.py).
+    updated_at = models.DateTimeField("modifié le", auto_now=True, db_index=True)
 
     objects = LocalAuthorityQuerySet.as_manager()
 

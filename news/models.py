@@ -233,7 +233,7 @@ class Article(models.Model):
         return data
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(StampedQuerySet):
     def published(self):
         return self.filter(is_published=True).order_by("-date", "title")
 

@@ -17,16 +17,28 @@ from django.db.models import QuerySet
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from calendar_app.models import Event
+from calendar_app.models import Event, EventType
 from members.communes import normalise_name
-from members.models import Member
-from news.models import Article, Document
+from members.models import LocalAuthority, Member
+from news.models import Article, Category, Document
 from rfve_site.fulltext import matching
 from rfve_site.markup import render_markdown
 
 from .models import Page
 
 RESULTS_PER_KIND = 20
+# Every table a result page shows: its cached copies are keyed by their
+# version (pages/views.py, rfve_site/page_cache.py).
+SEARCHED_MODELS = (
+    Event,
+    EventType,
+    Article,
+    Category,
+    Document,
+    Page,
+    Member,
+    LocalAuthority,
+)
 # Words before and after the first match in an excerpt.
 EXCERPT_BEFORE, EXCERPT_AFTER = 10, 25
 
