@@ -6,6 +6,7 @@ import inspect
 import statistics
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from bench.common import BASE_DIR, BenchError
 from bench.load import Result
@@ -73,7 +74,7 @@ def uncached_render_ms(path: str) -> float:
     from django.test import RequestFactory
     from django.urls import resolve
 
-    match = resolve(path)
+    match = resolve(urlsplit(path).path)  # the search's ?q= is not the route's
     view = inspect.unwrap(match.func)
     factory = RequestFactory(HTTP_HOST="127.0.0.1")
     times = []
