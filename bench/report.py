@@ -53,7 +53,7 @@ def report(
     database: str,
     span: tuple[dt.date, dt.date],
     load: float,
-    render_ms: float,
+    render_ms: dict[str, float],
     rss_mb: list[float],
 ) -> str:
     static_rps = pages[-1].result.rps  # targets() puts the static file last
@@ -103,8 +103,11 @@ def report(
             f"per second (target ≥ {CACHED_TARGET_PERCENT} %)."
         )
     lines += [
-        f"Month view rendered without the page cache: {format_ms(render_ms)} "
-        f"(CPU time, in-process median of {RENDER_RUNS} renders, queries included).",
+        f"{label} rendered without the page cache: {format_ms(ms)} (CPU time, "
+        f"in-process median of {RENDER_RUNS} renders, queries included)."
+        for label, ms in render_ms.items()
+    ]
+    lines += [
         "Worker RSS after the run: "
         + (", ".join(f"{size:.0f} MB" for size in rss_mb) or "unknown (no /proc)")
         + f" (target ≤ {RSS_TARGET_MB} MB per worker).",

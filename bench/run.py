@@ -5,7 +5,7 @@ events over five years centred on today, starts gunicorn (2 sync workers) on
 127.0.0.1, runs wrk against the month view, the home page, the iCalendar
 feed, the site search, a trivial view and a static file served by whitenoise
 from the same server, counts the SQL queries of each page in-process, times
-the month view's render without the page cache in-process, reads the
+the month view's and the search's render without the page cache in-process, reads the
 workers' memory after the run, and prints one Markdown table. It stops the
 server it started and removes its temporary directory, whatever happens.
 
@@ -41,7 +41,7 @@ from bench.data import (
     redact,
 )
 from bench.load import bench_seconds, find_wrk, run_wrk
-from bench.pages import count_queries, targets, uncached_render_ms
+from bench.pages import UNCACHED_TIMED, count_queries, targets, uncached_render_ms
 from bench.report import report
 from bench.server import (
     WORKERS,
@@ -90,7 +90,11 @@ def main() -> int:
         span = populate()
         pages = targets()
         count_queries(pages)
-        render_ms = uncached_render_ms(pages[0].path)  # targets(): the month first
+        render_ms = {  # without the page cache: what a new page costs
+            page.label: uncached_render_ms(page.path)
+            for page in pages
+            if page.label in UNCACHED_TIMED
+        }
 
         port = free_port()
         log = tmp / "gunicorn.log"

@@ -161,7 +161,8 @@ def load_reference(
         batch_size=1000,
         update_conflicts=True,
         unique_fields=["code"],
-        update_fields=[field for field in fields if field != "code"],
+        # updated_at: auto_now is set on insert only, not on a conflict's update.
+        update_fields=[*(field for field in fields if field != "code"), "updated_at"],
     )
 
     if only_codes is None:

@@ -99,8 +99,9 @@ class LocalAuthority(models.Model):
     population_year = models.PositiveSmallIntegerField(
         "millésime de la population", null=True, blank=True
     )
-    # Cached pages are keyed by this table's version (rfve_site/data_version.py).
-    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    # Cached pages (the site search's, the cities') are keyed by this table's
+    # version (rfve_site/data_version.py).
+    updated_at = models.DateTimeField("modifié le", auto_now=True, db_index=True)
 
     objects = LocalAuthorityQuerySet.as_manager()
 

@@ -17,16 +17,32 @@ from django.db.models import QuerySet
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from calendar_app.models import Event
+from calendar_app.models import Event, EventType
 from members.communes import normalise_name
-from members.models import Member
-from news.models import Article, Document
+from members.models import LocalAuthority, Member
+from news.models import Article, Category, Document
 from rfve_site.fulltext import matching
 from rfve_site.markup import render_markdown
 
 from .models import Page
 
 RESULTS_PER_KIND = 20
+# Every table a result page shows: its cached copies are keyed by their
+# version (pages/views.py, rfve_site/page_cache.py).
+SEARCHED_MODELS = (
+    Event,
+    EventType,
+    Article,
+    Category,
+    Document,
+    Page,
+    Member,
+    LocalAuthority,
+)
+# The columns a hit shows (.only(): rows are read whole otherwise).
+EVENT_FIELDS = ("title", "slug", "summary", "description", "place", "starts_at")
+ARTICLE_FIELDS = ("title", "slug", "lead", "body", "kind", "publish_at")
+AUTHORITY_FIELDS = ("name", "department_name", "region_name")
 # Words before and after the first match in an excerpt.
 EXCERPT_BEFORE, EXCERPT_AFTER = 10, 25
 
@@ -122,7 +138,10 @@ def _limited(queryset: QuerySet) -> tuple[list, bool]:
 
 def matching_events(query: str, words: list[str]) -> QuerySet:
     return matching(
-        Event.objects.public().select_related("event_type"),
+        Event.objects.public()
+        .select_related("event_type")
+        # What a hit shows: not the image, address and bookkeeping columns.
+        .only(*EVENT_FIELDS, "event_type__name"),
         query,
         words,
         title="title",
@@ -151,7 +170,9 @@ def _event_hits(query: str, words: list[str]) -> Group:
 def _article_hits(query: str, words: list[str]) -> Group:
     articles, more = _limited(
         matching(
-            Article.objects.published().select_related("category"),
+            Article.objects.published()
+            .select_related("category")
+            .only(*ARTICLE_FIELDS, "category__name"),
             query,
             words,
             title="title",
@@ -198,7 +219,7 @@ def _summary_and_body_hits(queryset, query, words, *, order, key, label) -> Grou
 
 def _document_hits(query: str, words: list[str]) -> Group:
     return _summary_and_body_hits(
-        Document.objects.published(),
+        Document.objects.published().only("title", "slug", "summary", "body"),
         query,
         words,
         order=["-date"],
@@ -221,7 +242,9 @@ def _page_hits(query: str, words: list[str]) -> Group:
 def _city_hits(query: str, words: list[str]) -> Group:
     members, more = _limited(
         matching(
-            Member.objects.active().select_related("authority"),
+            Member.objects.active()
+            .select_related("authority")
+            .only("slug", *(f"authority__{name}" for name in AUTHORITY_FIELDS)),
             query,
             words,
             title="authority__name",

@@ -28,7 +28,7 @@ from .models import (
     Page,
     PageRedirect,
 )
-from .search import search_words, site_search
+from .search import SEARCHED_MODELS, search_words, site_search
 
 HOME_EVENT_COUNT = 5
 HOME_ARTICLE_COUNT = 3
@@ -296,9 +296,14 @@ def security_txt(request):
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
+@cached_page(*SEARCHED_MODELS, query=("q",))
 def search(request):
     form = SearchForm(request.GET or None)
-    groups = site_search(form.cleaned_data["q"]) if form.is_valid() else []
+    groups = []
+    if form.is_valid():
+        groups = site_search(form.cleaned_data["q"])
+        # A scheduled article joins the results at its publication time.
+        keep_until(request, Article.objects.next_publication(timezone.now()))
     context = {
         "form": form,
         "groups": groups,

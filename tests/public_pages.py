@@ -145,7 +145,8 @@ QUERY_BUDGETS = {
     "sitemap": 14,
     "robots": 0,
     "security-txt": 3,
-    "pages:search": 8,
+    # +2 for the page cache: the searched tables' version, the next scheduled article.
+    "pages:search": 10,
     "pages:contact": 3,
     "pages:contact-sent": 3,
     "page": 6,

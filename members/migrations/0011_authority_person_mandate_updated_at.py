@@ -4,12 +4,13 @@ from django.db import migrations, models
 from rfve_site.fulltext import SearchIndex
 
 
-def updated_at(model_name):
+def updated_at(model_name, *, db_index=False):
     return migrations.AddField(
         model_name=model_name,
         name="updated_at",
         field=models.DateTimeField(
             auto_now=True,
+            db_index=db_index,
             default=django.utils.timezone.now,
             verbose_name="modifié le",
         ),
@@ -26,7 +27,9 @@ class Migration(migrations.Migration):
     dependencies = [("members", "0010_member_workinggroup_updated_at")]
 
     operations = [
-        updated_at("localauthority"),
+        # Indexed: some 35,000 communes, whose latest change the search's
+        # cached pages read on every request.
+        updated_at("localauthority", db_index=True),
         updated_at("person"),
         updated_at("mandate"),
         SearchIndex(

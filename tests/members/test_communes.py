@@ -18,6 +18,7 @@ from members.communes import (
     write_rows,
 )
 from members.models import LocalAuthority
+from rfve_site.data_version import data_version
 from tests.factories import LocalAuthorityFactory, MemberFactory
 
 # A few real records of version 6.0.0: current communes, an arrondissement
@@ -152,6 +153,22 @@ def test_reloading_updates_changes_and_keeps_authorities_of_members(
     assert LocalAuthority.objects.filter(code="69999", member__isnull=False).exists()
     assert not LocalAuthority.objects.filter(code__in=["69998", "98735"]).exists()
     assert LocalAuthority.objects.get(code="42218").search_name == "saint etienne"
+
+
+@pytest.mark.django_db
+def test_reloading_a_renamed_commune_moves_the_cached_pages_version(
+    small_file, tmp_path
+):
+    """The site search's cached pages show communes' names (page_cache.py)."""
+    load(small_file)
+    before = data_version(LocalAuthority)
+    rows = list(read_rows(small_file))
+    rows[0]["name"] = "Nouvelle-Commune"
+    write_rows(tmp_path / "next.csv.gz", rows)
+
+    assert "1 updated" in load(tmp_path / "next.csv.gz")
+
+    assert data_version(LocalAuthority) != before
 
 
 @pytest.mark.django_db
