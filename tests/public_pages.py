@@ -126,8 +126,9 @@ QUERY_BUDGETS = {
     "calendar:rss": 1,
     "calendar:atom": 1,
     "calendar:archives": 9,
-    # +2 for the registration box (settings, places per day).
-    "calendar:event": 9,
+    # +2 for the registration box (settings, places per day), +1 for the next
+    # scheduled article linked to the event (its related publications).
+    "calendar:event": 10,
     "calendar:event-ical": 3,
     "calendar:feed": 4,
     "calendar:subscribe": 4,
@@ -136,7 +137,7 @@ QUERY_BUDGETS = {
     "dues:join": 5,
     "pages:governance": 6,
     "pages:groups": 7,
-    "pages:group": 11,
+    "pages:group": 12,  # +1: the next scheduled article linked to the group
     "pages:rencontres": 8,
     "pages:legal-notice": 3,
     "pages:privacy": 3,
