@@ -4,7 +4,7 @@ import hashlib
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +35,17 @@ def _first_day_or_404(year: int, month: int = 1) -> dt.date:
         return dt.date(year, month, 1)
     except ValueError:
         raise Http404("Ce mois n’existe pas.") from None
+
+
+def month_redirect(request, year: str, month: str):
+    """Another spelling of a month (`/agenda/2027/1/`): a permanent redirect
+    to its one address, filters kept, so that links, the sitemap and the page
+    cache hold one copy of each month."""
+    first_day = _first_day_or_404(int(year), int(month))
+    url = reverse("calendar:month", args=(first_day.year, first_day.month))
+    if request.GET:
+        url = f"{url}?{request.GET.urlencode()}"
+    return HttpResponsePermanentRedirect(url)
 
 
 # What the agenda's pages show: events, their types, the groups of the filter.

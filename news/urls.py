@@ -7,7 +7,7 @@ urlpatterns = [
     path("actualites/", views.article_list, name="list"),
     path("actualites/flux.xml", feeds.ArticlesFeed(), name="rss"),
     path("actualites/atom.xml", feeds.ArticlesAtomFeed(), name="atom"),
-    path("actualites/<int:year>/", views.year_archive, name="year"),
+    path("actualites/<year:year>/", views.year_archive, name="year"),
     path("actualites/categorie/<slug:slug>/", views.category, name="category"),
     path(
         "actualites/categorie/<slug:slug>/flux.xml",

@@ -9,6 +9,7 @@ from pages.models import PATH_PATTERN
 from pages.sitemaps import SITEMAPS
 
 from . import views
+from .converters import MonthConverter, YearConverter
 
 
 class PagePathConverter:
@@ -25,6 +26,9 @@ class PagePathConverter:
 
 
 register_converter(PagePathConverter, "pagepath")
+# Before the apps' URLs, which use them.
+register_converter(YearConverter, "year")
+register_converter(MonthConverter, "month")
 
 
 urlpatterns = [

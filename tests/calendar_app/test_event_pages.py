@@ -35,7 +35,7 @@ def test_event_page_shows_title_date_and_place(client):
     assert "<h1>Groupe de travail petite enfance</h1>" in page
     assert typeset("<dd>Mardi 14 février 2023, 14 h 30 – 16 h 00</dd>") in page
     assert "Hôtel de ville de Villeurbanne<br>Place Lazare-Goujon" in page
-    assert 'href="/agenda/2023/2/">Agenda de février 2023</a>' in page
+    assert 'href="/agenda/2023/02/">Agenda de février 2023</a>' in page
 
 
 @pytest.mark.parametrize(

@@ -243,6 +243,8 @@ def test_event_on_a_clock_change_day_shows_its_local_time(client, day, utc_hour)
         "/agenda/abc/01/",
         "/agenda/2023/abc/",
         "/agenda/99999999999999999999/1/",
+        "/agenda/2026/2147483648/",
+        "/agenda/2147483648/01/",
         "/agenda/archives/0/",
         "/agenda/archives/3000/",
         "/agenda/archives/1899/",
@@ -253,6 +255,33 @@ def test_invalid_dates_are_not_found(client, path):
 
     assert response.status_code == 404
     assert "Page introuvable" in html(response)
+
+
+def test_a_month_has_one_address_with_two_digits(client):
+    assert month_url(2027, 1) == "/agenda/2027/01/"
+    assert month_url(2026, 12) == "/agenda/2026/12/"
+
+
+@pytest.mark.parametrize(
+    ("path", "canonical"),
+    [
+        ("/agenda/2027/1/", "/agenda/2027/01/"),
+        ("/agenda/2027/001/", "/agenda/2027/01/"),
+        ("/agenda/2027/1/?type=webinaire", "/agenda/2027/01/?type=webinaire"),
+    ],
+)
+def test_other_spellings_of_a_month_redirect_to_its_address(client, path, canonical):
+    response = client.get(path)
+
+    assert response.status_code == 301
+    assert response["Location"] == canonical
+
+
+def test_the_month_links_use_the_canonical_address(client):
+    response = client.get(month_url(2026, 12))
+
+    assert 'href="/agenda/2027/01/"' in html(response)
+    assert 'href="/agenda/2026/11/"' in html(response)
 
 
 def test_first_and_last_months_of_the_agenda_exist(client):

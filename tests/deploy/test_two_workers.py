@@ -69,7 +69,7 @@ def test_an_event_published_on_one_worker_is_in_the_cached_pages_of_both(
     _, month, year = form_values(secretariat.get(second, change).text)["starts_at_0"][
         0
     ].split("/")
-    month = f"/agenda/{year}/{int(month)}/"
+    month = f"/agenda/{year}/{month}/"
     link = f'href="{url}"'
     for port in (first, second):  # each has served the page from the cache
         for _ in range(2):

@@ -45,7 +45,7 @@ def test_main_menu_holds_one_agenda_entry(client):
     ("url", "current"),
     [
         ("/agenda/", "/agenda/"),
-        ("/agenda/2023/2/", "/agenda/"),
+        ("/agenda/2023/02/", "/agenda/"),
         ("/agenda/a-venir/", "/agenda/"),
         ("/agenda/abonnement/", "/agenda/"),
         ("/adherer/", "/adherer/"),
