@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import booking, orders
-from .admin_documents import EventDocumentsMixin
+from .admin_documents import EventDocumentsMixin, EventFilter
 from .models import EventDay, Rate, Registration, RegistrationSettings
 
 
@@ -159,7 +159,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "rate_category",
         "status",
     ]
-    list_filter = ["event", "status", "rate__category", DayFilter]
+    list_filter = [EventFilter, "status", "rate__category", DayFilter]
     search_fields = ["last_name", "first_name", "email", "authority__name"]
     list_select_related = ["event", "authority", "rate"]
     autocomplete_fields = ["authority"]

@@ -150,7 +150,7 @@ def load(today: dt.date) -> int:
             (Rate.Category.MEMBER, Decimal("90.00")),
             (Rate.Category.NON_MEMBER, Decimal("150.00")),
             (Rate.Category.PARTNER, Decimal("60.00")),
-            (Rate.Category.FREE, Decimal("0.00")),
+            (Rate.Category.INVITED, Decimal("0.00")),
         ]
     ]
     paying = _register(

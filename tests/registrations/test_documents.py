@@ -62,7 +62,7 @@ def test_documents_page_counts_by_day_and_category_and_lists_the_waiting(
 ):
     first, second = two_days.days.all()
     paying = RateFactory(settings=two_days)
-    free = RateFactory(settings=two_days, category=Rate.Category.FREE, amount=0)
+    free = RateFactory(settings=two_days, category=Rate.Category.INVITED, amount=0)
     register(two_days, "Léa", "Durand", rate=paying)
     register(two_days, "Tom", "Martin", rate=free, days=[second])
     register(two_days, "Ana", "Vidal", rate=paying, status=Registration.Status.WAITING)

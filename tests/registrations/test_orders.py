@@ -68,7 +68,13 @@ def form_url(settings):
     return reverse("registrations:register", args=[settings.event.slug])
 
 
+def town_hall(authority) -> str:
+    return f"1 place de la Mairie\n{authority.code} {authority.name}"
+
+
 def paying_registration(settings, authority, last_name, **extra):
+    """A non-member's paying registration, its order's billing data confirmed
+    by the secretariat."""
     rate = RateFactory(settings=settings, category=Rate.Category.NON_MEMBER)
     registration = RegistrationFactory(
         event=settings.event,
@@ -77,7 +83,13 @@ def paying_registration(settings, authority, last_name, **extra):
         last_name=last_name,
         **extra,
     )
-    orders.attach(registration, {"siret": valid_siret(authority)})
+    order = orders.attach(registration, {})
+    if order.billing_confirmed_at is None:
+        order.legal_name = authority.legal_name
+        order.invoicing_address = town_hall(authority)
+        order.siret = valid_siret(authority)
+        order.save()
+        orders.confirm_billing(order, by="secretariat", now=NOW)
     return registration
 
 
@@ -95,74 +107,150 @@ def pdf_text(invoice) -> str:
 # --- The form -----
 
 
-def test_paying_rate_requires_a_siret_free_rate_does_not(client):
+def billing(authority, **extra):
+    data = {
+        "facturation": "1",
+        "legal_name": authority.legal_name,
+        "invoicing_address": town_hall(authority),
+        "siret": valid_siret(authority),
+        "service_code": "",
+        "commitment_number": "",
+    }
+    return {**data, **extra}
+
+
+def test_a_non_member_is_asked_the_billing_data_once_known(client):
     settings = RegistrationSettingsFactory()
     authority = LocalAuthorityFactory()
     paying = RateFactory(settings=settings, category=Rate.Category.NON_MEMBER)
-    free = RateFactory(settings=settings, category=Rate.Category.FREE, amount=0)
 
+    # First step: the collectivité is known, not a member: billing asked.
     response = client.post(form_url(settings), answers(authority, paying))
     assert response.status_code == 400
-    assert (
-        typeset("Ce tarif est payant : indiquez le SIRET") in response.content.decode()
+    page = response.content.decode()
+    assert typeset(f"{authority} n’est pas une ville adhérente") in page
+    names = [tag.get("name") for tag in start_tags(page, "input")]
+    assert {"siret", "legal_name", "facturation"} <= set(names)
+    assert names[-1] == "website"  # the honeypot stays last
+    assert not Registration.objects.exists()
+
+    # Second step: every mandatory billing item, checked.
+    missing = billing(authority, legal_name="", invoicing_address="", siret="123")
+    response = client.post(form_url(settings), answers(authority, paying, **missing))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Un SIRET compte 14 chiffres" in page
+    assert typeset("une facture sans adresse ne peut pas être émise") in page
+    assert typeset("Indiquez le nom légal de l’acheteur") in page
+    no_postcode = billing(authority, invoicing_address="Hôtel de ville")
+    response = client.post(
+        form_url(settings), answers(authority, paying, **no_postcode)
+    )
+    assert typeset("code postal et la ville sur la dernière ligne") in (
+        response.content.decode()
     )
     assert not Registration.objects.exists()
 
-    response = client.post(form_url(settings), answers(authority, paying, siret="123"))
-    assert response.status_code == 400
-    assert "Un SIRET compte 14 chiffres" in response.content.decode()
-
     response = client.post(
-        form_url(settings),
-        answers(authority, free, email="gratuit@mairie.example"),
+        form_url(settings), answers(authority, paying, **billing(authority))
+    )
+    assert response.status_code == 302
+    assert Registration.objects.get().order.authority == authority
+
+
+def test_billing_questions_never_without_a_paying_rate(client):
+    free_only = RegistrationSettingsFactory()
+    RateFactory(settings=free_only, category=Rate.Category.NON_MEMBER, amount=0)
+    page = client.get(form_url(free_only)).content.decode()
+    assert "SIRET" not in page
+    response = client.post(
+        form_url(free_only),
+        answers(LocalAuthorityFactory(), free_only.rates.get(), facturation="1"),
     )
     assert response.status_code == 302
     assert Registration.objects.get().order is None
 
 
-def test_billing_questions_only_when_a_rate_is_paying(client):
-    free_only = RegistrationSettingsFactory()
-    RateFactory(settings=free_only, category=Rate.Category.FREE, amount=0)
-    page = client.get(form_url(free_only)).content.decode()
-    assert "SIRET" not in page
+def test_a_member_city_is_not_asked_its_billing_data(client):
+    settings = RegistrationSettingsFactory()
+    member = MemberFactory(chorus_service_code="FINANCES")
+    rate = RateFactory(settings=settings, category=Rate.Category.MEMBER)
+    html = client.get(form_url(settings)).content.decode()
+    assert "SIRET" not in html
+    # Typed anyway (a crafted request): ignored, the record is the truth.
+    response = client.post(
+        form_url(settings),
+        answers(
+            member.authority,
+            rate,
+            **billing(member.authority, service_code="WRONG-SERVICE"),
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()
+    order = Registration.objects.get().order
+    assert not order.billing_proposals.exists()
+    assert orders.billing_data(order)["service_code"] == "FINANCES"
 
-    paying = RegistrationSettingsFactory()
-    RateFactory(settings=paying)
-    html = client.get(form_url(paying)).content.decode()
-    names = [tag.get("name") for tag in start_tags(html, "input")]
-    # After the rate, before the honeypot.
-    assert names.index("siret") > names.index("rate")
-    assert names[-1] == "website"
-    assert {"service_code", "commitment_number"} <= set(names)
+
+def test_the_siret_of_a_non_member_must_be_its_collectivites(client):
+    settings = RegistrationSettingsFactory()
+    rate = RateFactory(settings=settings, category=Rate.Category.NON_MEMBER)
+    paris_, lyon = LocalAuthorityFactory(name="Paris"), LocalAuthorityFactory()
+    response = client.post(
+        form_url(settings),
+        answers(paris_, rate, **billing(paris_, siret=valid_siret(lyon))),
+    )
+    assert response.status_code == 400
+    assert typeset(
+        f"Ce SIRET n’est pas celui de Paris : il commence par son SIREN, "
+        f"{paris_.siren}."
+    ) in response.content.decode()
+    # Without a collectivité, a collectivité's SIRET is refused too ("ACME").
+    partner = RateFactory(settings=settings, category=Rate.Category.PARTNER)
+    data = answers(paris_, partner, **billing(lyon, legal_name="ACME"))
+    data.update(authority_name="", organisation="ACME")
+    settings.ask_authority = "facultatif"
+    settings.save()
+    response = client.post(form_url(settings), data)
+    assert response.status_code == 400
+    assert typeset(f"Ce SIRET est celui de {lyon.name}") in response.content.decode()
 
 
-def test_registrations_of_one_authority_form_one_order(client):
+def test_typed_billing_data_are_proposals_never_the_orders(client):
     settings = RegistrationSettingsFactory()
     rate = RateFactory(settings=settings)
-    lyon, annecy = LocalAuthorityFactory(), LocalAuthorityFactory()
-    for number, authority in enumerate([lyon, lyon, annecy]):
+    lyon = LocalAuthorityFactory()
+    for number, service in enumerate(["EDUC", "WRONG-SERVICE"]):
         response = client.post(
             form_url(settings),
             answers(
-                authority,
+                lyon,
                 rate,
                 email=f"personne{number}@mairie.example",
-                siret=" ".join(valid_siret(authority)[i : i + 3] for i in (0, 3, 6))
-                + valid_siret(authority)[9:],
-                service_code="EDUC" if number == 1 else "",
-                commitment_number="",
+                **billing(
+                    lyon,
+                    # Typed as printed, kept as 14 digits.
+                    siret=" ".join(valid_siret(lyon)[i : i + 3] for i in (0, 3, 6))
+                    + valid_siret(lyon)[9:],
+                    service_code=service,
+                ),
             ),
         )
         assert response.status_code == 302, response.content.decode()
-    order_lyon, order_annecy = (
-        Order.objects.get(authority=lyon),
-        Order.objects.get(authority=annecy),
-    )
-    assert order_lyon.registrations.count() == 2
-    assert order_annecy.registrations.count() == 1
-    # Typed with spaces, kept as 14 digits; a later registration completes it.
-    assert order_lyon.siret == valid_siret(lyon)
-    assert order_lyon.service_code == "EDUC"
+    order = Order.objects.get(authority=lyon)
+    assert order.registrations.count() == 2
+    # Both kept, with who typed them; the order itself untouched.
+    assert [p.service_code for p in order.billing_proposals.all()] == [
+        "EDUC",
+        "WRONG-SERVICE",
+    ]
+    assert order.billing_proposals.first().siret == valid_siret(lyon)
+    assert (order.siret, order.service_code) == ("", "")
+    # Not invoiced until the secretariat confirms.
+    close(settings)
+    invoices, _, errors = orders.issue_documents(settings, now=NOW)
+    assert invoices == []
+    assert "pas encore confirmées" in errors[0]
 
 
 # --- Invoices -----
@@ -174,7 +262,7 @@ def test_one_invoice_per_order_in_the_series_shared_with_dues():
     paying_registration(settings, lyon, "Martin")
     paying_registration(settings, lyon, "Bernard")
     paying_registration(settings, annecy, "Petit")
-    free = RateFactory(settings=settings, category=Rate.Category.FREE, amount=0)
+    free = RateFactory(settings=settings, category=Rate.Category.INVITED, amount=0)
     RegistrationFactory(event=settings.event, authority=lyon, rate=free)
     # A dues invoice of the same year takes the first number.
     call = dues.issue_invoice(DuesCallFactory(year=2030), today=TODAY)
@@ -261,8 +349,8 @@ def test_missing_siret_is_told_and_blocks_only_that_order():
     invoices, _, errors = orders.issue_documents(settings, now=NOW)
     assert len(invoices) == 1
     assert errors == [
-        "Bron : indiquez le SIRET de la collectivité (Chorus Pro) dans sa "
-        "commande avant d’émettre la facture."
+        "Bron : indiquez le SIRET de la collectivité (Chorus Pro) dans la "
+        "commande (Commandes des inscriptions payantes)."
     ]
 
 
