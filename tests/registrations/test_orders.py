@@ -201,10 +201,13 @@ def test_the_siret_of_a_non_member_must_be_its_collectivites(client):
         answers(paris_, rate, **billing(paris_, siret=valid_siret(lyon))),
     )
     assert response.status_code == 400
-    assert typeset(
-        f"Ce SIRET n’est pas celui de Paris : il commence par son SIREN, "
-        f"{paris_.siren}."
-    ) in response.content.decode()
+    assert (
+        typeset(
+            f"Ce SIRET n’est pas celui de Paris : il commence par son SIREN, "
+            f"{paris_.siren}."
+        )
+        in response.content.decode()
+    )
     # Without a collectivité, a collectivité's SIRET is refused too ("ACME").
     partner = RateFactory(settings=settings, category=Rate.Category.PARTNER)
     data = answers(paris_, partner, **billing(lyon, legal_name="ACME"))
