@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 
@@ -159,13 +161,28 @@ class RegistrationForm(_QuestionsMixin, BillingFields, forms.ModelForm):
         if not any(not rate.is_free for rate in self.rates):
             for name in BILLING_FIELDS:  # nothing to invoice
                 del self.fields[name]
+        if "authority_name" not in self.fields and any(
+            rate.category in (Rate.Category.MEMBER, Rate.Category.NON_MEMBER)
+            for rate in self.rates
+        ):
+            # Rates for collectivités: who may take them needs the collectivité.
+            self.fields["authority_name"] = copy.deepcopy(
+                self.base_fields["authority_name"]
+            )
+            self.fields["authority_name"].required = False
+            self.fields["authority_name"].label += " (facultatif)"
         if settings.audience == settings.Audience.MEMBERS:
             # Reserved to member cities: the collectivité is always asked.
-            self.fields.setdefault("authority_name", self.base_fields["authority_name"])
+            self.fields.setdefault(
+                "authority_name", copy.deepcopy(self.base_fields["authority_name"])
+            )
             self.fields["authority_name"].required = True
             self.fields[
                 "authority_name"
             ].label = "Collectivité (nom, code postal ou code INSEE)"
+        self.order_fields(
+            ["first_name", "last_name", "email", "function", "authority_name"]
+        )
         self.authority = None
 
     def clean_authority_name(self):

@@ -72,7 +72,7 @@ def test_documents_page_counts_by_day_and_category_and_lists_the_waiting(
     # Categories nobody confirmed chose are left out.
     assert summary.categories == [
         "Élue, élu ou agent d’une collectivité non adhérente",
-        "Gratuit",
+        "Invitée, invité",
     ]
     assert [(d.day, d.by_category, d.confirmed) for d in summary.days] == [
         (first, [1, 0], 1),
