@@ -82,11 +82,14 @@ def test_a_wrong_rate_is_refused_with_the_eligible_ones(client, rencontres):
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert typeset(
-        "Ce tarif est réservé aux villes adhérentes du réseau ; Paris (75) n’en "
-        "fait pas partie. Tarif possible : Élue, élu ou agent d’une collectivité "
-        "non adhérente : 150,00 €."
-    ) in page
+    assert (
+        typeset(
+            "Ce tarif est réservé aux villes adhérentes du réseau ; Paris (75) n’en "
+            "fait pas partie. Tarif possible : Élue, élu ou agent d’une collectivité "
+            "non adhérente : 150,00 €."
+        )
+        in page
+    )
     # Once the collectivité is known, the form offers only what it may take
     # (and what was chosen, to show the error beside it).
     assert offered(page) == {
