@@ -106,20 +106,77 @@ class RegistrationSettings(models.Model):
         return str(self.event)
 
     def sync_days(self) -> None:
-        """One EventDay per day the event covers: days the event no longer
-        covers go (unless someone registered for them), new days come with the
-        capacity of the first day."""
+        """One EventDay per day the event covers. An event moved before
+        anyone registered takes its days, their places and its opening dates
+        along (day by day, as many days as it now has). Otherwise days the
+        event no longer covers go (unless someone registered for them), new
+        days come with the capacity of the first day."""
         dates = list(self.event.days())
-        existing = {day.date: day for day in self.days.all()}
-        capacity = next(iter(existing.values())).capacity if existing else None
+        existing = list(self.days.all())
+        if (
+            existing
+            and dates
+            and dates[0] != existing[0].date
+            and not Registration.objects.filter(event=self.event_id).exists()
+        ):
+            self._move(dates, existing)
+            return
+        by_date = {day.date: day for day in existing}
+        capacity = existing[0].capacity if existing else None
         EventDay.objects.bulk_create(
             [
                 EventDay(settings=self, date=date, capacity=capacity)
                 for date in dates
-                if date not in existing
+                if date not in by_date
             ]
         )
         self.days.exclude(date__in=dates).filter(registrations=None).delete()
+
+    def _move(self, dates: list, existing: list) -> None:
+        shift = dates[0] - existing[0].date
+        capacities = [day.capacity for day in existing]
+        self.days.all().delete()
+        EventDay.objects.bulk_create(
+            [
+                EventDay(
+                    settings=self,
+                    date=date,
+                    capacity=capacities[min(index, len(capacities) - 1)],
+                )
+                for index, date in enumerate(dates)
+            ]
+        )
+        for name in ("opens_at", "closes_at"):
+            moment = getattr(self, name)
+            if moment is not None:  # same local time, so many days later
+                local = timezone.localtime(moment).replace(tzinfo=None)
+                setattr(self, name, timezone.make_aware(local + shift))
+        self.save(update_fields=["opens_at", "closes_at", "updated_at"])
+
+    def copy_to(self, event) -> "RegistrationSettings":
+        """The same registrations for another event (its copy): settings,
+        rates, days and places. The copy's days follow its dates when it is
+        re-dated (sync_days)."""
+        fields = {
+            field.name: getattr(self, field.name)
+            for field in self._meta.concrete_fields
+            if field.editable and not field.primary_key and field.name != "event"
+        }
+        copy = RegistrationSettings.objects.create(event=event, **fields)
+        EventDay.objects.bulk_create(
+            [
+                EventDay(settings=copy, date=day.date, capacity=day.capacity)
+                for day in self.days.all()
+            ]
+        )
+        Rate.objects.bulk_create(
+            [
+                Rate(settings=copy, category=rate.category, amount=rate.amount)
+                for rate in self.rates.all()
+            ]
+        )
+        copy.sync_days()
+        return copy
 
     def is_open_at(self, now: dt.datetime) -> bool:
         """Open to new registrations: switched on, within its dates, and the
