@@ -123,9 +123,14 @@ class EventDocumentsMixin:
             "settings": settings,
             "summary": documents.summary(settings),
             "can_mark": self._can_mark(request),
-            "orders": Order.objects.filter(event=settings.event_id)
-            .select_related("authority")
-            .order_by("authority__name", "organisation"),
+            "orders": [
+                (order, orders.billing_data(order), orders.billing_problems(order))
+                for order in Order.objects.filter(event=settings.event_id)
+                .select_related("authority__member")
+                .order_by("authority__name", "organisation")
+            ],
+            "can_issue": self.has_issue_permission(request),
+            "is_open": settings.is_open_at(timezone.now()),
         }
         return TemplateResponse(
             request, "admin/registrations/registrationsettings/documents.html", context

@@ -560,3 +560,204 @@ def test_an_invoiced_registration_cannot_be_deleted_only_cancelled(admin_client)
         {"action": "delete_selected", "_selected_action": [invoiced.pk], "post": "yes"},
     )
     assert Registration.objects.filter(pk=invoiced.pk).exists()
+
+
+# --- The secretariat confirms -----
+
+
+def inline_management(order) -> dict:
+    proposals = list(order.billing_proposals.values_list("pk", flat=True))
+    registrations = list(order.registrations.values_list("pk", flat=True))
+    data = {}
+    for prefix, pks in (
+        ("billing_proposals", proposals),
+        ("registrations", registrations),
+    ):
+        data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = len(pks)
+        for index, pk in enumerate(pks):
+            data[f"{prefix}-{index}-id"] = pk
+    return data
+
+
+def test_the_secretariat_sees_provenance_and_confirms_in_the_order(admin_client):
+    settings = RegistrationSettingsFactory()
+    rate = RateFactory(settings=settings)
+    lyon = LocalAuthorityFactory(name="Lyon")
+    registration = RegistrationFactory(
+        event=settings.event, authority=lyon, rate=rate, first_name="Anne"
+    )
+    order = orders.attach(
+        registration,
+        {
+            "legal_name": "Commune de Lyon",
+            "invoicing_address": town_hall(lyon),
+            "siret": valid_siret(lyon),
+            "service_code": "WRONG-SERVICE",
+        },
+    )
+    member = MemberFactory(
+        chorus_service_code="FINANCES", invoicing_address="1 place de la Mairie"
+    )
+    member_order = orders.attach(
+        RegistrationFactory(
+            event=settings.event,
+            authority=member.authority,
+            rate=RateFactory(settings=settings, category=Rate.Category.MEMBER),
+        ),
+        {},
+    )
+    documents_url = reverse(
+        "admin:registrations_registrationsettings_documents", args=[settings.pk]
+    )
+    page = admin_client.get(documents_url).content.decode()
+    assert "À confirmer par le secrétariat" in page
+    assert "Fiche de la ville adhérente" in page
+    # Where the invoicing action is, and a button for it.
+    assert 'name="action" value="issue_invoices"' in page
+    assert reverse("admin:registrations_registrationsettings_changelist") in page
+
+    change = reverse("admin:registrations_order_change", args=[order.pk])
+    page = admin_client.get(change).content.decode()
+    assert "Saisies le" in page and f"par Anne {registration.last_name}" in page
+    assert "WRONG-SERVICE" in page  # the form starts from the proposal
+    response = admin_client.post(
+        change,
+        {
+            "organisation": "",
+            "legal_name": "Commune de Lyon",
+            "invoicing_address": town_hall(lyon),
+            "siret": valid_siret(LocalAuthorityFactory()),  # another's SIREN
+            "service_code": "EDUC",
+            "commitment_number": "",
+            **inline_management(order),
+        },
+    )
+    assert response.status_code == 200
+    assert typeset("Ce SIRET n’est pas celui de Lyon") in response.content.decode()
+    response = admin_client.post(
+        change,
+        {
+            "organisation": "",
+            "legal_name": "Commune de Lyon",
+            "invoicing_address": town_hall(lyon),
+            "siret": valid_siret(lyon),
+            "service_code": "EDUC",
+            "commitment_number": "",
+            **inline_management(order),
+        },
+    )
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors,
+        [f.formset.errors for f in response.context["inline_admin_formsets"]],
+        response.context["errors"],
+    )
+    order.refresh_from_db()
+    assert order.billing_confirmed_at and order.billing_confirmed_by == "admin"
+    assert order.service_code == "EDUC"
+    # The member's order is billed from its record, with no confirmation.
+    assert orders.billing_problems(member_order) == []
+
+
+def test_member_invoice_carries_the_record_and_the_commitment_rule(admin_client):
+    settings = RegistrationSettingsFactory()
+    member = MemberFactory(
+        authority__name="Villeurbanne",
+        authority__code="69266",
+        authority__postcodes="69100",
+        chorus_service_code="FINANCES",
+        commitment_number_required=True,
+        invoicing_address="Hôtel de ville\nPlace Lazare-Goujon\nVilleurbanne",
+    )
+    rate = RateFactory(settings=settings, category=Rate.Category.MEMBER)
+    registration = RegistrationFactory(
+        event=settings.event,
+        authority=member.authority,
+        member=member,
+        rate=rate,
+        first_name="Anne",
+        last_name="Vidal",
+    )
+    order = orders.attach(registration, {})
+    close(settings)
+    invoices, _, errors = orders.issue_documents(settings, now=NOW)
+    assert invoices == []
+    assert errors == [
+        "Villeurbanne exige un numéro d’engagement : indiquez-le dans la commande "
+        "(Commandes des inscriptions payantes) avant d’émettre la facture."
+    ]
+    order.commitment_number = "EJ-2030-00042"
+    order.save()
+    (invoice,), _, errors = orders.issue_documents(settings, now=NOW)
+    recipient = invoice.data["recipient"]
+    assert recipient["legal_name"] == "Commune de Villeurbanne"
+    assert recipient["siret"] == member.siret
+    assert recipient["service_code"] == "FINANCES"
+    assert recipient["commitment_number"] == "EJ-2030-00042"
+    # No city name twice: the record's last line "Villeurbanne" is the city.
+    assert recipient["address"] == {
+        "lines": ["Hôtel de ville", "Place Lazare-Goujon"],
+        "postcode": "69100",
+        "city": "Villeurbanne",
+        "country": "FR",
+    }
+    assert invoice.data["lines"][0]["label"].startswith("Inscription d’Anne Vidal")
+
+
+def test_a_buyer_without_a_postal_address_cannot_be_invoiced():
+    settings = RegistrationSettingsFactory()
+    member = MemberFactory(invoicing_address="")
+    registration = RegistrationFactory(
+        event=settings.event,
+        authority=member.authority,
+        rate=RateFactory(settings=settings, category=Rate.Category.MEMBER),
+    )
+    orders.attach(registration, {})
+    close(settings)
+    invoices, _, (error,) = orders.issue_documents(settings, now=NOW)
+    assert invoices == []
+    assert "pas d’adresse postale complète dans sa fiche de ville adhérente" in error
+
+
+@pytest.mark.parametrize(
+    ("code", "kind", "name", "legal"),
+    [
+        ("75056", "commune", "Paris", "Ville de Paris"),
+        ("69123", "commune", "Lyon", "Commune de Lyon"),
+        ("13055", "commune", "Marseille", "Commune de Marseille"),
+        ("74010", "commune", "Annecy", "Commune d’Annecy"),
+        ("76351", "commune", "Le Havre", "Commune du Havre"),
+        ("200046977", "epci", "Métropole de Lyon", "Métropole de Lyon"),
+        (
+            "200066793",
+            "epci",
+            "CA du Grand Annecy",
+            "Communauté d’agglomération du Grand Annecy",
+        ),
+        (
+            "200040715",
+            "epci",
+            "CC du Pays de Gex",
+            "Communauté de communes du Pays de Gex",
+        ),
+    ],
+)
+def test_legal_names_are_the_authorities_real_ones(code, kind, name, legal):
+    authority = LocalAuthorityFactory(code=code, kind=kind, name=name)
+    assert authority.legal_name == legal
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Anne Vidal", "d’Anne Vidal"),
+        ("Paul Martin", "de Paul Martin"),
+        ("Hélène Roux", "d’Hélène Roux"),
+        ("Yacine Blanc", "de Yacine Blanc"),
+        ("Yves Colin", "d’Yves Colin"),
+        ("Émilie Faure", "d’Émilie Faure"),
+    ],
+)
+def test_de_elides_before_a_vowel(name, expected):
+    from rfve_site.typography import de
+
+    assert de(name) == expected
