@@ -496,10 +496,12 @@ def test_demo_orders_one_per_city_and_a_past_event_with_attendance(demo):
 
     paying = Registration.objects.filter(is_demo=True, rate__amount__gt=0)
     assert paying.exists() and not paying.filter(order=None).exists()
-    cities = set(paying.values_list("authority", flat=True))
+    cities = set(paying.values_list("event", "authority", "organisation"))
     assert Order.objects.filter(event__is_demo=True).count() == len(cities)
-    past = RegistrationSettings.objects.get(is_open=False, event__is_demo=True)
-    assert Registration.objects.filter(event=past.event, attended_days__isnull=False)
+    past = RegistrationSettings.objects.filter(is_open=False, event__is_demo=True)
+    assert Registration.objects.filter(
+        event__in=past.values("event"), attended_days__isnull=False
+    )
     call_command("load_demo", verbosity=0)  # again: no duplicate, no error
     assert Order.objects.filter(event__is_demo=True).count() == len(cities)
 
@@ -761,3 +763,37 @@ def test_de_elides_before_a_vowel(name, expected):
     from rfve_site.typography import de
 
     assert de(name) == expected
+
+
+def test_demo_issues_invoices_of_a_past_paying_event(demo, issuer):
+    """Member cities billed from their record, a non-member city and a
+    partner from the data the secretariat confirmed, readable without
+    clicking; loading again issues nothing more."""
+    from django.core.management import call_command
+
+    invoiced = Registration.objects.filter(is_demo=True, invoice__isnull=False)
+    event = invoiced.first().event
+    assert event.ends_at < timezone.now()
+    invoices = Invoice.objects.filter(
+        pk__in=invoiced.values("invoice"), kind=Invoice.Kind.INVOICE
+    )
+    by_name = {invoice.recipient_name: invoice for invoice in invoices}
+    assert "Commune de Bron" in by_name
+    assert "Fédération des œuvres laïques du Rhône" in by_name
+    members = [order for order in Order.objects.filter(event=event) if order.member]
+    assert len(members) >= 3
+    for order in members:
+        invoice = order.registrations.first().invoice
+        recipient = invoice.data["recipient"]
+        assert recipient["siret"] == order.member.siret
+        assert recipient["service_code"] == order.member.chorus_service_code
+        if order.member.commitment_number_required:
+            assert recipient["commitment_number"]
+    assert (
+        by_name["Commune de Bron"]
+        .data["lines"][0]["label"]
+        .startswith("Inscription d’Anne Vidal")
+    )
+    count = Invoice.objects.count()
+    call_command("load_demo", verbosity=0)
+    assert Invoice.objects.count() == count
