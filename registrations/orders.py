@@ -62,7 +62,9 @@ def attach(registration: Registration, billing: dict) -> Order | None:
             registration.organisation or registration.full_name
         )
     with transaction.atomic():
-        order = Order.objects.select_for_update().filter(**key).first()
+        # Ordered by its key: the default ordering joins the nullable
+        # authority, which PostgreSQL cannot lock (FOR UPDATE).
+        order = Order.objects.select_for_update().filter(**key).order_by("pk").first()
         if order is None:
             order = Order(
                 event_id=registration.event_id,
@@ -75,7 +77,7 @@ def attach(registration: Registration, billing: dict) -> Order | None:
                 with transaction.atomic():
                     order.save()
             except IntegrityError:  # created meanwhile by a colleague
-                order = Order.objects.select_for_update().get(**key)
+                order = Order.objects.select_for_update().order_by("pk").get(**key)
         if any(billing.values()):
             BillingProposal.objects.create(
                 order=order,
