@@ -165,13 +165,3 @@ def test_prices_are_on_the_event_page_without_gratuit_gratuit(client, rencontres
     assert "Invitée, invité" not in page  # by invitation only
     assert "Gratuit : gratuit" not in page
     assert str(Rate(category=Rate.Category.INVITED)) == "Invitée, invité : gratuit"
-
-
-def test_radios_and_checkboxes_sit_beside_their_labels():
-    from django.conf import settings
-
-    css = (settings.BASE_DIR / "static/css/site.css").read_text()
-    assert (
-        '.contact-form input:is([type="radio"], [type="checkbox"]) { width: auto;'
-        in css
-    )
