@@ -196,7 +196,7 @@ def load(today: dt.date) -> int:
         now=now,
     )
     for registration in paying:  # one order per city, to invoice at closing
-        orders.attach(registration, {"siret": registration.member.siret})
+        orders.attach(registration, {})  # billed from the member's record
     count += len(paying)
 
     settings = _settings(webinar, WEBINAR_CAPACITY, is_open=True)

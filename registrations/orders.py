@@ -78,7 +78,7 @@ def attach(registration: Registration, billing: dict) -> Order | None:
                     order.save()
             except IntegrityError:  # created meanwhile by a colleague
                 order = Order.objects.select_for_update().order_by("pk").get(**key)
-        if any(billing.values()):
+        if any(billing.values()) and order.member is None:
             BillingProposal.objects.create(
                 order=order,
                 registration=registration,
