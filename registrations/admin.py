@@ -58,7 +58,7 @@ class RegistrationSettingsAdmin(EventDocumentsMixin, admin.ModelAdmin):
             "Ouverture",
             {"fields": ["is_open", "opens_at", "closes_at", "has_waiting_list"]},
         ),
-        ("Public", {"fields": ["audience"]}),
+        ("Public", {"fields": ["audience", "invitation_code"]}),
         (
             "Questions posées",
             {

@@ -71,6 +71,7 @@ def test_saving_settings_follows_the_event_days_and_fills_raised_capacity(
         "is_open": "on",
         "has_waiting_list": "on",
         "audience": "tous",
+        "invitation_code": "INVITE-2030",
         "ask_function": "facultatif",
         "ask_authority": "facultatif",
         "ask_days": "obligatoire",
@@ -95,6 +96,8 @@ def test_saving_settings_follows_the_event_days_and_fills_raised_capacity(
     ]
     waiting.refresh_from_db()
     assert waiting.is_confirmed
+    settings.refresh_from_db()
+    assert settings.invitation_code == "INVITE-2030"  # set by the secretariat
 
 
 def test_dupliquer_copies_registrations_and_the_places_follow_the_new_date(

@@ -658,6 +658,15 @@ def test_the_secretariat_sees_provenance_and_confirms_in_the_order(admin_client)
     assert order.service_code == "EDUC"
     # The member's order is billed from its record, with no confirmation.
     assert orders.billing_problems(member_order) == []
+    page = admin_client.get(
+        reverse("admin:registrations_order_change", args=[member_order.pk])
+    ).content.decode()
+    assert "Fiche de la ville adhérente" in page and "FINANCES" in page
+    assert 'name="siret"' not in page  # only the commitment number is the order's
+    listing = admin_client.get(
+        reverse("admin:registrations_order_changelist")
+    ).content.decode()
+    assert "Confirmées le" in listing
 
 
 def test_member_invoice_carries_the_record_and_the_commitment_rule(admin_client):
