@@ -91,6 +91,10 @@ class BillingFields(forms.Form):
             return
         if not self.asks_billing:
             self.asks_billing = True
+            if authority is not None and not self.data.get("legal_name"):
+                # Shown filled with the authority's legal name, to check.
+                self.data = self.data.copy()
+                self.data["legal_name"] = authority.legal_name
             who = (
                 f"{authority} n’est pas une ville adhérente du réseau"
                 if authority

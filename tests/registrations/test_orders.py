@@ -129,8 +129,11 @@ def test_a_non_member_is_asked_the_billing_data_once_known(client):
     assert response.status_code == 400
     page = response.content.decode()
     assert typeset(f"{authority} n’est pas une ville adhérente") in page
-    names = [tag.get("name") for tag in start_tags(page, "input")]
-    assert {"siret", "legal_name", "facturation"} <= set(names)
+    inputs = {tag.get("name"): tag for tag in start_tags(page, "input")}
+    assert {"siret", "legal_name", "facturation"} <= set(inputs)
+    names = list(inputs)
+    # Filled with the collectivité's legal name, to check.
+    assert inputs["legal_name"]["value"] == authority.legal_name
     assert names[-1] == "website"  # the honeypot stays last
     assert not Registration.objects.exists()
 
