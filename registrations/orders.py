@@ -7,7 +7,12 @@ are closed ("Émettre les factures et avoirs"), one invoice per order for its
 confirmed registrations not yet invoiced. A registration confirmed later
 (waiting list, late addition) gets a new invoice for its order at the next
 run: an issued invoice never changes. Cancelling an invoiced registration
-issues a credit note for its line."""
+issues a credit note for its line.
+
+Who is billed: a member city from its member record; anyone else from the
+order's own data, which only the secretariat sets (confirming or correcting
+the proposals registrants typed, BillingProposal). billing_data() says which,
+billing_problems() what blocks an invoice."""
 
 import datetime as dt
 import logging
@@ -42,6 +47,9 @@ def is_paying(registration: Registration) -> bool:
 
 
 # --- The order ----------------------------------------------------------------
+
+# Billing data kept on one line (the address keeps its lines).
+ONE_LINE = ("legal_name", "siret", "service_code", "commitment_number")
 
 
 def attach(registration: Registration, billing: dict) -> Order | None:
@@ -88,9 +96,6 @@ def attach(registration: Registration, billing: dict) -> Order | None:
         registration.order = order
         registration.save(update_fields=["order"])
     return order
-
-
-ONE_LINE = ("legal_name", "siret", "service_code", "commitment_number")
 
 
 def confirm_billing(order: Order, *, by: str, now: dt.datetime) -> None:
