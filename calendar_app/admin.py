@@ -69,6 +69,18 @@ class EventAdmin(admin.ModelAdmin):
     ]
     actions = ["publish", "unpublish", "duplicate"]
 
+    def save_model(self, request, obj, form, change):
+        """A copy re-dated takes a slug from its new date (its address no
+        longer says "-copie" of the original's date)."""
+        if (
+            change
+            and obj.is_undated_copy
+            and "starts_at" in form.changed_data
+            and "slug" not in form.changed_data
+        ):
+            obj.slug = obj.slug_for_its_date()
+        super().save_model(request, obj, form, change)
+
     def _set_status(self, queryset, status) -> int:
         # One UPDATE; updated_at and sequence move so feeds and clients notice.
         return queryset.update(
@@ -92,7 +104,9 @@ class EventAdmin(admin.ModelAdmin):
         self.message_user(request, f"{count} événement(s) repassé(s) en brouillon.")
 
     @admin.action(
-        description="Dupliquer (copies en brouillon, à redater)", permissions=["add"]
+        description="Dupliquer (copies en brouillon, à redater ; inscriptions, "
+        "tarifs et places compris)",
+        permissions=["add"],
     )
     @transaction.atomic
     def duplicate(self, request, queryset):
@@ -100,5 +114,6 @@ class EventAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             f"{len(copies)} copie(s) créée(s) en brouillon : "
-            "modifiez leurs dates puis publiez-les.",
+            "modifiez leurs dates (leur adresse suivra la nouvelle date) puis "
+            "publiez-les.",
         )

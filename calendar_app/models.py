@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,11 @@ from rfve_site.text import MultiLineField, OneLineField, one_line
 from rfve_site.uploads import PublicImageField
 
 from . import dates
+from .signals import event_duplicated
+
+# A copy's slug ends in "-copie" or "-copie-2"; slugs may end with a date.
+COPY_SUFFIX = re.compile(r"-copie(?:-\d+)?$")
+DATE_SUFFIX = re.compile(r"-\d{4}-\d{2}-\d{2}$")
 
 
 class EventType(models.Model):
@@ -265,7 +271,31 @@ class Event(models.Model):
         copy.status = self.Status.DRAFT
         copy.is_demo = False
         copy.save()
+        event_duplicated.send(sender=Event, original=self, copy=copy)
         return copy
+
+    @property
+    def is_undated_copy(self) -> bool:
+        """A draft copy still under its "-copie" slug (Event.duplicate)."""
+        return self.status == self.Status.DRAFT and bool(COPY_SUFFIX.search(self.slug))
+
+    def slug_for_its_date(self) -> str:
+        """A copy's slug once re-dated: the original's, its date replaced by
+        the copy's ("reunion-pleniere-2027-02-04-copie" moved to 6 May 2027:
+        "reunion-pleniere-2027-05-06"); free (a number added if taken)."""
+        base = DATE_SUFFIX.sub("", COPY_SUFFIX.sub("", self.slug))
+        max_length = self._meta.get_field("slug").max_length
+        base = f"{base[: max_length - 14]}-{self.first_day.isoformat()}"
+        taken = set(
+            Event.objects.filter(slug__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, number = base, 2
+        while slug in taken:
+            slug = f"{base}-{number}"
+            number += 1
+        return slug
 
     @property
     def first_day(self) -> dt.date:

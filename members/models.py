@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from rfve_site.data_version import StampedQuerySet
 from rfve_site.text import MultiLineField, OneLineField
+from rfve_site.typography import de
 
 from .validators import (
     validate_chorus_service_code,
@@ -29,6 +30,14 @@ from .validators import (
 
 # Abbreviations people type: "St-Étienne", "Ste-Foy".
 SAINTS = {"st": "saint", "ste": "sainte"}
+# The reference's abbreviations of EPCI kinds, spelt out in a legal name.
+EPCI_PREFIXES = {
+    "CC": "Communauté de communes",
+    "CA": "Communauté d’agglomération",
+    "CU": "Communauté urbaine",
+}
+# INSEE code → SIRENE name, where it is not "Commune de …".
+SPECIAL_LEGAL_NAMES = {"75056": "Ville de Paris"}
 
 
 class LocalAuthorityQuerySet(StampedQuerySet):
@@ -114,6 +123,27 @@ class LocalAuthority(models.Model):
         if self.kind == self.Kind.COMMUNE and self.department_code:
             return f"{self.name} ({self.department_code})"
         return self.name
+
+    @property
+    def legal_name(self) -> str:
+        """The authority as a legal person, as the SIRENE register names it:
+        "Commune de Lyon", "Commune d’Annecy", "Commune du Havre"; Paris is a
+        collectivité à statut particulier since 2019, "Ville de Paris" (Lyon
+        and Marseille stay communes, their arrondissements have no legal
+        personality). The reference abbreviates EPCI ("CA du Grand Annecy"):
+        spelt out."""
+        name = self.name
+        if self.kind != self.Kind.COMMUNE:
+            prefix, _, rest = name.partition(" ")
+            if prefix in EPCI_PREFIXES and rest:
+                return f"{EPCI_PREFIXES[prefix]} {rest}"
+            return name
+        if self.code in SPECIAL_LEGAL_NAMES:
+            return SPECIAL_LEGAL_NAMES[self.code]
+        for article, contracted in (("Le ", "du "), ("Les ", "des ")):
+            if name.startswith(article):
+                return f"Commune {contracted}{name[len(article) :]}"
+        return f"Commune {de(name)}"
 
 
 # ---------------------------------------------------------------------------

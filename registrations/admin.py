@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import booking, orders
-from .admin_documents import EventDocumentsMixin
+from .admin_documents import EventDocumentsMixin, EventFilter
 from .models import EventDay, Rate, Registration, RegistrationSettings
 
 
@@ -58,7 +58,7 @@ class RegistrationSettingsAdmin(EventDocumentsMixin, admin.ModelAdmin):
             "Ouverture",
             {"fields": ["is_open", "opens_at", "closes_at", "has_waiting_list"]},
         ),
-        ("Public", {"fields": ["audience"]}),
+        ("Public", {"fields": ["audience", "invitation_code"]}),
         (
             "Questions posées",
             {
@@ -159,7 +159,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "rate_category",
         "status",
     ]
-    list_filter = ["event", "status", "rate__category", DayFilter]
+    list_filter = [EventFilter, "status", "rate__category", DayFilter]
     search_fields = ["last_name", "first_name", "email", "authority__name"]
     list_select_related = ["event", "authority", "rate"]
     autocomplete_fields = ["authority"]

@@ -12,13 +12,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
+from calendar_app.models import Event
 from dues.dues import DuesError
 from rfve_site.csv_export import csv_response
 
 from . import documents, orders
-from .models import EventDay, Order, Registration, RegistrationSettings
+from .models import BillingProposal, EventDay, Order, Registration, RegistrationSettings
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
@@ -122,9 +123,14 @@ class EventDocumentsMixin:
             "settings": settings,
             "summary": documents.summary(settings),
             "can_mark": self._can_mark(request),
-            "orders": Order.objects.filter(event=settings.event_id)
-            .select_related("authority")
-            .order_by("authority__name", "organisation"),
+            "orders": [
+                (order, orders.billing_data(order), orders.billing_problems(order))
+                for order in Order.objects.filter(event=settings.event_id)
+                .select_related("authority__member")
+                .order_by("authority__name", "organisation")
+            ],
+            "can_issue": self.has_issue_permission(request),
+            "is_open": settings.is_open_at(timezone.now()),
         }
         return TemplateResponse(
             request, "admin/registrations/registrationsettings/documents.html", context
@@ -245,6 +251,37 @@ class EventDocumentsMixin:
                 self.message_user(request, error, messages.WARNING)
 
 
+class EventFilter(admin.SimpleListFilter):
+    """ "Par événement", each event with its date (a monthly plenary has the
+    same title every month); the latest first. Same parameter as Django's
+    own filter, so links to "?event__id__exact=" keep working."""
+
+    title = "événement"
+    parameter_name = "event__id__exact"
+
+    def lookups(self, request, model_admin):
+        events = (
+            Event.objects.filter(
+                pk__in=model_admin.model.objects.values("event").distinct()
+            )
+            .only("title", "starts_at")
+            .order_by("-starts_at")
+        )
+        return [
+            (
+                str(event.pk),
+                f"{event.title} ({timezone.localtime(event.starts_at):%d/%m/%Y})",
+            )
+            for event in events
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(event_id=value)
+        return queryset
+
+
 class OrderRegistrationInline(admin.TabularInline):
     model = Registration
     fields = ["last_name", "first_name", "rate", "status", "invoice", "credit_note"]
@@ -258,27 +295,117 @@ class OrderRegistrationInline(admin.TabularInline):
         return False
 
 
-@admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
-    """What is invoiced to whom: the Chorus Pro data can be corrected until
-    the invoice is issued (an issued invoice never changes)."""
-
-    list_display = ["payer_display", "event", "siret", "service_code", "created_at"]
-    list_filter = ["event"]
-    list_select_related = ["event", "authority"]
-    search_fields = ["authority__name", "organisation", "siret", "event__title"]
-    readonly_fields = ["event", "authority", "created_at"]
+class BillingProposalInline(admin.TabularInline):
+    model = BillingProposal
     fields = [
-        "event",
-        "authority",
-        "organisation",
+        "provenance",
+        "legal_name",
+        "invoicing_address",
         "siret",
         "service_code",
         "commitment_number",
-        "invoicing_address",
-        "created_at",
     ]
-    inlines = [OrderRegistrationInline]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = (
+        "données de facturation saisies à l’inscription (propositions, jamais "
+        "appliquées d’elles-mêmes)"
+    )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="provenance")
+    def provenance(self, obj):
+        return obj.provenance.capitalize()
+
+
+class OrderForm(forms.ModelForm):
+    class Meta:
+        model = Order
+        fields = [
+            "organisation",
+            "legal_name",
+            "invoicing_address",
+            "siret",
+            "service_code",
+            "commitment_number",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        authority = self.instance.authority
+        siret = cleaned.get("siret")
+        if siret and authority and authority.siren:
+            if not siret.startswith(authority.siren):
+                self.add_error(
+                    "siret",
+                    f"Ce SIRET n’est pas celui de {authority.name} : il commence "
+                    f"par son SIREN, {authority.siren}.",
+                )
+        text = cleaned.get("invoicing_address")
+        if text and self.instance.member is None:
+            from .order_forms import postal_address_error
+
+            if error := postal_address_error(text):
+                self.add_error("invoicing_address", error)
+        return cleaned
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    """What is invoiced to whom. A member city is billed from its record
+    (only the commitment number is the order's); anyone else from the
+    order's data, which the secretariat checks against the proposals typed
+    at registration and confirms by saving. Until the invoice is issued: an
+    issued invoice never changes."""
+
+    form = OrderForm
+    list_display = ["payer_display", "event", "billing_status", "created_at"]
+    list_filter = [EventFilter]
+    list_select_related = ["event", "authority__member"]
+    search_fields = ["authority__name", "organisation", "siret", "event__title"]
+    readonly_fields = ["event", "authority", "created_at", "billing_summary"]
+    inlines = [BillingProposalInline, OrderRegistrationInline]
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.member is not None:
+            return ["event", "authority", "billing_summary", "commitment_number"]
+        return [
+            "event",
+            "authority",
+            "organisation",
+            "billing_summary",
+            "legal_name",
+            "invoicing_address",
+            "siret",
+            "service_code",
+            "commitment_number",
+            "created_at",
+        ]
+
+    def get_object(self, request, object_id, from_field=None):
+        """Never confirmed and still empty: the form starts from the first
+        proposal, for the secretariat to check and save."""
+        order = super().get_object(request, object_id, from_field)
+        if (
+            order is not None
+            and order.member is None
+            and order.billing_confirmed_at is None
+            and not (order.legal_name or order.invoicing_address)
+        ):
+            proposal = order.billing_proposals.first()
+            if proposal is not None:
+                orders.adopt_proposal(order, proposal)
+        return order
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.member is None:
+            orders.confirm_billing(
+                obj, by=request.user.get_username(), now=timezone.now()
+            )
 
     def has_add_permission(self, request):
         return False  # made by the registrations
@@ -286,3 +413,35 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description="facturé à", ordering="authority__name")
     def payer_display(self, obj):
         return obj.payer
+
+    @admin.display(description="données de facturation")
+    def billing_status(self, obj):
+        if obj.member is not None:
+            return "Fiche de la ville adhérente"
+        if obj.billing_confirmed_at is None:
+            return "À confirmer"
+        return "Confirmées le " + timezone.localtime(obj.billing_confirmed_at).strftime(
+            "%d/%m/%Y"
+        )
+
+    @admin.display(description="facturation")
+    def billing_summary(self, obj):
+        data = orders.billing_data(obj)
+        problems = orders.billing_problems(obj)
+        where = data["address"]
+        town = f"{where['postcode']} {where['city']}".strip()
+        rows = [
+            ("Provenance", data["provenance"].capitalize()),
+            ("Nom légal", data["legal_name"] or "—"),
+            ("Adresse", ", ".join([*where["lines"], town]) or "—"),
+            ("SIRET", data["siret"] or "—"),
+            ("Code service", data["service_code"] or "—"),
+            ("N° d’engagement", data["commitment_number"] or "—"),
+        ]
+        return format_html(
+            "<dl>{}</dl>{}",
+            format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows),
+            format_html_join(
+                "", '<p class="errornote">{}</p>', ((problem,) for problem in problems)
+            ),
+        )

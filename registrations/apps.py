@@ -9,6 +9,7 @@ class RegistrationsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from calendar_app.models import Event
+        from calendar_app.signals import event_duplicated
 
         from .models import RegistrationSettings
 
@@ -26,4 +27,17 @@ class RegistrationsConfig(AppConfig):
             sender=Event,
             weak=False,  # a local function: nothing else keeps it alive
             dispatch_uid="registrations-days",
+        )
+
+        def copy_registrations(sender, original, copy, **kwargs):
+            """ "Dupliquer" copies the registration settings, rates and places."""
+            settings = RegistrationSettings.objects.filter(event=original).first()
+            if settings is not None:
+                settings.copy_to(copy)
+
+        event_duplicated.connect(
+            copy_registrations,
+            sender=Event,
+            weak=False,
+            dispatch_uid="registrations-duplicate",
         )

@@ -1,7 +1,9 @@
 """Demo registrations (load_demo): the next Rencontres nationales open with
 about sixty registrations from real member cities (the people are made up), a
 full webinar with three people waiting, a past working group with attendance
-marked.
+marked, and an earlier paying working group whose invoices are issued (member
+cities billed from their record, a non-member city and a partner from the
+data they typed, confirmed by the secretariat), to be read without clicking.
 
 The demo agenda follows today's date and drops its stale events, which a
 registration protects: load_demo calls unload() before the agenda, then
@@ -9,17 +11,30 @@ load() after it; registrations are recreated on every run."""
 
 import datetime as dt
 import itertools
+import logging
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from calendar_app.demo import add_months
 from calendar_app.models import Event
-from members.communes import normalise_name
+from dues.dues import DuesError
+from members.communes import ensure_authorities, normalise_name
 from members.models import Member
+from members.validators import with_luhn_key
 
 from . import orders
-from .models import Order, Question, Rate, Registration, RegistrationSettings
+from .models import (
+    BillingProposal,
+    Order,
+    Question,
+    Rate,
+    Registration,
+    RegistrationSettings,
+)
+
+logger = logging.getLogger(__name__)
 
 FIRST_NAMES = [
     "Camille", "Nadia", "Julien", "Sophie", "Karim", "Claire", "Thomas", "Inès",
@@ -63,11 +78,29 @@ PAST_REGISTRATIONS = 14
 PAST_ABSENT = 2
 
 
-def unload() -> int:
-    """Delete the demo registrations (and their events' settings)."""
-    deleted, _ = Registration.objects.filter(is_demo=True).delete()
+def unload(today: dt.date | None = None) -> int:
+    """Delete the demo registrations (and their events' settings). Invoiced
+    ones stay (an issued invoice is never re-issued), unless their event
+    leaves the demo agenda's window (the agenda deletes it next); their
+    invoices stay in any case, frozen."""
+    today = today or timezone.localdate()
+    window_start = add_months(today.replace(day=1), -2)
+    invoiced = Registration.objects.filter(
+        is_demo=True, invoice__isnull=False, event__starts_at__date__gte=window_start
+    )
+    kept_events = set(invoiced.values_list("event", flat=True))
+    deleted, _ = (
+        Registration.objects.filter(is_demo=True)
+        .exclude(event__in=kept_events)
+        .delete()
+    )
+    BillingProposal.objects.filter(
+        order__event__is_demo=True, registration=None
+    ).delete()
     Order.objects.filter(event__is_demo=True, registrations=None).delete()
-    RegistrationSettings.objects.filter(event__is_demo=True).delete()
+    RegistrationSettings.objects.filter(event__is_demo=True).exclude(
+        event__in=kept_events
+    ).delete()
     return deleted
 
 
@@ -150,7 +183,7 @@ def load(today: dt.date) -> int:
             (Rate.Category.MEMBER, Decimal("90.00")),
             (Rate.Category.NON_MEMBER, Decimal("150.00")),
             (Rate.Category.PARTNER, Decimal("60.00")),
-            (Rate.Category.FREE, Decimal("0.00")),
+            (Rate.Category.INVITED, Decimal("0.00")),
         ]
     ]
     paying = _register(
@@ -163,7 +196,7 @@ def load(today: dt.date) -> int:
         now=now,
     )
     for registration in paying:  # one order per city, to invoice at closing
-        orders.attach(registration, {"siret": registration.member.siret})
+        orders.attach(registration, {})  # billed from the member's record
     count += len(paying)
 
     settings = _settings(webinar, WEBINAR_CAPACITY, is_open=True)
@@ -200,4 +233,120 @@ def load(today: dt.date) -> int:
     day = settings.days.get()
     for registration in registrations[PAST_ABSENT:]:
         registration.attended_days.add(day)
-    return count + len(registrations)
+    count += len(registrations)
+
+    paying_past = (
+        demo_events.filter(title="Groupe de travail petite enfance", ends_at__lt=now)
+        .exclude(pk=past.pk)
+        .order_by("starts_at")
+        .first()
+    )
+    if (
+        paying_past is not None
+        and not Registration.objects.filter(event=paying_past).exists()
+    ):
+        count += _paying_past_event(paying_past, members, people, now)
+    return count
+
+
+# Buyers that are not member cities, with the billing data they typed:
+# (first name, last name, INSEE code or None, organisation, legal name,
+# address, SIRET or None for the collectivité's own).
+OTHER_BUYERS = [
+    (
+        "Anne",
+        "Vidal",
+        "69029",  # Bron, not a member
+        "",
+        "Commune de Bron",
+        "Hôtel de ville\nPlace de Weingarten\n69500 Bron",
+        None,
+    ),
+    (
+        "Éric",
+        "Lemaire",
+        None,
+        "Ligue de l’enseignement du Rhône",
+        "Fédération des œuvres laïques du Rhône",
+        "20 rue François-Garcin\n69003 Lyon",
+        with_luhn_key("7798597310001"),
+    ),
+]
+PAYING_PAST_MEMBERS = 5
+
+
+def _paying_past_event(event, members, people, now) -> int:
+    """A working group with a fee, its invoices issued: members billed from
+    their record (the commitment number the secretariat entered when their
+    record requires one), a non-member city and a partner from what they
+    typed, confirmed by the secretariat."""
+    settings = _settings(event, 40, is_open=False, invitation_code="PETITE-ENFANCE")
+    rates = {
+        category: Rate.objects.create(
+            settings=settings, category=category, amount=amount
+        )
+        for category, amount in [
+            (Rate.Category.MEMBER, Decimal("40.00")),
+            (Rate.Category.NON_MEMBER, Decimal("70.00")),
+            (Rate.Category.PARTNER, Decimal("55.00")),
+            (Rate.Category.INVITED, Decimal("0.00")),
+        ]
+    }
+    registered = _register(
+        settings,
+        members[:PAYING_PAST_MEMBERS],
+        people,
+        PAYING_PAST_MEMBERS,
+        status=Registration.Status.CONFIRMED,
+        rates=[rates[Rate.Category.MEMBER]],
+        now=event.starts_at - dt.timedelta(days=20),
+    )
+    codes = [buyer[2] for buyer in OTHER_BUYERS if buyer[2]]
+    authorities = ensure_authorities(codes)
+    for number, (first, last, code, organisation, legal, address, siret) in enumerate(
+        OTHER_BUYERS
+    ):
+        authority = authorities.get(code) if code else None
+        if code and authority is None:
+            continue  # not in this version of the reference file
+        registration = Registration.objects.create(
+            event=event,
+            first_name=first,
+            last_name=last,
+            email=f"{normalise_name(first)}.{normalise_name(last)}@demo.example.org",
+            function="Directrice de la petite enfance"
+            if first == "Anne"
+            else "Chargé de mission",
+            authority=authority,
+            organisation=organisation,
+            rate=rates[
+                Rate.Category.NON_MEMBER if authority else Rate.Category.PARTNER
+            ],
+            status=Registration.Status.CONFIRMED,
+            created_at=event.starts_at - dt.timedelta(days=15 - number),
+            is_demo=True,
+        )
+        registration.days.set(settings.days.all())
+        registered.append(registration)
+        billing = {
+            "legal_name": legal,
+            "invoicing_address": address,
+            "siret": siret or with_luhn_key(f"{authority.siren}0001"),
+            "service_code": "",
+            "commitment_number": "",
+        }
+        order = orders.attach(registration, billing)
+        # The secretariat checked the proposal and confirmed it.
+        orders.adopt_proposal(order, order.billing_proposals.first())
+        order.save()
+        orders.confirm_billing(order, by="secretariat (démonstration)", now=now)
+    for registration in registered[:PAYING_PAST_MEMBERS]:
+        order = orders.attach(registration, {})
+        if order.member.commitment_number_required and not order.commitment_number:
+            order.commitment_number = f"EJ-{event.starts_at:%Y}-{order.pk:05d}"
+            order.save(update_fields=["commitment_number"])
+    try:
+        orders.issue_documents(settings, now=now)
+    except DuesError as error:  # the association's settings lack something
+        logger.warning("Demo registration invoices not issued: %s", error)
+    return len(registered)

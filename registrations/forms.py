@@ -1,10 +1,13 @@
+import copy
+
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 
 from members.models import LocalAuthority
 
+from . import rates as rate_rules
 from .models import Question, Rate, Registration, RegistrationSettings
-from .order_forms import BillingFields
+from .order_forms import BILLING_FIELDS, BillingFields
 
 # Beyond this many matches the form asks for a more precise name.
 AUTHORITY_CHOICES_SHOWN = 8
@@ -75,6 +78,11 @@ class RegistrationForm(_QuestionsMixin, BillingFields, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Cochez au moins un jour."},
     )
+    invitation_code = forms.CharField(
+        label="Code d’invitation (si le secrétariat vous en a donné un)",
+        required=False,
+        max_length=40,
+    )
     # Honeypot: hidden from people by CSS, filled in by robots.
     website = forms.CharField(
         label="Ne pas remplir ce champ", required=False, max_length=200
@@ -125,11 +133,20 @@ class RegistrationForm(_QuestionsMixin, BillingFields, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.settings = settings
         self.all_days = list(days)
-        rates = list(settings.rates.all())
-        if rates:
-            self.fields["rate"].queryset = settings.rates.all()
+        self.rates = list(settings.rates.all())
+        offered = rate_rules.offered(
+            self.rates, invitations=bool(settings.invitation_code)
+        )
+        if offered:
+            self.fields["rate"].queryset = settings.rates.filter(
+                pk__in=[rate.pk for rate in offered]
+            )
         else:
             del self.fields["rate"]
+        if not settings.invitation_code or not any(
+            rate_rules.needs_invitation(rate, self.rates) for rate in self.rates
+        ):
+            del self.fields["invitation_code"]
         # One day: nothing to choose.
         if len(self.all_days) > 1:
             self.fields["days"].queryset = settings.days.all()
@@ -140,14 +157,32 @@ class RegistrationForm(_QuestionsMixin, BillingFields, forms.ModelForm):
             "Indiquez votre collectivité."
         )
         self.apply_questions(settings)
-        self.setup_billing(rates)
+        self.setup_billing()
+        if not any(not rate.is_free for rate in self.rates):
+            for name in BILLING_FIELDS:  # nothing to invoice
+                del self.fields[name]
+        if "authority_name" not in self.fields and any(
+            rate.category in (Rate.Category.MEMBER, Rate.Category.NON_MEMBER)
+            for rate in self.rates
+        ):
+            # Rates for collectivités: who may take them needs the collectivité.
+            self.fields["authority_name"] = copy.deepcopy(
+                self.base_fields["authority_name"]
+            )
+            self.fields["authority_name"].required = False
+            self.fields["authority_name"].label += " (facultatif)"
         if settings.audience == settings.Audience.MEMBERS:
             # Reserved to member cities: the collectivité is always asked.
-            self.fields.setdefault("authority_name", self.base_fields["authority_name"])
+            self.fields.setdefault(
+                "authority_name", copy.deepcopy(self.base_fields["authority_name"])
+            )
             self.fields["authority_name"].required = True
             self.fields[
                 "authority_name"
             ].label = "Collectivité (nom, code postal ou code INSEE)"
+        self.order_fields(
+            ["first_name", "last_name", "email", "function", "authority_name"]
+        )
         self.authority = None
 
     def clean_authority_name(self):
@@ -192,13 +227,36 @@ class RegistrationForm(_QuestionsMixin, BillingFields, forms.ModelForm):
                 f"{self.authority} n’en fait pas partie.",
             )
         rate = cleaned.get("rate")
-        if rate and rate.category == Rate.Category.MEMBER and member is None:
-            self.add_error(
-                "rate",
-                "Ce tarif est réservé aux élus et agents des villes adhérentes : "
-                "indiquez votre collectivité, ou choisissez un autre tarif.",
+        if "authority_name" in self.errors:
+            return cleaned  # who registers is not known yet
+        code = self.settings.invitation_code
+        buyer = rate_rules.Buyer(
+            has_authority=self.authority is not None,
+            is_member=member is not None,
+            has_invitation=bool(code)
+            and cleaned.get("invitation_code", "").strip().casefold()
+            == code.strip().casefold(),
+        )
+        if "rate" in self.fields:
+            # Once the collectivité is known, only the rates open to it.
+            eligible = rate_rules.eligible(self.rates, buyer)
+            if eligible or rate:
+                self.fields["rate"].queryset = self.settings.rates.filter(
+                    pk__in=[r.pk for r in eligible] + ([rate.pk] if rate else [])
+                )
+            if rate and rate not in eligible:
+                where = str(self.authority) if self.authority else "votre organisme"
+                self.add_error(
+                    "rate",
+                    rate_rules.refusal(rate, buyer, self.rates, where=where),
+                )
+                return cleaned
+        if "siret" in self.fields:
+            self.clean_billing(
+                cleaned,
+                needed=rate is not None and not rate.is_free and member is None,
+                authority=self.authority,
             )
-        self.clean_billing(cleaned)
         return cleaned
 
     def save(self, commit=True):

@@ -7,6 +7,7 @@ here: calendar_app never imports this app (tests/test_import_graph.py)."""
 
 import datetime as dt
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -84,6 +85,14 @@ class RegistrationSettings(models.Model):
     )
     ask_accessibility = _question_field("question : besoins d’accessibilité")
     ask_dietary = _question_field("question : régime alimentaire", default=Question.OFF)
+    invitation_code = OneLineField(
+        "code d’invitation",
+        max_length=40,
+        blank=True,
+        help_text="À donner aux invités : il ouvre le tarif « Invitée, invité » "
+        "et tout tarif gratuit d’un événement payant. Vide : ces tarifs ne sont "
+        "attribués que par le secrétariat, sur l’inscription.",
+    )
     # Cached pages are keyed by this table's version (rfve_site/data_version.py).
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
@@ -97,20 +106,77 @@ class RegistrationSettings(models.Model):
         return str(self.event)
 
     def sync_days(self) -> None:
-        """One EventDay per day the event covers: days the event no longer
-        covers go (unless someone registered for them), new days come with the
-        capacity of the first day."""
+        """One EventDay per day the event covers. An event moved before
+        anyone registered takes its days, their places and its opening dates
+        along (day by day, as many days as it now has). Otherwise days the
+        event no longer covers go (unless someone registered for them), new
+        days come with the capacity of the first day."""
         dates = list(self.event.days())
-        existing = {day.date: day for day in self.days.all()}
-        capacity = next(iter(existing.values())).capacity if existing else None
+        existing = list(self.days.all())
+        if (
+            existing
+            and dates
+            and dates[0] != existing[0].date
+            and not Registration.objects.filter(event=self.event_id).exists()
+        ):
+            self._move(dates, existing)
+            return
+        by_date = {day.date: day for day in existing}
+        capacity = existing[0].capacity if existing else None
         EventDay.objects.bulk_create(
             [
                 EventDay(settings=self, date=date, capacity=capacity)
                 for date in dates
-                if date not in existing
+                if date not in by_date
             ]
         )
         self.days.exclude(date__in=dates).filter(registrations=None).delete()
+
+    def _move(self, dates: list, existing: list) -> None:
+        shift = dates[0] - existing[0].date
+        capacities = [day.capacity for day in existing]
+        self.days.all().delete()
+        EventDay.objects.bulk_create(
+            [
+                EventDay(
+                    settings=self,
+                    date=date,
+                    capacity=capacities[min(index, len(capacities) - 1)],
+                )
+                for index, date in enumerate(dates)
+            ]
+        )
+        for name in ("opens_at", "closes_at"):
+            moment = getattr(self, name)
+            if moment is not None:  # same local time, so many days later
+                local = timezone.localtime(moment).replace(tzinfo=None)
+                setattr(self, name, timezone.make_aware(local + shift))
+        self.save(update_fields=["opens_at", "closes_at", "updated_at"])
+
+    def copy_to(self, event) -> "RegistrationSettings":
+        """The same registrations for another event (its copy): settings,
+        rates, days and places. The copy's days follow its dates when it is
+        re-dated (sync_days)."""
+        fields = {
+            field.name: getattr(self, field.name)
+            for field in self._meta.concrete_fields
+            if field.editable and not field.primary_key and field.name != "event"
+        }
+        copy = RegistrationSettings.objects.create(event=event, **fields)
+        EventDay.objects.bulk_create(
+            [
+                EventDay(settings=copy, date=day.date, capacity=day.capacity)
+                for day in self.days.all()
+            ]
+        )
+        Rate.objects.bulk_create(
+            [
+                Rate(settings=copy, category=rate.category, amount=rate.amount)
+                for rate in self.rates.all()
+            ]
+        )
+        copy.sync_days()
+        return copy
 
     def is_open_at(self, now: dt.datetime) -> bool:
         """Open to new registrations: switched on, within its dates, and the
@@ -159,6 +225,9 @@ class EventDay(models.Model):
 
 
 class Rate(models.Model):
+    """A price and who may take it (its category): registrations.rates says
+    which rates a registrant is offered once the collectivité is known."""
+
     class Category(models.TextChoices):
         MEMBER = "adherent", "Élue, élu ou agent d’une ville adhérente"
         NON_MEMBER = (
@@ -166,12 +235,21 @@ class Rate(models.Model):
             "Élue, élu ou agent d’une collectivité non adhérente",
         )
         PARTNER = "partenaire", "Partenaire"
-        FREE = "gratuit", "Gratuit"
+        # The stored value predates the rule: a free rate is for invited people.
+        INVITED = "gratuit", "Invitée, invité"
 
     settings = models.ForeignKey(
         RegistrationSettings, on_delete=models.CASCADE, related_name="rates"
     )
-    category = models.CharField("catégorie", max_length=20, choices=Category)
+    category = models.CharField(
+        "ouvert à",
+        max_length=20,
+        choices=Category,
+        help_text="Le formulaire ne propose un tarif qu’aux personnes à qui il "
+        "est ouvert (partenaire : sans collectivité) ; un tarif gratuit d’un "
+        "événement payant est réservé aux invités (code d’invitation, ou "
+        "choisi par le secrétariat sur l’inscription).",
+    )
     amount = models.DecimalField(
         "montant TTC", max_digits=8, decimal_places=2, default=0
     )
@@ -191,9 +269,11 @@ class Rate(models.Model):
         ]
 
     def __str__(self):
-        if not self.amount:
-            return f"{self.get_category_display()} : gratuit"
-        return f"{self.get_category_display()} : {euros(self.amount)}"
+        return f"{self.get_category_display()} : {self.price}"
+
+    @property
+    def price(self) -> str:
+        return "gratuit" if self.is_free else euros(self.amount)
 
     @property
     def is_free(self) -> bool:
@@ -409,11 +489,35 @@ class Order(models.Model):
         blank=True,
         validators=[validate_chorus_service_code],
     )
-    commitment_number = OneLineField("numéro d’engagement", max_length=100, blank=True)
+    commitment_number = OneLineField(
+        "numéro d’engagement",
+        max_length=100,
+        blank=True,
+        help_text="Ville adhérente : seul ce champ compte (le reste vient de sa "
+        "fiche) ; obligatoire si sa fiche exige un numéro d’engagement.",
+    )
+    legal_name = OneLineField(
+        "raison sociale facturée",
+        max_length=200,
+        blank=True,
+        help_text="Hors ville adhérente : le nom légal de l’acheteur.",
+    )
     invoicing_address = MultiLineField(
         "adresse de facturation",
         blank=True,
-        help_text="Vide : celle de la ville adhérente, ou la mairie.",
+        help_text="Hors ville adhérente : adresse postale complète, code postal "
+        "et ville sur la dernière ligne.",
+    )
+    # Data typed by an anonymous registrant are proposals (BillingProposal);
+    # the order's own billing data are the secretariat's, confirmed here.
+    billing_confirmed_at = models.DateTimeField(
+        "données de facturation confirmées le",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    billing_confirmed_by = OneLineField(
+        "confirmées par", max_length=150, blank=True, editable=False
     )
     created_at = models.DateTimeField("créée le", default=timezone.now)
 
@@ -441,3 +545,57 @@ class Order(models.Model):
     @property
     def payer(self) -> str:
         return self.authority.name if self.authority_id else self.organisation
+
+    @property
+    def member(self):
+        """The member city billed from its record, or None (the order's own
+        billing data, confirmed by the secretariat, are used)."""
+        if self.authority_id is None:
+            return None
+        try:
+            return self.authority.member
+        except ObjectDoesNotExist:
+            return None
+
+
+class BillingProposal(models.Model):
+    """Billing data as one registrant typed them on the public form: kept as
+    typed, never applied to the order by itself (the secretariat confirms or
+    corrects the order's data, seeing every proposal)."""
+
+    order = models.ForeignKey(
+        Order,
+        verbose_name="commande",
+        on_delete=models.CASCADE,
+        related_name="billing_proposals",
+    )
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name="inscription",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="billing_proposals",
+    )
+    legal_name = OneLineField("raison sociale", max_length=200, blank=True)
+    invoicing_address = MultiLineField("adresse de facturation", blank=True)
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    service_code = OneLineField("code service Chorus Pro", max_length=100, blank=True)
+    commitment_number = OneLineField("numéro d’engagement", max_length=100, blank=True)
+    created_at = models.DateTimeField("saisie le", default=timezone.now)
+
+    class Meta:
+        ordering = ["order", "created_at", "pk"]
+        verbose_name = "données de facturation proposées"
+        verbose_name_plural = "données de facturation proposées"
+
+    def __str__(self):
+        return f"{self.legal_name or self.order.payer} ({self.provenance})"
+
+    @property
+    def provenance(self) -> str:
+        when = date_format(timezone.localtime(self.created_at), "j F Y à G \\h i")
+        who = (
+            str(self.registration) if self.registration_id else "inscription supprimée"
+        )
+        return f"saisies le {when} par {who}"

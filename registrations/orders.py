@@ -7,13 +7,17 @@ are closed ("Émettre les factures et avoirs"), one invoice per order for its
 confirmed registrations not yet invoiced. A registration confirmed later
 (waiting list, late addition) gets a new invoice for its order at the next
 run: an issued invoice never changes. Cancelling an invoiced registration
-issues a credit note for its line."""
+issues a credit note for its line.
+
+Who is billed: a member city from its member record; anyone else from the
+order's own data, which only the secretariat sets (confirming or correcting
+the proposals registrants typed, BillingProposal). billing_data() says which,
+billing_problems() what blocks an invoice."""
 
 import datetime as dt
 import logging
 from decimal import Decimal
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -25,12 +29,13 @@ from dues.dues import (
     check_issuer,
     due_date,
     issue_credit_note,
-    legal_name,
 )
 from dues.models import Invoice
+from members.communes import normalise_name
 from rfve_site.text import multi_line, one_line
+from rfve_site.typography import de
 
-from .models import Order, Registration
+from .models import BillingProposal, Order, Registration
 
 logger = logging.getLogger(__name__)
 
@@ -43,12 +48,17 @@ def is_paying(registration: Registration) -> bool:
 
 # --- The order ----------------------------------------------------------------
 
+# Billing data kept on one line (the address keeps its lines).
+ONE_LINE = ("legal_name", "siret", "service_code", "commitment_number")
+
 
 def attach(registration: Registration, billing: dict) -> Order | None:
     """Put a saved paying registration in the order of its collectivité (or
     organisation, or its own name) for the event, created on first need.
-    Chorus Pro data the order lacks are taken from `billing` (siret,
-    service_code, commitment_number); what it has is kept."""
+    Billing data the registrant typed (`billing`: legal_name,
+    invoicing_address, siret, service_code, commitment_number) are kept as
+    a proposal: the order's own data change only by the secretariat, who sees
+    every proposal (a later registrant never overrides an earlier one)."""
     if not is_paying(registration):
         return None
     key = {"event_id": registration.event_id}
@@ -60,7 +70,9 @@ def attach(registration: Registration, billing: dict) -> Order | None:
             registration.organisation or registration.full_name
         )
     with transaction.atomic():
-        order = Order.objects.select_for_update().filter(**key).first()
+        # Ordered by its key: the default ordering joins the nullable
+        # authority, which PostgreSQL cannot lock (FOR UPDATE).
+        order = Order.objects.select_for_update().filter(**key).order_by("pk").first()
         if order is None:
             order = Order(
                 event_id=registration.event_id,
@@ -73,19 +85,31 @@ def attach(registration: Registration, billing: dict) -> Order | None:
                 with transaction.atomic():
                     order.save()
             except IntegrityError:  # created meanwhile by a colleague
-                order = Order.objects.select_for_update().get(**key)
-        changed = [
-            name
-            for name in ("siret", "service_code", "commitment_number")
-            if not getattr(order, name) and billing.get(name)
-        ]
-        for name in changed:
-            setattr(order, name, billing[name])
-        if changed:
-            order.save(update_fields=changed)
+                order = Order.objects.select_for_update().order_by("pk").get(**key)
+        if any(billing.values()) and order.member is None:
+            BillingProposal.objects.create(
+                order=order,
+                registration=registration,
+                **{name: one_line(billing.get(name) or "") for name in ONE_LINE},
+                invoicing_address=multi_line(billing.get("invoicing_address") or ""),
+            )
         registration.order = order
         registration.save(update_fields=["order"])
     return order
+
+
+def confirm_billing(order: Order, *, by: str, now: dt.datetime) -> None:
+    """The secretariat confirms (or has corrected) the order's billing data."""
+    order.billing_confirmed_at = now
+    order.billing_confirmed_by = by
+    order.save(update_fields=["billing_confirmed_at", "billing_confirmed_by"])
+
+
+def adopt_proposal(order: Order, proposal: BillingProposal) -> None:
+    """Copy a registrant's proposal into the order (the secretariat's choice,
+    to be confirmed or corrected in the order's form)."""
+    for name in (*ONE_LINE, "invoicing_address"):
+        setattr(order, name, getattr(proposal, name))
 
 
 # --- Invoices -----------------------------------------------------------------
@@ -121,7 +145,7 @@ def invoice_line(registration: Registration) -> dict:
     return {
         "reference": line_reference(registration),
         "label": one_line(
-            f"Inscription de {registration.full_name} – {event.title} ({when})"
+            f"Inscription {de(registration.full_name)} – {event.title} ({when})"
         ),
         "period": {
             "start": dates[0].isoformat(),
@@ -136,31 +160,104 @@ def invoice_line(registration: Registration) -> dict:
     }
 
 
-def recipient_data(order: Order) -> dict:
-    authority = order.authority
+def _address(text: str, authority) -> dict:
+    """The postal address; a commune's name and first postcode complete a
+    text without its "69100 Villeurbanne" line, and a last line that only
+    repeats the city is dropped (no city name twice)."""
     if authority is None:
+        return documents.address(multi_line(text))
+    lines = [line for line in multi_line(text).splitlines() if line.strip()]
+    if lines and normalise_name(lines[-1]) == normalise_name(authority.name):
+        lines = lines[:-1]
+    return documents.address(
+        "\n".join(lines),
+        postcode=(authority.postcodes.split() or [""])[0],
+        city=one_line(authority.name),
+    )
+
+
+def billing_data(order: Order) -> dict:
+    """Who the order is invoiced to, with where it comes from: a member city
+    from its record (its commitment number from the order, entered by the
+    secretariat), anyone else from the order's data that the secretariat
+    confirmed."""
+    member = order.member
+    if member is not None:
+        authority = order.authority
         return {
-            "legal_name": one_line(order.organisation),
-            "address": documents.address(multi_line(order.invoicing_address)),
-            "siret": order.siret,
-            "service_code": one_line(order.service_code),
+            "provenance": "fiche de la ville adhérente",
+            "confirmed": True,
+            "legal_name": one_line(authority.legal_name),
+            "address_text": member.invoicing_address,
+            "address": _address(member.invoicing_address, authority),
+            "siret": member.siret,
+            "service_code": one_line(member.chorus_service_code),
             "commitment_number": one_line(order.commitment_number),
+            "commitment_number_required": member.commitment_number_required,
         }
-    try:
-        member_address = authority.member.invoicing_address
-    except ObjectDoesNotExist:
-        member_address = ""
-    text = order.invoicing_address or member_address or "Mairie"
+    confirmed = order.billing_confirmed_at is not None
     return {
-        "legal_name": one_line(legal_name(authority)),
-        "address": documents.address(
-            multi_line(text),
-            postcode=(authority.postcodes.split() or [""])[0],
-            city=one_line(authority.name),
+        "provenance": (
+            "confirmées par le secrétariat"
+            + (f" ({order.billing_confirmed_by})" if order.billing_confirmed_by else "")
+            if confirmed
+            else "à confirmer par le secrétariat"
         ),
+        "confirmed": confirmed,
+        "legal_name": one_line(order.legal_name),
+        "address_text": order.invoicing_address,
+        "address": _address(order.invoicing_address, order.authority),
         "siret": order.siret,
         "service_code": one_line(order.service_code),
         "commitment_number": one_line(order.commitment_number),
+        "commitment_number_required": False,
+    }
+
+
+def billing_problems(order: Order) -> list[str]:
+    """Why the order cannot be invoiced yet, in French (empty: it can)."""
+    data = billing_data(order)
+    payer = order.payer
+    where = (
+        "sa fiche de ville adhérente"
+        if order.member is not None
+        else "la commande (Commandes des inscriptions payantes)"
+    )
+    problems = []
+    if not data["confirmed"]:
+        problems.append(
+            f"{payer} : les données de facturation saisies à l’inscription ne sont "
+            "pas encore confirmées ; vérifiez-les et enregistrez la commande."
+        )
+        return problems
+    if not data["legal_name"]:
+        problems.append(f"{payer} : indiquez le nom légal de l’acheteur dans {where}.")
+    if not multi_line(data["address_text"]).strip() or not data["address"]["postcode"]:
+        problems.append(
+            f"{payer} : pas d’adresse postale complète dans {where} ; une facture "
+            "doit porter l’adresse de l’acheteur (article L441-9 du code de "
+            "commerce)."
+        )
+    if not data["siret"] and (order.authority_id or order.member is not None):
+        problems.append(
+            f"{payer} : indiquez le SIRET de la collectivité (Chorus Pro) dans {where}."
+        )
+    if data["commitment_number_required"] and not data["commitment_number"]:
+        problems.append(
+            f"{payer} exige un numéro d’engagement : indiquez-le dans la commande "
+            "(Commandes des inscriptions payantes) avant d’émettre la facture."
+        )
+    return problems
+
+
+def recipient_data(order: Order) -> dict:
+    data = billing_data(order)
+    return {
+        "legal_name": data["legal_name"],
+        "address": data["address"],
+        "siret": data["siret"],
+        "service_code": data["service_code"],
+        "commitment_number": data["commitment_number"],
     }
 
 
@@ -213,7 +310,7 @@ def issue_invoice(order: Order, *, today: dt.date) -> Invoice | None:
         # Two people issuing at once: the second finds nothing left.
         order = (
             Order.objects.select_for_update(of=("self",))
-            .select_related("event", "authority")
+            .select_related("event", "authority__member")
             .get(pk=order.pk)
         )
         registrations = list(to_invoice(order))
@@ -221,11 +318,8 @@ def issue_invoice(order: Order, *, today: dt.date) -> Invoice | None:
             return None
         issuer = check_issuer()
         check_vat_number(issuer)
-        if not order.siret and order.authority_id:
-            raise DuesError(
-                f"{order.payer} : indiquez le SIRET de la collectivité (Chorus "
-                "Pro) dans sa commande avant d’émettre la facture."
-            )
+        if problems := billing_problems(order):
+            raise DuesError(" ".join(problems))
         due_on = due_date(today, issuer)
         data = invoice_data(order, registrations, issuer, today, due_on)
         document = documents.issue_document(

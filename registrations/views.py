@@ -9,7 +9,7 @@ from django.utils import timezone
 from calendar_app.models import Event
 from rfve_site.client_address import client_key
 
-from . import booking, links, orders
+from . import booking, links, orders, rates
 from .forms import ChangeForm, RegistrationForm
 from .models import RegistrationSettings
 from .purge import REGISTRATION_RETENTION
@@ -79,6 +79,8 @@ def register(request, slug: str):
         "places": day_places,
         "is_full": all(place.is_full for place in day_places) and day_places,
         "retention_days": REGISTRATION_RETENTION.days,
+        "rates": (shown := rates.offered(form.rates, invitations=False)),
+        "has_paying_rate": any(not rate.is_free for rate in shown),
     }
     return render(request, "registrations/register.html", context, status=status)
 

@@ -115,3 +115,15 @@ def typeset_response(response):
         response.content = french_html(response.content.decode(charset)).encode(charset)
     response.typeset = True
     return response
+
+
+# Elision before a vowel or a mute h ("d’Anne", "d’Hélène"); a y before a
+# vowel is a consonant ("de Yacine"), before a consonant a vowel ("d’Yves").
+_ELIDED = re.compile(r"[aeiouhàâäéèêëîïôöùûüœæ]|y(?![aeiouéèêàâîôû])", re.IGNORECASE)
+
+
+def de(name: str) -> str:
+    """The preposition "de" before a name, elided as French writes it:
+    "d’Anne Vidal", "de Paul Martin"."""
+    name = name.strip()
+    return f"d’{name}" if _ELIDED.match(name) else f"de {name}"

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from rfve_site.page_cache import keep_until
 
-from .. import booking
+from .. import booking, rates
 from ..models import RegistrationSettings
 
 register = template.Library()
@@ -15,7 +15,7 @@ register = template.Library()
 @register.inclusion_tag("registrations/includes/event_box.html", takes_context=True)
 def registration_box(context, event):
     """Places left and the link to the form, when the event takes
-    registrations. One query without, two with."""
+    registrations. One query without, three with (places, rates)."""
     settings = RegistrationSettings.objects.filter(event=event).first()
     if settings is None or not event.is_public:
         return {"settings": None}
@@ -27,7 +27,10 @@ def registration_box(context, event):
         if moment is not None and moment > now:
             keep_until(context.request, moment)
     is_open = settings.is_open_at(now)
+    shown = rates.offered(settings.rates.all(), invitations=False) if is_open else []
     return {
+        "rates": shown,
+        "has_paying_rate": any(not rate.is_free for rate in shown),
         "event": event,
         "settings": settings,
         "is_open": is_open,

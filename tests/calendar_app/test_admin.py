@@ -197,3 +197,42 @@ def test_admin_refuses_an_end_before_the_start(admin_client):
     assert response.status_code == 200
     assert "La fin doit suivre le début." in html(response)
     assert not Event.objects.exists()
+
+
+def test_a_copy_re_dated_takes_its_slug_from_the_new_date(admin_client):
+    event_type = EventTypeFactory()
+    original = EventFactory(
+        title="Réunion plénière",
+        slug="reunion-pleniere-2027-02-04",
+        event_type=event_type,
+        starts_at=paris(2027, 2, 4, 14),
+        ends_at=paris(2027, 2, 4, 16),
+    )
+    run_action(admin_client, "duplicate", original)
+    copy = Event.objects.get(slug="reunion-pleniere-2027-02-04-copie")
+    change_url = reverse("admin:calendar_app_event_change", args=[copy.pk])
+    data = form_data(
+        event_type,
+        title="Réunion plénière",
+        slug=copy.slug,
+        starts_at_0="06/05/2027",
+        starts_at_1="14:00",
+        ends_at_0="06/05/2027",
+        ends_at_1="16:00",
+        status=Event.Status.DRAFT,
+    )
+
+    response = admin_client.post(change_url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    copy.refresh_from_db()
+    assert copy.slug == "reunion-pleniere-2027-05-06"
+    # The original keeps its address; a slug typed by hand is kept.
+    original.refresh_from_db()
+    assert original.slug == "reunion-pleniere-2027-02-04"
+    data.update(
+        slug="pleniere-de-mai", starts_at_0="07/05/2027", ends_at_0="07/05/2027"
+    )
+    admin_client.post(change_url, data)
+    copy.refresh_from_db()
+    assert copy.slug == "pleniere-de-mai"

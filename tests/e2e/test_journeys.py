@@ -11,7 +11,6 @@ from playwright.sync_api import Page, expect
 
 from calendar_app.models import Event
 from calendar_app.months import shift_month
-from members.models import Member
 from pages.models import ContactMessage
 
 PASSWORD = "un-mot-de-passe-solide-2026"
@@ -179,7 +178,12 @@ def test_secretariat_publishes_duplicates_and_unpublishes(site, page: Page, stri
     expect(cell).to_contain_text(title)
 
     _run_action(
-        page, site, title, "Dupliquer (copies en brouillon, à redater)", "Publié"
+        page,
+        site,
+        title,
+        "Dupliquer (copies en brouillon, à redater ; inscriptions, tarifs et "
+        "places compris)",
+        "Publié",
     )
     expect(page.locator(".messagelist")).to_contain_text("1 copie(s) créée(s)")
     assert Event.objects.filter(title=title).count() == 2
@@ -198,14 +202,17 @@ def _register(page: Page, site: str, event: Event, first: str, last: str):
     page.get_by_label("Nom", exact=True).fill(last)
     page.get_by_label("Courriel", exact=True).fill(f"{first}.{last}@villeurbanne.fr")
     page.get_by_label(re.compile("^Collectivité")).fill("Villeurbanne")
-    page.get_by_label(re.compile("ville adhérente")).check()
+    rate = page.get_by_label(re.compile(r"ville adhérente\s:"))
+    rate.check()
+    # The radio sits beside its label, not stretched over a line of its own.
+    assert rate.bounding_box()["width"] < 40
     days = page.get_by_role("group", name="Jours de présence")
     for box in days.get_by_role("checkbox").all():
         box.check()
-    # The Rencontres are paying: the town hall's SIRET, for its invoice.
-    page.get_by_label(re.compile("^SIRET")).fill(
-        Member.objects.get(authority__name="Villeurbanne").siret
-    )
+        assert box.bounding_box()["width"] < 40
+    # The Rencontres are paying, but a member city is billed from its record:
+    # no billing question.
+    expect(page.get_by_label(re.compile("^SIRET"))).to_have_count(0)
     page.get_by_role("button", name=re.compile("^M’inscrire")).click()
 
 

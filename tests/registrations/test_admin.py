@@ -71,6 +71,7 @@ def test_saving_settings_follows_the_event_days_and_fills_raised_capacity(
         "is_open": "on",
         "has_waiting_list": "on",
         "audience": "tous",
+        "invitation_code": "INVITE-2030",
         "ask_function": "facultatif",
         "ask_authority": "facultatif",
         "ask_days": "obligatoire",
@@ -95,3 +96,67 @@ def test_saving_settings_follows_the_event_days_and_fills_raised_capacity(
     ]
     waiting.refresh_from_db()
     assert waiting.is_confirmed
+    settings.refresh_from_db()
+    assert settings.invitation_code == "INVITE-2030"  # set by the secretariat
+
+
+def test_dupliquer_copies_registrations_and_the_places_follow_the_new_date(
+    admin_client,
+):
+    from calendar_app.models import Event
+    from registrations.models import Rate
+    from tests.factories import RateFactory
+
+    settings = RegistrationSettingsFactory(
+        event__starts_at=paris(2030, 3, 12, 9),
+        event__ends_at=paris(2030, 3, 13, 17),
+        closes_at=paris(2030, 3, 5, 18),
+        invitation_code="INVITE",
+    )
+    first, second = settings.days.all()
+    first.capacity, second.capacity = 150, 100
+    first.save()
+    second.save()
+    RateFactory(settings=settings, category=Rate.Category.MEMBER, amount=90)
+    RegistrationFactory(event=settings.event)  # the original's, not copied
+
+    admin_client.post(
+        reverse("admin:calendar_app_event_changelist"),
+        {"action": "duplicate", "_selected_action": [settings.event.pk]},
+    )
+
+    copy = Event.objects.exclude(pk=settings.event.pk).get()
+    copied = copy.registration_settings
+    assert (copied.closes_at, copied.invitation_code) == (
+        paris(2030, 3, 5, 18),
+        "INVITE",
+    )
+    assert [(r.category, r.amount) for r in copied.rates.all()] == [
+        (Rate.Category.MEMBER, 90)
+    ]
+    assert [(d.date.isoformat(), d.capacity) for d in copied.days.all()] == [
+        ("2030-03-12", 150),
+        ("2030-03-13", 100),
+    ]
+    assert not Registration.objects.filter(event=copy).exists()
+
+    # Re-dated a month later: days, places and the closing move with it.
+    copy.starts_at, copy.ends_at = paris(2030, 4, 9, 9), paris(2030, 4, 10, 17)
+    copy.save()
+    copied.refresh_from_db()
+    assert [(d.date.isoformat(), d.capacity) for d in copied.days.all()] == [
+        ("2030-04-09", 150),
+        ("2030-04-10", 100),
+    ]
+    assert copied.closes_at == paris(2030, 4, 2, 18)  # same local time, DST or not
+    # The original is untouched.
+    assert [d.capacity for d in settings.days.all()] == [150, 100]
+
+
+def test_registrations_event_filter_shows_dates(admin_client):
+    settings = RegistrationSettingsFactory()
+    RegistrationFactory(event=settings.event)
+    page = admin_client.get(
+        reverse("admin:registrations_registration_changelist")
+    ).content.decode()
+    assert f"{settings.event.title} (12/03/2030)" in page

@@ -62,7 +62,7 @@ def test_documents_page_counts_by_day_and_category_and_lists_the_waiting(
 ):
     first, second = two_days.days.all()
     paying = RateFactory(settings=two_days)
-    free = RateFactory(settings=two_days, category=Rate.Category.FREE, amount=0)
+    free = RateFactory(settings=two_days, category=Rate.Category.INVITED, amount=0)
     register(two_days, "Léa", "Durand", rate=paying)
     register(two_days, "Tom", "Martin", rate=free, days=[second])
     register(two_days, "Ana", "Vidal", rate=paying, status=Registration.Status.WAITING)
@@ -72,7 +72,7 @@ def test_documents_page_counts_by_day_and_category_and_lists_the_waiting(
     # Categories nobody confirmed chose are left out.
     assert summary.categories == [
         "Élue, élu ou agent d’une collectivité non adhérente",
-        "Gratuit",
+        "Invitée, invité",
     ]
     assert [(d.day, d.by_category, d.confirmed) for d in summary.days] == [
         (first, [1, 0], 1),
@@ -261,6 +261,9 @@ def test_certificates_go_to_attendees_only_once_with_the_pdf(signatory, two_days
     assert "Léa Durand, Adjointe au maire" in text
     assert "les 12 et 13 mars 2030, soit 2 journées" in text
     assert "Marie Dupont" in text and "Fait à Lyon, le 20 mars 2030" in text
+    # No hedged gender marks: invariable wording.
+    assert "(e)" not in text and "soussign" not in text
+    assert "a participé à « Rencontres nationales »" in text
     vidal = next(m for m in mail.outbox if m.to == [half.email])
     assert "le 13 mars 2030" in " ".join(pdf_pages(vidal.attachments[0][1])[0].split())
 

@@ -68,7 +68,13 @@ def form_url(settings):
     return reverse("registrations:register", args=[settings.event.slug])
 
 
+def town_hall(authority) -> str:
+    return f"1 place de la Mairie\n{authority.code} {authority.name}"
+
+
 def paying_registration(settings, authority, last_name, **extra):
+    """A non-member's paying registration, its order's billing data confirmed
+    by the secretariat."""
     rate = RateFactory(settings=settings, category=Rate.Category.NON_MEMBER)
     registration = RegistrationFactory(
         event=settings.event,
@@ -77,7 +83,13 @@ def paying_registration(settings, authority, last_name, **extra):
         last_name=last_name,
         **extra,
     )
-    orders.attach(registration, {"siret": valid_siret(authority)})
+    order = orders.attach(registration, {})
+    if order.billing_confirmed_at is None:
+        order.legal_name = authority.legal_name
+        order.invoicing_address = town_hall(authority)
+        order.siret = valid_siret(authority)
+        order.save()
+        orders.confirm_billing(order, by="secretariat", now=NOW)
     return registration
 
 
@@ -95,74 +107,156 @@ def pdf_text(invoice) -> str:
 # --- The form -----
 
 
-def test_paying_rate_requires_a_siret_free_rate_does_not(client):
+def billing(authority, **extra):
+    data = {
+        "facturation": "1",
+        "legal_name": authority.legal_name,
+        "invoicing_address": town_hall(authority),
+        "siret": valid_siret(authority),
+        "service_code": "",
+        "commitment_number": "",
+    }
+    return {**data, **extra}
+
+
+def test_a_non_member_is_asked_the_billing_data_once_known(client):
     settings = RegistrationSettingsFactory()
     authority = LocalAuthorityFactory()
     paying = RateFactory(settings=settings, category=Rate.Category.NON_MEMBER)
-    free = RateFactory(settings=settings, category=Rate.Category.FREE, amount=0)
 
+    # First step: the collectivité is known, not a member: billing asked.
     response = client.post(form_url(settings), answers(authority, paying))
     assert response.status_code == 400
-    assert (
-        typeset("Ce tarif est payant : indiquez le SIRET") in response.content.decode()
+    page = response.content.decode()
+    assert typeset(f"{authority} n’est pas une ville adhérente") in page
+    inputs = {tag.get("name"): tag for tag in start_tags(page, "input")}
+    assert {"siret", "legal_name", "facturation"} <= set(inputs)
+    names = list(inputs)
+    # Filled with the collectivité's legal name, to check.
+    assert inputs["legal_name"]["value"] == authority.legal_name
+    assert names[-1] == "website"  # the honeypot stays last
+    assert not Registration.objects.exists()
+
+    # Second step: every mandatory billing item, checked.
+    missing = billing(authority, legal_name="", invoicing_address="", siret="123")
+    response = client.post(form_url(settings), answers(authority, paying, **missing))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Un SIRET compte 14 chiffres" in page
+    assert typeset("une facture sans adresse ne peut pas être émise") in page
+    assert typeset("Indiquez le nom légal de l’acheteur") in page
+    no_postcode = billing(authority, invoicing_address="Hôtel de ville")
+    response = client.post(
+        form_url(settings), answers(authority, paying, **no_postcode)
+    )
+    assert typeset("code postal et la ville sur la dernière ligne") in (
+        response.content.decode()
     )
     assert not Registration.objects.exists()
 
-    response = client.post(form_url(settings), answers(authority, paying, siret="123"))
-    assert response.status_code == 400
-    assert "Un SIRET compte 14 chiffres" in response.content.decode()
-
     response = client.post(
-        form_url(settings),
-        answers(authority, free, email="gratuit@mairie.example"),
+        form_url(settings), answers(authority, paying, **billing(authority))
+    )
+    assert response.status_code == 302
+    assert Registration.objects.get().order.authority == authority
+
+
+def test_billing_questions_never_without_a_paying_rate(client):
+    free_only = RegistrationSettingsFactory()
+    RateFactory(settings=free_only, category=Rate.Category.NON_MEMBER, amount=0)
+    page = client.get(form_url(free_only)).content.decode()
+    assert "SIRET" not in page
+    response = client.post(
+        form_url(free_only),
+        answers(LocalAuthorityFactory(), free_only.rates.get(), facturation="1"),
     )
     assert response.status_code == 302
     assert Registration.objects.get().order is None
 
 
-def test_billing_questions_only_when_a_rate_is_paying(client):
-    free_only = RegistrationSettingsFactory()
-    RateFactory(settings=free_only, category=Rate.Category.FREE, amount=0)
-    page = client.get(form_url(free_only)).content.decode()
-    assert "SIRET" not in page
+def test_a_member_city_is_not_asked_its_billing_data(client):
+    settings = RegistrationSettingsFactory()
+    member = MemberFactory(chorus_service_code="FINANCES")
+    rate = RateFactory(settings=settings, category=Rate.Category.MEMBER)
+    html = client.get(form_url(settings)).content.decode()
+    assert "SIRET" not in html
+    # Typed anyway (a crafted request): ignored, the record is the truth.
+    response = client.post(
+        form_url(settings),
+        answers(
+            member.authority,
+            rate,
+            **billing(member.authority, service_code="WRONG-SERVICE"),
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()
+    order = Registration.objects.get().order
+    assert not order.billing_proposals.exists()
+    assert orders.billing_data(order)["service_code"] == "FINANCES"
 
-    paying = RegistrationSettingsFactory()
-    RateFactory(settings=paying)
-    html = client.get(form_url(paying)).content.decode()
-    names = [tag.get("name") for tag in start_tags(html, "input")]
-    # After the rate, before the honeypot.
-    assert names.index("siret") > names.index("rate")
-    assert names[-1] == "website"
-    assert {"service_code", "commitment_number"} <= set(names)
+
+def test_the_siret_of_a_non_member_must_be_its_collectivites(client):
+    settings = RegistrationSettingsFactory()
+    rate = RateFactory(settings=settings, category=Rate.Category.NON_MEMBER)
+    paris_, lyon = LocalAuthorityFactory(name="Paris"), LocalAuthorityFactory()
+    response = client.post(
+        form_url(settings),
+        answers(paris_, rate, **billing(paris_, siret=valid_siret(lyon))),
+    )
+    assert response.status_code == 400
+    assert (
+        typeset(
+            f"Ce SIRET n’est pas celui de Paris : il commence par son SIREN, "
+            f"{paris_.siren}."
+        )
+        in response.content.decode()
+    )
+    # Without a collectivité, a collectivité's SIRET is refused too ("ACME").
+    partner = RateFactory(settings=settings, category=Rate.Category.PARTNER)
+    data = answers(paris_, partner, **billing(lyon, legal_name="ACME"))
+    data.update(authority_name="", organisation="ACME")
+    settings.ask_authority = "facultatif"
+    settings.save()
+    response = client.post(form_url(settings), data)
+    assert response.status_code == 400
+    assert typeset(f"Ce SIRET est celui de {lyon.name}") in response.content.decode()
 
 
-def test_registrations_of_one_authority_form_one_order(client):
+def test_typed_billing_data_are_proposals_never_the_orders(client):
     settings = RegistrationSettingsFactory()
     rate = RateFactory(settings=settings)
-    lyon, annecy = LocalAuthorityFactory(), LocalAuthorityFactory()
-    for number, authority in enumerate([lyon, lyon, annecy]):
+    lyon = LocalAuthorityFactory()
+    for number, service in enumerate(["EDUC", "WRONG-SERVICE"]):
         response = client.post(
             form_url(settings),
             answers(
-                authority,
+                lyon,
                 rate,
                 email=f"personne{number}@mairie.example",
-                siret=" ".join(valid_siret(authority)[i : i + 3] for i in (0, 3, 6))
-                + valid_siret(authority)[9:],
-                service_code="EDUC" if number == 1 else "",
-                commitment_number="",
+                **billing(
+                    lyon,
+                    # Typed as printed, kept as 14 digits.
+                    siret=" ".join(valid_siret(lyon)[i : i + 3] for i in (0, 3, 6))
+                    + valid_siret(lyon)[9:],
+                    service_code=service,
+                ),
             ),
         )
         assert response.status_code == 302, response.content.decode()
-    order_lyon, order_annecy = (
-        Order.objects.get(authority=lyon),
-        Order.objects.get(authority=annecy),
-    )
-    assert order_lyon.registrations.count() == 2
-    assert order_annecy.registrations.count() == 1
-    # Typed with spaces, kept as 14 digits; a later registration completes it.
-    assert order_lyon.siret == valid_siret(lyon)
-    assert order_lyon.service_code == "EDUC"
+    order = Order.objects.get(authority=lyon)
+    assert order.registrations.count() == 2
+    # Both kept, with who typed them; the order itself untouched.
+    assert [p.service_code for p in order.billing_proposals.all()] == [
+        "EDUC",
+        "WRONG-SERVICE",
+    ]
+    assert order.billing_proposals.first().siret == valid_siret(lyon)
+    assert (order.siret, order.service_code) == ("", "")
+    # Not invoiced until the secretariat confirms.
+    close(settings)
+    invoices, _, errors = orders.issue_documents(settings, now=NOW)
+    assert invoices == []
+    assert "pas encore confirmées" in errors[0]
 
 
 # --- Invoices -----
@@ -174,7 +268,7 @@ def test_one_invoice_per_order_in_the_series_shared_with_dues():
     paying_registration(settings, lyon, "Martin")
     paying_registration(settings, lyon, "Bernard")
     paying_registration(settings, annecy, "Petit")
-    free = RateFactory(settings=settings, category=Rate.Category.FREE, amount=0)
+    free = RateFactory(settings=settings, category=Rate.Category.INVITED, amount=0)
     RegistrationFactory(event=settings.event, authority=lyon, rate=free)
     # A dues invoice of the same year takes the first number.
     call = dues.issue_invoice(DuesCallFactory(year=2030), today=TODAY)
@@ -261,8 +355,8 @@ def test_missing_siret_is_told_and_blocks_only_that_order():
     invoices, _, errors = orders.issue_documents(settings, now=NOW)
     assert len(invoices) == 1
     assert errors == [
-        "Bron : indiquez le SIRET de la collectivité (Chorus Pro) dans sa "
-        "commande avant d’émettre la facture."
+        "Bron : indiquez le SIRET de la collectivité (Chorus Pro) dans la "
+        "commande (Commandes des inscriptions payantes)."
     ]
 
 
@@ -405,10 +499,12 @@ def test_demo_orders_one_per_city_and_a_past_event_with_attendance(demo):
 
     paying = Registration.objects.filter(is_demo=True, rate__amount__gt=0)
     assert paying.exists() and not paying.filter(order=None).exists()
-    cities = set(paying.values_list("authority", flat=True))
+    cities = set(paying.values_list("event", "authority", "organisation"))
     assert Order.objects.filter(event__is_demo=True).count() == len(cities)
-    past = RegistrationSettings.objects.get(is_open=False, event__is_demo=True)
-    assert Registration.objects.filter(event=past.event, attended_days__isnull=False)
+    past = RegistrationSettings.objects.filter(is_open=False, event__is_demo=True)
+    assert Registration.objects.filter(
+        event__in=past.values("event"), attended_days__isnull=False
+    )
     call_command("load_demo", verbosity=0)  # again: no duplicate, no error
     assert Order.objects.filter(event__is_demo=True).count() == len(cities)
 
@@ -469,3 +565,247 @@ def test_an_invoiced_registration_cannot_be_deleted_only_cancelled(admin_client)
         {"action": "delete_selected", "_selected_action": [invoiced.pk], "post": "yes"},
     )
     assert Registration.objects.filter(pk=invoiced.pk).exists()
+
+
+# --- The secretariat confirms -----
+
+
+def inline_management(order) -> dict:
+    proposals = list(order.billing_proposals.values_list("pk", flat=True))
+    registrations = list(order.registrations.values_list("pk", flat=True))
+    data = {}
+    for prefix, pks in (
+        ("billing_proposals", proposals),
+        ("registrations", registrations),
+    ):
+        data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = len(pks)
+        for index, pk in enumerate(pks):
+            data[f"{prefix}-{index}-id"] = pk
+    return data
+
+
+def test_the_secretariat_sees_provenance_and_confirms_in_the_order(admin_client):
+    settings = RegistrationSettingsFactory()
+    rate = RateFactory(settings=settings)
+    lyon = LocalAuthorityFactory(name="Lyon")
+    registration = RegistrationFactory(
+        event=settings.event, authority=lyon, rate=rate, first_name="Anne"
+    )
+    order = orders.attach(
+        registration,
+        {
+            "legal_name": "Commune de Lyon",
+            "invoicing_address": town_hall(lyon),
+            "siret": valid_siret(lyon),
+            "service_code": "WRONG-SERVICE",
+        },
+    )
+    member = MemberFactory(
+        chorus_service_code="FINANCES", invoicing_address="1 place de la Mairie"
+    )
+    member_order = orders.attach(
+        RegistrationFactory(
+            event=settings.event,
+            authority=member.authority,
+            rate=RateFactory(settings=settings, category=Rate.Category.MEMBER),
+        ),
+        {},
+    )
+    documents_url = reverse(
+        "admin:registrations_registrationsettings_documents", args=[settings.pk]
+    )
+    page = admin_client.get(documents_url).content.decode()
+    assert "À confirmer par le secrétariat" in page
+    assert "Fiche de la ville adhérente" in page
+    # Where the invoicing action is, and a button for it.
+    assert 'name="action" value="issue_invoices"' in page
+    assert reverse("admin:registrations_registrationsettings_changelist") in page
+
+    change = reverse("admin:registrations_order_change", args=[order.pk])
+    page = admin_client.get(change).content.decode()
+    assert "Saisies le" in page and f"par Anne {registration.last_name}" in page
+    assert "WRONG-SERVICE" in page  # the form starts from the proposal
+    response = admin_client.post(
+        change,
+        {
+            "organisation": "",
+            "legal_name": "Commune de Lyon",
+            "invoicing_address": town_hall(lyon),
+            "siret": valid_siret(LocalAuthorityFactory()),  # another's SIREN
+            "service_code": "EDUC",
+            "commitment_number": "",
+            **inline_management(order),
+        },
+    )
+    assert response.status_code == 200
+    assert typeset("Ce SIRET n’est pas celui de Lyon") in response.content.decode()
+    response = admin_client.post(
+        change,
+        {
+            "organisation": "",
+            "legal_name": "Commune de Lyon",
+            "invoicing_address": town_hall(lyon),
+            "siret": valid_siret(lyon),
+            "service_code": "EDUC",
+            "commitment_number": "",
+            **inline_management(order),
+        },
+    )
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors,
+        [f.formset.errors for f in response.context["inline_admin_formsets"]],
+        response.context["errors"],
+    )
+    order.refresh_from_db()
+    assert order.billing_confirmed_at and order.billing_confirmed_by == "admin"
+    assert order.service_code == "EDUC"
+    # The member's order is billed from its record, with no confirmation.
+    assert orders.billing_problems(member_order) == []
+    page = admin_client.get(
+        reverse("admin:registrations_order_change", args=[member_order.pk])
+    ).content.decode()
+    assert "Fiche de la ville adhérente" in page and "FINANCES" in page
+    assert 'name="siret"' not in page  # only the commitment number is the order's
+    listing = admin_client.get(
+        reverse("admin:registrations_order_changelist")
+    ).content.decode()
+    assert "Confirmées le" in listing
+
+
+def test_member_invoice_carries_the_record_and_the_commitment_rule(admin_client):
+    settings = RegistrationSettingsFactory()
+    member = MemberFactory(
+        authority__name="Villeurbanne",
+        authority__code="69266",
+        authority__postcodes="69100",
+        chorus_service_code="FINANCES",
+        commitment_number_required=True,
+        invoicing_address="Hôtel de ville\nPlace Lazare-Goujon\nVilleurbanne",
+    )
+    rate = RateFactory(settings=settings, category=Rate.Category.MEMBER)
+    registration = RegistrationFactory(
+        event=settings.event,
+        authority=member.authority,
+        member=member,
+        rate=rate,
+        first_name="Anne",
+        last_name="Vidal",
+    )
+    order = orders.attach(registration, {})
+    close(settings)
+    invoices, _, errors = orders.issue_documents(settings, now=NOW)
+    assert invoices == []
+    assert errors == [
+        "Villeurbanne exige un numéro d’engagement : indiquez-le dans la commande "
+        "(Commandes des inscriptions payantes) avant d’émettre la facture."
+    ]
+    order.commitment_number = "EJ-2030-00042"
+    order.save()
+    (invoice,), _, errors = orders.issue_documents(settings, now=NOW)
+    recipient = invoice.data["recipient"]
+    assert recipient["legal_name"] == "Commune de Villeurbanne"
+    assert recipient["siret"] == member.siret
+    assert recipient["service_code"] == "FINANCES"
+    assert recipient["commitment_number"] == "EJ-2030-00042"
+    # No city name twice: the record's last line "Villeurbanne" is the city.
+    assert recipient["address"] == {
+        "lines": ["Hôtel de ville", "Place Lazare-Goujon"],
+        "postcode": "69100",
+        "city": "Villeurbanne",
+        "country": "FR",
+    }
+    assert invoice.data["lines"][0]["label"].startswith("Inscription d’Anne Vidal")
+
+
+def test_a_buyer_without_a_postal_address_cannot_be_invoiced():
+    settings = RegistrationSettingsFactory()
+    member = MemberFactory(invoicing_address="")
+    registration = RegistrationFactory(
+        event=settings.event,
+        authority=member.authority,
+        rate=RateFactory(settings=settings, category=Rate.Category.MEMBER),
+    )
+    orders.attach(registration, {})
+    close(settings)
+    invoices, _, (error,) = orders.issue_documents(settings, now=NOW)
+    assert invoices == []
+    assert "pas d’adresse postale complète dans sa fiche de ville adhérente" in error
+
+
+@pytest.mark.parametrize(
+    ("code", "kind", "name", "legal"),
+    [
+        ("75056", "commune", "Paris", "Ville de Paris"),
+        ("69123", "commune", "Lyon", "Commune de Lyon"),
+        ("13055", "commune", "Marseille", "Commune de Marseille"),
+        ("74010", "commune", "Annecy", "Commune d’Annecy"),
+        ("76351", "commune", "Le Havre", "Commune du Havre"),
+        ("200046977", "epci", "Métropole de Lyon", "Métropole de Lyon"),
+        (
+            "200066793",
+            "epci",
+            "CA du Grand Annecy",
+            "Communauté d’agglomération du Grand Annecy",
+        ),
+        (
+            "200040715",
+            "epci",
+            "CC du Pays de Gex",
+            "Communauté de communes du Pays de Gex",
+        ),
+    ],
+)
+def test_legal_names_are_the_authorities_real_ones(code, kind, name, legal):
+    authority = LocalAuthorityFactory(code=code, kind=kind, name=name)
+    assert authority.legal_name == legal
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Anne Vidal", "d’Anne Vidal"),
+        ("Paul Martin", "de Paul Martin"),
+        ("Hélène Roux", "d’Hélène Roux"),
+        ("Yacine Blanc", "de Yacine Blanc"),
+        ("Yves Colin", "d’Yves Colin"),
+        ("Émilie Faure", "d’Émilie Faure"),
+    ],
+)
+def test_de_elides_before_a_vowel(name, expected):
+    from rfve_site.typography import de
+
+    assert de(name) == expected
+
+
+def test_demo_issues_invoices_of_a_past_paying_event(demo, issuer):
+    """Member cities billed from their record, a non-member city and a
+    partner from the data the secretariat confirmed, readable without
+    clicking; loading again issues nothing more."""
+    from django.core.management import call_command
+
+    invoiced = Registration.objects.filter(is_demo=True, invoice__isnull=False)
+    event = invoiced.first().event
+    assert event.ends_at < timezone.now()
+    invoices = Invoice.objects.filter(
+        pk__in=invoiced.values("invoice"), kind=Invoice.Kind.INVOICE
+    )
+    by_name = {invoice.recipient_name: invoice for invoice in invoices}
+    assert "Commune de Bron" in by_name
+    assert "Fédération des œuvres laïques du Rhône" in by_name
+    members = [order for order in Order.objects.filter(event=event) if order.member]
+    assert len(members) >= 3
+    for order in members:
+        invoice = order.registrations.first().invoice
+        recipient = invoice.data["recipient"]
+        assert recipient["siret"] == order.member.siret
+        assert recipient["service_code"] == order.member.chorus_service_code
+        if order.member.commitment_number_required:
+            assert recipient["commitment_number"]
+    assert (
+        by_name["Commune de Bron"]
+        .data["lines"][0]["label"]
+        .startswith("Inscription d’Anne Vidal")
+    )
+    count = Invoice.objects.count()
+    call_command("load_demo", verbosity=0)
+    assert Invoice.objects.count() == count

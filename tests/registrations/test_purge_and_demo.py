@@ -73,4 +73,5 @@ def test_demo_registrations(demo):
     past = Registration.objects.exclude(attended_days=None)
     assert past.count() == 12
     call_command("load_demo", verbosity=0)  # again: nothing doubles
-    assert Registration.objects.filter(is_demo=True).count() == 60 + 28 + 14
+    # Rencontres, webinar, past working group, paying past working group.
+    assert Registration.objects.filter(is_demo=True).count() == 60 + 28 + 14 + 7
