@@ -25,7 +25,13 @@ from . import ical
 from .dates import local_midnight
 from .forms import EventFilterForm
 from .models import Event, EventType
-from .months import WEEKDAY_NAMES, month_days_with_events, month_weeks, shift_month
+from .months import (
+    WEEKDAY_NAMES,
+    month_days_with_events,
+    month_list_page,
+    month_weeks,
+    shift_month,
+)
 
 # The agenda covers these years; beyond them a URL is a 404, not a 500.
 YEARS = range(1900, 2101)
@@ -58,7 +64,7 @@ AGENDA_MODELS = (Event, EventType, WorkingGroup)
 FILTERS = ("type", "groupe")
 
 
-@cached_page(*AGENDA_MODELS, query=FILTERS)
+@cached_page(*AGENDA_MODELS, query=(*FILTERS, "page"))
 def month_calendar(request, year: int | None = None, month: int | None = None):
     today = timezone.localdate()
     if year is None:
@@ -73,6 +79,7 @@ def month_calendar(request, year: int | None = None, month: int | None = None):
     )
     weeks = month_weeks(first_day, events, today)
     days_with_events = month_days_with_events(weeks)
+    list_page, listed_days = month_list_page(days_with_events, request.GET.get("page"))
     next_event = None
     if not days_with_events:
         next_event = (
@@ -88,7 +95,8 @@ def month_calendar(request, year: int | None = None, month: int | None = None):
         "first_day": first_day,
         "weeks": weeks,
         "weekday_names": WEEKDAY_NAMES,
-        "days_with_events": days_with_events,
+        "page": list_page,
+        "listed_days": listed_days,
         "next_event": next_event,
         "previous_month": previous_month if previous_month.year in YEARS else None,
         "next_month": next_month if next_month.year in YEARS else None,
