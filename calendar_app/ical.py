@@ -61,9 +61,10 @@ def _vevent(event: Event, stamp: dt.datetime) -> icalendar.Event:
 # years of history (the archives keep it on the site).
 FEED_MONTHS_BEFORE = 3
 FEED_MONTHS_AFTER = 12
-# Events rendered, sent and cached together: the feed is produced in pieces
-# of this many, in constant memory whatever its size.
-FEED_PART_EVENTS = 200
+# Events rendered, sent and cached together (about 500 kB): the feed is
+# produced in pieces of this many, in constant memory whatever its size, and
+# read back from the cache in as many reads as pieces.
+FEED_PART_EVENTS = 500
 END = b"END:VCALENDAR\r\n"
 
 
