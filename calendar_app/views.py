@@ -75,7 +75,7 @@ def month_calendar(request, year: int | None = None, month: int | None = None):
     events = list(
         filters.apply(Event.objects.public())
         .in_month(first_day.year, first_day.month)
-        .select_related("event_type")
+        .for_grid()
     )
     weeks = month_weeks(first_day, events, today)
     days_with_events = month_days_with_events(weeks)
