@@ -19,7 +19,7 @@ from django.views.decorators.http import condition
 
 from members.models import WorkingGroup
 from rfve_site.data_version import data_version
-from rfve_site.page_cache import cached_page, keep_until
+from rfve_site.page_cache import cached_page, code_version, keep_until
 
 from . import ical
 from .dates import local_midnight
@@ -249,11 +249,16 @@ def ical_feed(request):
     filters = EventFilterForm(request.GET)
     today = timezone.localdate()
     # The agenda's tables' version catches every change (type names and
-    # groups included), the day the window's moves. No Last-Modified: a
-    # deletion does not move it, so If-Modified-Since alone would keep a
-    # deleted event.
-    version = (
-        f"{filters.query_string}-{data_version(*AGENDA_MODELS)}-{today.isoformat()}"
+    # groups included), today's date the window's move, the code's version a
+    # deploy. No Last-Modified: a deletion does not move it, so
+    # If-Modified-Since alone would keep a deleted event.
+    version = "-".join(
+        (
+            filters.query_string,
+            data_version(*AGENDA_MODELS),
+            today.isoformat(),
+            code_version(),
+        )
     )
     etag = f'"{hashlib.sha256(version.encode()).hexdigest()[:32]}"'
     response = get_conditional_response(request, etag=etag)
