@@ -49,7 +49,7 @@ test: install staticfiles/staticfiles.json node_modules/.installed
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
 
-## Benchmark (a command, not a test): 5,000 events in a throwaway SQLite
+## Benchmark (a command, not a test): BENCH_EVENTS events (default 5,000) in a throwaway SQLite
 ## database, gunicorn on 127.0.0.1, wrk. BENCH_SECONDS per URL (default 10).
 bench: export SECRET_KEY ?= insecure-key-for-collectstatic-only
 bench: install staticfiles/staticfiles.json

@@ -1,6 +1,7 @@
 """The benchmark's database: which one (a throwaway SQLite file unless
 BENCH_DATABASE_URL), the settings shared with gunicorn, migrating it, filling it
-with 5,000 published events over five years, and deleting them afterwards.
+with BENCH_EVENTS published events (5,000 by default) over five years, and
+deleting them afterwards.
 Django is imported inside the functions: it is set up only once the
 environment is configured."""
 
@@ -14,7 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bench.common import BenchError, say
 
-EVENTS = 5_000
+DEFAULT_EVENTS = 5_000
+MAX_EVENTS = 500_000
 YEARS = 5
 SLUG_PREFIX = "bench-"
 SEED = 20_261_101  # same events on every run, relative to today
@@ -58,6 +60,19 @@ autour du thème **{theme}**.
 Inscription gratuite, dans la limite des places disponibles."""
 
 
+def bench_events() -> int:
+    """BENCH_EVENTS: how many events the database holds (ten times the
+    default shows how the costs grow with years of archives)."""
+    raw = os.environ.get("BENCH_EVENTS", "").strip().replace("_", "")
+    try:
+        events = int(raw or DEFAULT_EVENTS)
+    except ValueError:
+        raise BenchError(f"BENCH_EVENTS must be a whole number, not {raw!r}") from None
+    if not 1 <= events <= MAX_EVENTS:
+        raise BenchError(f"BENCH_EVENTS must be between 1 and {MAX_EVENTS:,}")
+    return events
+
+
 def redact(url: str) -> str:
     """The database URL without its password, for messages."""
     parts = urlsplit(url)
@@ -79,12 +94,12 @@ def configure_environment(database_url: str) -> None:
     )
 
 
-def choose_database(tmp: Path) -> tuple[str, bool]:
+def choose_database(tmp: Path, events: int) -> tuple[str, bool]:
     """(database URL, whether it is a throwaway file)."""
     url = os.environ.get("BENCH_DATABASE_URL", "").strip()
     if url:
         say(
-            f"WARNING: writing {EVENTS:,} events to {redact(url)} "
+            f"WARNING: writing {events:,} events to {redact(url)} "
             "(BENCH_DATABASE_URL); they are deleted at the end."
         )
         return url, False
@@ -107,15 +122,15 @@ def migrate(throwaway: bool) -> None:
         )
 
 
-def populate() -> tuple[dt.date, dt.date]:
+def populate(count: int) -> tuple[dt.date, dt.date]:
     from django.db import transaction
 
     from calendar_app.models import Event, EventType
 
-    say(f"creating {EVENTS:,} events over {YEARS} years")
+    say(f"creating {count:,} events over {YEARS} years")
     started = time.monotonic()
     with transaction.atomic():
-        first, last = create_events(Event, EventType)
+        first, last = create_events(Event, EventType, count)
     say(f"events created in {time.monotonic() - started:.1f} s")
     analyze(Event, EventType)
     return first, last
@@ -123,7 +138,7 @@ def populate() -> tuple[dt.date, dt.date]:
 
 def analyze(*models) -> None:
     """Give the planner the new rows' statistics, as autovacuum does on a site
-    within a minute: without them PostgreSQL takes 5,000 events for a few
+    within a minute: without them PostgreSQL takes thousands of events for a few
     rows and plans the search as for an empty table. SQLite: the same."""
     from django.db import connection
 
@@ -132,7 +147,7 @@ def analyze(*models) -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
-def create_events(Event, EventType) -> tuple[dt.date, dt.date]:
+def create_events(Event, EventType, count: int) -> tuple[dt.date, dt.date]:
     """Published public events spread over five years centred on today:
     mostly timed ones, some all-day, some over several days."""
     from django.utils import timezone
@@ -146,7 +161,7 @@ def create_events(Event, EventType) -> tuple[dt.date, dt.date]:
     span = YEARS * 365
     first = timezone.localdate() - dt.timedelta(days=span // 2)
     events = []
-    for number in range(EVENTS):
+    for number in range(count):
         day = first + dt.timedelta(days=rng.randrange(span))
         hour, minute = rng.randint(8, 19), rng.choice((0, 15, 30, 45))
         starts_at = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=paris)

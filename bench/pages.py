@@ -53,13 +53,22 @@ def count_queries(pages: list[Target]) -> None:
 
     client = Client(HTTP_HOST="127.0.0.1")
     for page in pages:
-        client.get(page.path).close()
+        _read(client.get(page.path))
         with CaptureQueriesContext(connection) as captured:
             response = client.get(page.path)
-            response.close()
+            _read(response)
         if response.status_code != 200:
             raise BenchError(f"{page.path} answered {response.status_code} in-process")
         page.queries = len(captured.captured_queries)
+
+
+def _read(response) -> None:
+    """Read the whole response: a streamed one (the feed) runs its queries,
+    and stores its pieces in the cache, as it is sent."""
+    if response.streaming:
+        for _piece in response.streaming_content:
+            pass
+    response.close()
 
 
 RENDER_RUNS = 30
@@ -88,4 +97,25 @@ def uncached_render_ms(path: str) -> float:
             raise BenchError(f"{path} answered {response.status_code} in-process")
         if run >= 3:  # the first ones warm the templates and the cache
             times.append(elapsed)
+    return 1000 * statistics.median(times)
+
+
+FRESHNESS_RUNS = 200
+
+
+def freshness_check_ms() -> float:
+    """Median wall time of what a page served from the page cache asks the
+    database: the version of the month view's tables and of the header's
+    (rfve_site/data_version.py), in-process."""
+    from calendar_app.views import AGENDA_MODELS
+    from rfve_site.data_version import data_version
+    from rfve_site.page_cache import EVERY_PAGE
+
+    models = (*AGENDA_MODELS, *EVERY_PAGE)
+    times = []
+    for run in range(FRESHNESS_RUNS + 10):
+        started = time.perf_counter()
+        data_version(*models)
+        if run >= 10:
+            times.append(time.perf_counter() - started)
     return 1000 * statistics.median(times)

@@ -5,7 +5,6 @@ import datetime as dt
 import os
 import platform
 
-from bench.data import EVENTS
 from bench.load import CONNECTIONS
 from bench.pages import RENDER_RUNS, TRIVIAL, Target
 from bench.server import WORKERS
@@ -51,11 +50,13 @@ def report(
     pages: list[Target],
     seconds: int,
     database: str,
-    span: tuple[dt.date, dt.date],
+    data: tuple[int, dt.date, dt.date],
     load: float,
     render_ms: dict[str, float],
+    freshness_ms: float,
     rss_mb: list[float],
 ) -> str:
+    events, first, last = data
     static_rps = pages[-1].result.rps  # targets() puts the static file last
     trivial_rps = next(p.result.rps for p in pages if p.label == TRIVIAL)
     lines = [
@@ -94,7 +95,7 @@ def report(
         f"load average {load:.2f} before the run; "
         f"gunicorn {WORKERS} sync workers, "
         f"wrk -t1 -c{CONNECTIONS} -d{seconds}s on 127.0.0.1; "
-        f"{EVENTS:,} events from {span[0]} to {span[1]} on {database}.",
+        f"{events:,} events from {first} to {last} on {database}.",
     ]
     for label in CACHED_TARGETS:
         rps = next(p.result.rps for p in pages if p.label == label)
@@ -107,6 +108,10 @@ def report(
         f"in-process median of {RENDER_RUNS} renders, queries included)."
         for label, ms in render_ms.items()
     ]
+    lines.append(
+        f"Freshness check of a cached page (its data version query): "
+        f"{format_ms(freshness_ms)} (wall time, in-process median)."
+    )
     lines += [
         "Worker RSS after the run: "
         + (", ".join(f"{size:.0f} MB" for size in rss_mb) or "unknown (no /proc)")

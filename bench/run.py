@@ -1,16 +1,20 @@
 """`make bench`: how fast the site answers under gunicorn, measured with wrk.
 
-A command, not a test: it fills a throwaway database with 5,000 published
-events over five years centred on today, starts gunicorn (2 sync workers) on
-127.0.0.1, runs wrk against the month view, the home page, the iCalendar
-feed, the site search, a trivial view and a static file served by whitenoise
-from the same server, counts the SQL queries of each page in-process, times
-the month view's and the search's render without the page cache in-process, reads the
-workers' memory after the run, and prints one Markdown table. It stops the
-server it started and removes its temporary directory, whatever happens.
+A command, not a test: it fills a throwaway database with BENCH_EVENTS
+published events (5,000 by default) over five years centred on today, starts
+gunicorn (2 sync workers) on 127.0.0.1, runs wrk against the month view, the
+home page, the iCalendar feed, the site search, a trivial view and a static
+file served by whitenoise from the same server, counts the SQL queries of each
+page in-process, times in-process the month view's and the search's render
+without the page cache and a cached page's freshness check (its data version
+query), reads the workers' memory after the run, and prints one Markdown
+table. It stops the server it started and removes its temporary directory,
+whatever happens.
 
 Environment:
     BENCH_SECONDS       wrk duration per URL, in seconds (default 10).
+    BENCH_EVENTS        events in the database (default 5,000; 50,000 shows
+                        the costs with ten years' worth of archives).
     BENCH_DATABASE_URL  benchmark this database instead of a throwaway SQLite
                         file (e.g. postgres://...). It must hold no events
                         nor event types; the bench rows are deleted at the end.
@@ -33,6 +37,7 @@ from pathlib import Path
 
 from bench.common import BASE_DIR, BenchError, say
 from bench.data import (
+    bench_events,
     choose_database,
     configure_environment,
     delete_bench_rows,
@@ -41,7 +46,13 @@ from bench.data import (
     redact,
 )
 from bench.load import bench_seconds, find_wrk, run_wrk
-from bench.pages import UNCACHED_TIMED, count_queries, targets, uncached_render_ms
+from bench.pages import (
+    UNCACHED_TIMED,
+    count_queries,
+    freshness_check_ms,
+    targets,
+    uncached_render_ms,
+)
 from bench.report import report
 from bench.server import (
     WORKERS,
@@ -71,6 +82,7 @@ def main() -> int:
     populated = False
     try:
         seconds = bench_seconds()
+        events = bench_events()
         load = os.getloadavg()[0]
         if load > 0.5:
             say(
@@ -78,7 +90,7 @@ def main() -> int:
                 "figures will be lower and noisier than on an idle machine"
             )
         wrk = find_wrk()
-        database_url, throwaway = choose_database(tmp)
+        database_url, throwaway = choose_database(tmp, events)
         configure_environment(database_url)
         sys.path.insert(0, str(BASE_DIR))
         import django
@@ -87,7 +99,7 @@ def main() -> int:
         migrate(throwaway)
         # From here on, the bench rows are ours to delete (never someone else's).
         populated = True
-        span = populate()
+        span = populate(events)
         pages = targets()
         count_queries(pages)
         render_ms = {  # without the page cache: what a new page costs
@@ -95,6 +107,7 @@ def main() -> int:
             for page in pages
             if page.label in UNCACHED_TIMED
         }
+        freshness_ms = freshness_check_ms()
 
         port = free_port()
         log = tmp / "gunicorn.log"
@@ -115,7 +128,19 @@ def main() -> int:
             raise BenchError(f"gunicorn died during the run:\n{log_tail(log)}")
         rss = workers_rss_mb(server)
         database = "a throwaway SQLite file" if throwaway else redact(database_url)
-        print(report(pages, seconds, database, span, load, render_ms, rss), flush=True)
+        print(
+            report(
+                pages,
+                seconds,
+                database,
+                (events, *span),
+                load,
+                render_ms,
+                freshness_ms,
+                rss,
+            ),
+            flush=True,
+        )
         return 0
     except BenchError as error:
         say(f"error: {error}")

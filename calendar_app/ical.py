@@ -1,6 +1,7 @@
 """iCalendar (RFC 5545) for one event and for the subscribable feed."""
 
 import datetime as dt
+from collections.abc import Iterator
 
 import icalendar
 from django.conf import settings
@@ -10,6 +11,7 @@ from rfve_site.text import multi_line, one_line
 
 from . import dates
 from .models import Event
+from .months import shift_month
 
 PRODID = "-//Réseau français des villes éducatrices//Agenda//FR"
 STATUS = {
@@ -54,7 +56,28 @@ def _vevent(event: Event, stamp: dt.datetime) -> icalendar.Event:
     return vevent
 
 
-def _calendar(events, name: str) -> bytes:
+# The subscribable feed covers the three months before the current one and
+# the twelve after it: calendar clients slow down or give up on feeds holding
+# years of history (the archives keep it on the site).
+FEED_MONTHS_BEFORE = 3
+FEED_MONTHS_AFTER = 12
+# Events rendered, sent and cached together (about 500 kB): the feed is
+# produced in pieces of this many, in constant memory whatever its size, and
+# read back from the cache in as many reads as pieces.
+FEED_PART_EVENTS = 500
+END = b"END:VCALENDAR\r\n"
+
+
+def feed_window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The feed's first day and the day after its last one."""
+    month = today.replace(day=1)
+    return (
+        shift_month(month, -FEED_MONTHS_BEFORE),
+        shift_month(month, FEED_MONTHS_AFTER + 1),
+    )
+
+
+def _empty_calendar(name: str) -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -66,6 +89,11 @@ def _calendar(events, name: str) -> bytes:
         "refresh-interval", dt.timedelta(minutes=30), parameters={"VALUE": "DURATION"}
     )
     cal.add("x-published-ttl", "PT30M")
+    return cal
+
+
+def _calendar(events, name: str) -> bytes:
+    cal = _empty_calendar(name)
     stamp = timezone.now()
     first = last = None
     for event in events:
@@ -85,5 +113,30 @@ def event_calendar(event: Event) -> bytes:
     return _calendar([event], event.title)
 
 
-def feed_calendar(events, name: str) -> bytes:
-    return _calendar(events, name)
+def feed_parts(events, name: str, window: tuple[dt.date, dt.date]) -> Iterator[bytes]:
+    """The feed as consecutive pieces of bytes: the calendar's properties and
+    its VTIMEZONE, then FEED_PART_EVENTS events at a time, read from the
+    database in batches, then its end. The same events give the same pieces
+    (up to their DTSTAMP): `events` must be ordered."""
+    cal = _empty_calendar(name)
+    # Rules for the years of the window and of the events reaching past it.
+    first, end = window
+    cal.add_component(
+        icalendar.Timezone.from_tzid(
+            settings.TIME_ZONE,
+            first_date=dt.date(first.year - 1, 1, 1),
+            last_date=dt.date(end.year + 1, 12, 31),
+        )
+    )
+    head = cal.to_ical()
+    yield head.removesuffix(END)
+    stamp = timezone.now()
+    part = []
+    for event in events.iterator(chunk_size=FEED_PART_EVENTS):
+        part.append(_vevent(event, stamp).to_ical())
+        if len(part) == FEED_PART_EVENTS:
+            yield b"".join(part)
+            part = []
+    if part:
+        yield b"".join(part)
+    yield END

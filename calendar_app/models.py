@@ -78,6 +78,13 @@ class EventQuerySet(StampedQuerySet):
             dates.local_midnight(first), dates.local_midnight(next_first)
         )
 
+    def for_grid(self):
+        """With their type, without the long texts a month grid and its list
+        never show (a dense month holds hundreds of events)."""
+        return self.select_related("event_type").defer(
+            "summary", "description", "address", "image_alt"
+        )
+
     def upcoming(self, now: dt.datetime | None = None):
         """Events not yet over, soonest first."""
         return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")

@@ -4,11 +4,17 @@ Plain code on a list of events already fetched: no queries here."""
 
 import calendar
 import datetime as dt
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
+
 # A cell shows this many events; the rest are reached by a "+ N autres" link.
 EVENTS_SHOWN_PER_DAY = 3
+# The list under the grid shows this many entries a page (an event is an entry
+# on each day it covers): a month of hundreds of events stays a small page.
+LIST_ENTRIES_PER_PAGE = 50
 # The grid's column headings, Monday first: (abbreviation, full name).
 WEEKDAY_NAMES = [
     ("lun", "lundi"),
@@ -27,6 +33,10 @@ class Day:
     in_month: bool
     is_today: bool = False
     events: list = field(default_factory=list)
+    # Where its entries start in the list under the grid: their index in the
+    # whole month's list, and the list's page that shows it.
+    list_start: int = 0
+    list_page: int = 1
 
     @property
     def shown_events(self) -> list:
@@ -50,7 +60,7 @@ def month_weeks(first_day: dt.date, events, today: dt.date) -> list[list[Day]]:
     """Rows of seven days covering the month, with the neighbouring months'
     days that complete the first and last weeks."""
     by_day = events_by_day(events)
-    return [
+    weeks = [
         [
             Day(
                 date=day,
@@ -64,11 +74,40 @@ def month_weeks(first_day: dt.date, events, today: dt.date) -> list[list[Day]]:
             first_day.year, first_day.month
         )
     ]
+    entries = 0
+    for day in month_days_with_events(weeks):
+        day.list_start = entries
+        day.list_page = entries // LIST_ENTRIES_PER_PAGE + 1
+        entries += len(day.events)
+    return weeks
 
 
 def month_days_with_events(weeks: list[list[Day]]) -> list[Day]:
     """The month's own days that have events, for the list under the grid."""
     return [day for week in weeks for day in week if day.in_month and day.events]
+
+
+@dataclass
+class ListedDay:
+    """A day's part of one page of the list under the grid; `continued`: its
+    first entries are on the page before."""
+
+    day: Day
+    events: list
+    continued: bool
+
+
+def month_list_page(days_with_events: list[Day], number) -> tuple[Page, list]:
+    """The page `number` (as typed in the address: anything) of the list
+    under the grid, and its days."""
+    entries = [(day, event) for day in days_with_events for event in day.events]
+    page = Paginator(entries, LIST_ENTRIES_PER_PAGE).get_page(number)
+    first = page.start_index() - 1
+    listed = []
+    for day, group in itertools.groupby(page.object_list, key=lambda pair: pair[0]):
+        events = [event for _day, event in group]
+        listed.append(ListedDay(day, events, continued=day.list_start < first))
+    return page, listed
 
 
 def shift_month(first_day: dt.date, months: int) -> dt.date:

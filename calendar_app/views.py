@@ -1,10 +1,15 @@
 import datetime as dt
 import hashlib
+import itertools
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,18 +18,24 @@ from django.utils.http import urlencode
 from django.views.decorators.http import condition
 
 from members.models import WorkingGroup
-from rfve_site.page_cache import cached_page, keep_until
+from rfve_site.data_version import data_version
+from rfve_site.page_cache import cached_page, code_version, keep_until
 
 from . import ical
+from .dates import local_midnight
 from .forms import EventFilterForm
 from .models import Event, EventType
-from .months import WEEKDAY_NAMES, month_days_with_events, month_weeks, shift_month
+from .months import (
+    WEEKDAY_NAMES,
+    month_days_with_events,
+    month_list_page,
+    month_weeks,
+    shift_month,
+)
 
 # The agenda covers these years; beyond them a URL is a 404, not a 500.
 YEARS = range(1900, 2101)
 UPCOMING_PER_PAGE = 20
-# The subscribable feed: a year of history and everything ahead, not decades.
-FEED_HISTORY = dt.timedelta(days=365)
 FEED_CACHE_SECONDS = 24 * 3600
 
 
@@ -53,7 +64,7 @@ AGENDA_MODELS = (Event, EventType, WorkingGroup)
 FILTERS = ("type", "groupe")
 
 
-@cached_page(*AGENDA_MODELS, query=FILTERS)
+@cached_page(*AGENDA_MODELS, query=(*FILTERS, "page"))
 def month_calendar(request, year: int | None = None, month: int | None = None):
     today = timezone.localdate()
     if year is None:
@@ -64,10 +75,11 @@ def month_calendar(request, year: int | None = None, month: int | None = None):
     events = list(
         filters.apply(Event.objects.public())
         .in_month(first_day.year, first_day.month)
-        .select_related("event_type")
+        .for_grid()
     )
     weeks = month_weeks(first_day, events, today)
     days_with_events = month_days_with_events(weeks)
+    list_page, listed_days = month_list_page(days_with_events, request.GET.get("page"))
     next_event = None
     if not days_with_events:
         next_event = (
@@ -83,7 +95,8 @@ def month_calendar(request, year: int | None = None, month: int | None = None):
         "first_day": first_day,
         "weeks": weeks,
         "weekday_names": WEEKDAY_NAMES,
-        "days_with_events": days_with_events,
+        "page": list_page,
+        "listed_days": listed_days,
         "next_event": next_event,
         "previous_month": previous_month if previous_month.year in YEARS else None,
         "next_month": next_month if next_month.year in YEARS else None,
@@ -169,7 +182,8 @@ def event_detail(request, slug: str):
 
 
 def subscribe(request):
-    """How to subscribe to the feed (all events or one type) in common software."""
+    """How to subscribe to the feed (all events or one type) in common software,
+    and the months it covers."""
     feed_url = request.build_absolute_uri(reverse("calendar:feed"))
     feeds = [("Tout l’agenda", feed_url)] + [
         (event_type.name, f"{feed_url}?{urlencode({'type': event_type.slug})}")
@@ -179,6 +193,9 @@ def subscribe(request):
         "feeds": feeds,
         # webcal:// makes the click open the calendar application, subscribed.
         "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+        "months_before": ical.FEED_MONTHS_BEFORE,
+        "months_after": ical.FEED_MONTHS_AFTER,
+        "current_year": timezone.localdate().year,
     }
     return render(request, "calendar_app/subscribe.html", context)
 
@@ -225,19 +242,23 @@ def event_ical(request, slug: str):
 
 
 def ical_feed(request):
-    """The subscribable feed. Calendar clients poll it: an unchanged feed
-    answers 304, and a changed one is built once and then served from the cache
-    to every other subscriber."""
+    """The subscribable feed (the months of ical.feed_window). Calendar
+    clients poll it: an unchanged feed answers 304. A changed one is streamed
+    as it is rendered, in constant memory, its pieces stored in the cache as
+    they go; every other subscriber gets them from the cache."""
     filters = EventFilterForm(request.GET)
-    since = timezone.now() - FEED_HISTORY
-    events = filters.apply(Event.objects.public()).filter(ends_at__gte=since)
-    stamp = events.aggregate(count=Count("pk"), latest=Max("updated_at"))
-    # The count catches deletions, the latest change catches edits, and the
-    # day catches events leaving the window. No Last-Modified: a deletion does
-    # not move it, so If-Modified-Since alone would keep a deleted event.
-    version = (
-        f"{filters.query_string}-{stamp['count']}-"
-        f"{stamp['latest'] and stamp['latest'].timestamp()}-{timezone.localdate()}"
+    today = timezone.localdate()
+    # The agenda's tables' version catches every change (type names and
+    # groups included), today's date the window's move, the code's version a
+    # deploy. No Last-Modified: a deletion does not move it, so
+    # If-Modified-Since alone would keep a deleted event.
+    version = "-".join(
+        (
+            filters.query_string,
+            data_version(*AGENDA_MODELS),
+            today.isoformat(),
+            code_version(),
+        )
     )
     etag = f'"{hashlib.sha256(version.encode()).hexdigest()[:32]}"'
     response = get_conditional_response(request, etag=etag)
@@ -245,11 +266,41 @@ def ical_feed(request):
         name = "Agenda du Réseau français des villes éducatrices"
         if filters.label:
             name += f" – {filters.label}"
-        content = cache.get_or_set(
-            f"agenda-feed:{etag}",
-            lambda: ical.feed_calendar(events.select_related("event_type"), name),
-            timeout=FEED_CACHE_SECONDS,
+        window = ical.feed_window(today)
+        events = (
+            filters.apply(Event.objects.public())
+            .overlapping(*(local_midnight(day) for day in window))
+            .select_related("event_type")
+            .order_by("starts_at", "pk")
         )
-        response = _calendar_response(content, "agenda-rfve.ics", download=False)
+        parts = _cached_parts(
+            f"agenda-feed:{etag}", lambda: ical.feed_parts(events, name, window)
+        )
+        response = StreamingHttpResponse(
+            parts, content_type="text/calendar; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'inline; filename="agenda-rfve.ics"'
     response["ETag"] = etag
     return response
+
+
+def _cached_parts(key: str, build):
+    """The pieces of build() (a generator), from the cache if they are all
+    there, else produced and stored one by one; the count is stored last, so
+    an interrupted response leaves nothing that looks complete. A piece
+    evicted meanwhile is produced again, and the rest with it."""
+    count = cache.get(key)
+    if count is not None:
+        for index in range(count):
+            part = cache.get(f"{key}:{index}")
+            if part is None:
+                yield from itertools.islice(build(), index, None)
+                return
+            yield part
+        return
+    count = 0
+    for part in build():
+        cache.set(f"{key}:{count}", part, timeout=FEED_CACHE_SECONDS)
+        count += 1
+        yield part
+    cache.set(key, count, timeout=FEED_CACHE_SECONDS)

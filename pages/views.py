@@ -91,7 +91,7 @@ def home(request):
     now = timezone.now()
     first_day = today.replace(day=1)
     public = Event.objects.public().select_related("event_type")
-    month_events = list(public.in_month(first_day.year, first_day.month))
+    month_events = list(public.in_month(first_day.year, first_day.month).for_grid())
     member_count = Member.objects.active().count()
     presentation = load_chrome(request)["settings"].presentation
     context = {

@@ -1,21 +1,19 @@
 """Cached values keyed by the version of the data they were built from.
 
-The version of a set of tables is the row count and the latest `updated_at`
-of each, read in one query. Every process on every host computes the same key
-from the database, so the request after a change builds the value again
-wherever it lands, and no signal has to reach other processes' memory:
+Each table of VERSIONED_MODELS has a version row that the database's own
+triggers move on every insert, update, deletion or truncation of its rows
+(table_versions/triggers.py, installed after every migrate), whoever writes:
+the ORM, bulk update(), raw SQL, loaddata, another program. The version of a
+set of tables is read in one query of a few rows, whatever the tables' size,
+and every process on every host computes the same key from the database, so
+the request after a change builds the value again wherever it lands, and no
+signal has to reach other processes' memory. A change is seen once its
+transaction commits. A value stored under an old version is never read again
+and expires.
 
-- save() stamps `updated_at` (auto_now), a deletion changes the count;
-- `QuerySet.update()` skips auto_now: models whose rows feed a cached value
-  use `StampedQuerySet`, whose update() (bulk_update() and the admin's bulk
-  actions included) stamps `updated_at` too;
-- loaddata keeps the fixture's `updated_at`: the tables then have the count
-  and latest stamp they had when dumped, that is the content they had.
-
-Not seen: raw SQL that leaves `updated_at` alone, and two writes committed in
-the reverse order of their stamps within the same instant (clocks of two hosts
-a few milliseconds apart, overlapping transactions); the cache timeout bounds
-those. A value stored under an old version is never read again and expires.
+To cache something built from a new table, declare its model in
+VERSIONED_MODELS below (the one place) and run migrate: data_version()
+refuses a model that is not declared.
 """
 
 import functools
@@ -23,14 +21,36 @@ import hashlib
 from collections.abc import Callable
 
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
 from django.utils import timezone
 
 DEFAULT_TIMEOUT = 3600  # seconds; only frees the space of old versions
+# The table of versions (model table_versions.TableVersion).
+VERSION_TABLE = "table_versions"
+# Every model whose rows feed a cached page or value ("app_label.Model").
+VERSIONED_MODELS = (
+    "association.SiteSettings",
+    "members.LocalAuthority",
+    "members.Member",
+    "members.Person",
+    "members.WorkingGroup",
+    "members.Mandate",
+    "calendar_app.EventType",
+    "calendar_app.Event",
+    "news.Category",
+    "news.Article",
+    "news.Document",
+    "registrations.RegistrationSettings",
+    "registrations.EventDay",
+    "registrations.Registration",
+    "pages.Page",
+)
 
 
 class StampedQuerySet(models.QuerySet):
-    """update() moves `updated_at` as save() does."""
+    """update() moves `updated_at` as save() does (what the ETags and
+    Last-Modified of single objects read; the versions need no stamp)."""
 
     def update(self, **kwargs):
         kwargs.setdefault("updated_at", timezone.now())
@@ -39,25 +59,31 @@ class StampedQuerySet(models.QuerySet):
 
 def data_version(*models: type[models.Model]) -> str:
     """Changes whenever a row of these models' tables is added, changed or
-    deleted (they need an auto_now `updated_at` and a StampedQuerySet)."""
+    deleted (once the change is committed)."""
+    sql, tables = _version_query(models)
     with connection.cursor() as cursor:
-        cursor.execute(_version_sql(connection.vendor, models))
-        row = cursor.fetchone()
-    return hashlib.sha256(repr(row).encode()).hexdigest()[:24]
+        cursor.execute(sql, tables)
+        rows = cursor.fetchall()
+    return hashlib.sha256(repr(sorted(rows)).encode()).hexdigest()[:24]
 
 
 @functools.cache
-def _version_sql(vendor: str, models: tuple) -> str:
+def _version_query(models: tuple) -> tuple[str, list[str]]:
     """Built once per set of models: every cached page asks for it."""
-    quote = connection.ops.quote_name
-    columns = []
-    for model in models:
-        table = quote(model._meta.db_table)
-        columns += [
-            f"(SELECT COUNT(*) FROM {table})",
-            f"(SELECT MAX({quote('updated_at')}) FROM {table})",
-        ]
-    return f"SELECT {', '.join(columns)}"
+    undeclared = [
+        model._meta.label
+        for model in models
+        if model._meta.label not in VERSIONED_MODELS
+    ]
+    if undeclared:
+        raise ImproperlyConfigured(
+            f"{', '.join(undeclared)}: no table version; add it to "
+            "VERSIONED_MODELS in rfve_site/data_version.py and run migrate."
+        )
+    tables = sorted({model._meta.db_table for model in models})
+    placeholders = ", ".join(["%s"] * len(tables))
+    sql = f"SELECT name, version FROM {VERSION_TABLE} WHERE name IN ({placeholders})"
+    return sql, tables
 
 
 def cached(name: str, models: list, build: Callable, timeout=DEFAULT_TIMEOUT):

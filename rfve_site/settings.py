@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     # The project's apps, bottom layer first: an app imports only those above it
     # in this list (pages composes the others).
+    "table_versions",
     "association",
     "members",
     "calendar_app",

@@ -29,6 +29,17 @@ def json_ld(data):
 
 
 @register.simple_tag
+def day_list_url(month_url, filters, day) -> str:
+    """Where a cell's "+ N autres" leads: the day in the list under the
+    month's grid (`month_url`, or this page), on the list's page where the
+    day starts, the filters kept."""
+    query = filters.query_string if filters else ""
+    if day.list_page > 1:
+        query += f"{'&' if query else '?'}page={day.list_page}"
+    return f"{month_url or ''}{query}#jour-{day.date:%Y-%m-%d}"
+
+
+@register.simple_tag
 def day_entries(events, day, details=False):
     """The events of one day of the month (grid cell, or the list under it
     with details): the start time on the event's first day, the linked title,

@@ -4,9 +4,11 @@ import datetime as dt
 
 import icalendar
 import pytest
+from django.core.cache import cache
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
+from calendar_app import ical
 from calendar_app.models import Event
 from tests.factories import PARIS, EventFactory, EventTypeFactory, paris
 
@@ -19,10 +21,19 @@ def ics_url(event: Event) -> str:
     return reverse("calendar:event-ical", args=[event.slug])
 
 
+def body(response) -> bytes:
+    """The response's bytes; the feed's stream is read once and kept."""
+    if not response.streaming:
+        return response.content
+    if not hasattr(response, "streamed"):
+        response.streamed = response.getvalue()
+    return response.streamed
+
+
 def parse(response) -> icalendar.Calendar:
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    return icalendar.Calendar.from_ical(response.content)
+    return icalendar.Calendar.from_ical(body(response))
 
 
 def vevents(response) -> dict[str, icalendar.Event]:
@@ -200,13 +211,17 @@ def test_event_file_conditional_get(client):
 
 
 def test_feed_lists_public_events_of_the_window(client):
+    """From the first day of the month three months back to the end of the
+    twelfth month ahead (days chosen inside or outside on any date)."""
     EventFactory(title="Plénière à venir", starts_at=soon(days=10))
-    EventFactory(title="Plénière passée", starts_at=soon(days=-300))
+    EventFactory(title="Plénière passée", starts_at=soon(days=-85))
+    EventFactory(title="Plénière dans onze mois", starts_at=soon(days=335))
     EventFactory(
         title="Plénière ancienne",
-        starts_at=soon(days=-370),
-        ends_at=soon(days=-366),
+        starts_at=soon(days=-135),
+        ends_at=soon(days=-125),
     )
+    EventFactory(title="Plénière lointaine", starts_at=soon(days=400))
     EventFactory(title="Seed 2023")  # default date: February 2023
     EventFactory(title="Brouillon", starts_at=soon(days=5), status=Event.Status.DRAFT)
     EventFactory(
@@ -220,7 +235,9 @@ def test_feed_lists_public_events_of_the_window(client):
 
     assert response["Content-Disposition"] == 'inline; filename="agenda-rfve.ics"'
     calendar = parse(response)
+    assert response.streaming
     assert sorted(vevents(response)) == [
+        "Plénière dans onze mois",
         "Plénière passée",
         "Plénière à venir",
         "[Annulé] Bureau",
@@ -325,4 +342,82 @@ def test_feed_follows_events_updated_without_save(client):
     Event.objects.filter(pk=event.pk).update(title="Assemblée générale")
     again = client.get("/agenda/agenda.ics", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 200
-    assert "Assemblée générale" in again.content.decode()
+    assert "Assemblée générale" in again.getvalue().decode()
+
+
+def test_feed_window_in_months():
+    assert ical.feed_window(dt.date(2026, 12, 31)) == (
+        dt.date(2026, 9, 1),
+        dt.date(2028, 1, 1),
+    )
+    assert ical.feed_window(dt.date(2024, 2, 29)) == (
+        dt.date(2023, 11, 1),
+        dt.date(2025, 3, 1),
+    )
+
+
+def test_feed_is_sent_in_parts_of_a_few_events(client, monkeypatch):
+    """Produced in constant memory: rendered and sent a few events at a
+    time, read from the database in batches, as a valid calendar."""
+    monkeypatch.setattr(ical, "FEED_PART_EVENTS", 2)
+    for day in range(5):
+        EventFactory(title=f"Réunion {day}", starts_at=soon(days=day + 1))
+
+    response = client.get(FEED_URL)
+    parts = list(response.streaming_content)
+
+    # Head (with VTIMEZONE), three parts of events (2, 2, 1), end.
+    assert len(parts) == 5
+    assert parts[0].count(b"BEGIN:VTIMEZONE") == 1
+    assert [part.count(b"BEGIN:VEVENT") for part in parts] == [0, 2, 2, 1, 0]
+    calendar = icalendar.Calendar.from_ical(b"".join(parts))
+    assert [str(vevent["SUMMARY"]) for vevent in calendar.walk("VEVENT")] == [
+        f"Réunion {day}" for day in range(5)
+    ]
+
+
+def test_feed_served_again_from_the_cache(client, django_assert_num_queries):
+    EventFactory(title="Plénière", starts_at=soon(days=3))
+    first = client.get(FEED_URL).getvalue()
+
+    # The version, the filter's lists; no events read.
+    with django_assert_num_queries(1):
+        again = client.get(FEED_URL).getvalue()
+
+    assert again == first
+
+
+def test_feed_part_evicted_from_the_cache_is_produced_again(client, monkeypatch):
+    monkeypatch.setattr(ical, "FEED_PART_EVENTS", 1)
+    for day in range(3):
+        EventFactory(title=f"Réunion {day}", starts_at=soon(days=day + 1))
+    response = client.get(FEED_URL)
+    response.getvalue()
+    [key] = [key for key in cache._cache if key.endswith(":2")]  # locmem keys
+    cache.delete(key.split(":", 2)[2])
+
+    calendar = icalendar.Calendar.from_ical(client.get(FEED_URL).getvalue())
+
+    assert [str(vevent["SUMMARY"]) for vevent in calendar.walk("VEVENT")] == [
+        "Réunion 0",
+        "Réunion 1",
+        "Réunion 2",
+    ]
+
+
+def test_feed_follows_a_renamed_event_type(client):
+    event = EventFactory(starts_at=soon(days=3))
+    etag = client.get(FEED_URL)["ETag"]
+
+    event.event_type.name = "Plénière annuelle"
+    event.event_type.save()
+
+    changed = client.get(FEED_URL, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert "Plénière annuelle" in changed.getvalue().decode()
+
+
+def test_subscribe_page_names_the_window(client):
+    page = client.get(reverse("calendar:subscribe")).content.decode()
+
+    assert "les 3 derniers mois et les 12 prochains" in page

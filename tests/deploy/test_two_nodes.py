@@ -167,6 +167,14 @@ def test_two_nodes_behind_nginx(deployment, capsys):
         assert home.status == 200
         assert "<strong>Réseau français des villes éducatrices</strong>" in home.text
     assert all(_served_by_each_node(servers, "GET", "/"))
+    # nginx compresses the iCalendar feed, not the pages (rfve.conf).
+    gzip = {"Accept-Encoding": "gzip"}
+    feed = visitor.get(nginx, "/agenda/agenda.ics", tls=True, headers=gzip)
+    assert feed.status == 200
+    assert feed.headers["Content-Encoding"] == "gzip"
+    assert visitor.get(nginx, "/", tls=True, headers=gzip).headers[
+        "Content-Encoding"
+    ] in (None, "identity")
     draft_pk, draft_url = deployment["draft"]
     for node in nodes:
         assert visitor.get(node, draft_url).status == 404
