@@ -100,7 +100,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         ):
             return "envoi interrompu (à vérifier)"
         if message.status == OutboxMessage.Status.QUEUED and message.attempts:
-            return f"nouvel essai le {timezone.localtime(message.next_attempt_at):%d/%m/%Y à %H:%M}"
+            when = timezone.localtime(message.next_attempt_at)
+            return f"nouvel essai le {when:%d/%m/%Y à %H:%M}"
         return message.get_status_display()
 
     @admin.display(description="pièces jointes")
