@@ -22,7 +22,18 @@ from rfve_site import formats
 from rfve_site.csv_export import csv_response
 from rfve_site.text import MultiLineFormField
 
-from . import documents, dues
+from . import (
+    campaign,
+    credit_notes,
+    documents,
+    invoice_lines,
+    invoices,
+    reminders,
+    scales,
+    sending,
+    treasury,
+)
+from .errors import DuesError
 from .models import (
     DuesBracket,
     DuesCall,
@@ -46,7 +57,7 @@ class DuesBracketFormSet(BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        errors = dues.validate_brackets(brackets)
+        errors = scales.validate_brackets(brackets)
         if errors:
             raise ValidationError(errors)
 
@@ -88,8 +99,8 @@ class DuesScaleAdmin(admin.ModelAdmin):
     def copy_to_next_year(self, request, queryset):
         for scale in queryset:
             try:
-                copy = dues.copy_scale(scale.year, scale.year + 1)
-            except dues.DuesError as error:
+                copy = scales.copy_scale(scale.year, scale.year + 1)
+            except DuesError as error:
                 self.message_user(request, str(error), messages.WARNING)
             else:
                 self.message_user(
@@ -141,7 +152,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 class ReminderDueFilter(admin.SimpleListFilter):
-    """The calls "Relancer maintenant" would remind today (dues.reminders_due)."""
+    """The calls "Relancer maintenant" would remind today (reminders.reminders_due)."""
 
     title = "relance"
     parameter_name = "relance"
@@ -153,7 +164,9 @@ class ReminderDueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() != self.DUE:
             return queryset
-        due = dues.reminders_due(DuesCall.objects.all(), today=timezone.localdate())
+        due = reminders.reminders_due(
+            DuesCall.objects.all(), today=timezone.localdate()
+        )
         return queryset.filter(pk__in=[call.pk for call, _step in due])
 
 
@@ -350,7 +363,7 @@ class DuesCallAdmin(admin.ModelAdmin):
 
     @admin.display(description="calcul")
     def terms(self, call):
-        return dues.invoice_line(call).text if call.pk else "—"
+        return invoice_lines.invoice_line(call).text if call.pk else "—"
 
     @admin.display(description="attestation d’adhésion")
     def certificate(self, call):
@@ -385,8 +398,8 @@ class DuesCallAdmin(admin.ModelAdmin):
     @admin.action(description="Émettre les factures", permissions=["issue"])
     def issue_invoices(self, request, queryset):
         try:
-            dues.check_issuer()
-        except dues.DuesError as error:
+            invoices.check_issuer()
+        except DuesError as error:
             self.message_user(request, str(error), messages.ERROR)
             return
         today = timezone.localdate()
@@ -395,9 +408,9 @@ class DuesCallAdmin(admin.ModelAdmin):
             "year", "member__authority__name"
         ):
             try:
-                dues.issue_invoice(call, today=today)
+                invoices.issue_invoice(call, today=today)
                 issued += 1
-            except dues.DuesError as error:
+            except DuesError as error:
                 errors.append(str(error))
         self._report(request, f"{issued} facture(s) émise(s).", errors)
 
@@ -406,16 +419,16 @@ class DuesCallAdmin(admin.ModelAdmin):
         sent, errors = 0, []
         for call in queryset.select_related("member__authority"):
             try:
-                dues.send_invoice(call)
+                sending.send_invoice(call)
                 sent += 1
-            except dues.DuesError as error:
+            except DuesError as error:
                 errors.append(str(error))
         self._report(request, f"{sent} facture(s) envoyée(s).", errors)
 
     @admin.action(description="Relancer maintenant", permissions=["change"])
     def send_reminders(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
-        sent = dues.send_reminders(
+        sent = reminders.send_reminders(
             DuesCall.objects.filter(pk__in=ids), today=timezone.localdate()
         )
         self.message_user(
@@ -432,11 +445,11 @@ class DuesCallAdmin(admin.ModelAdmin):
     )
     def cancel_calls(self, request, queryset):
         try:
-            deleted, notes = dues.cancel_calls(
+            deleted, notes = credit_notes.cancel_calls(
                 queryset.select_related("member__authority").order_by("pk"),
                 today=timezone.localdate(),
             )
-        except dues.DuesError as error:
+        except DuesError as error:
             self.message_user(request, str(error), messages.ERROR)
             return
         numbers = ", ".join(note.number for note in notes) or "aucun"
@@ -500,7 +513,7 @@ class DuesCallAdmin(admin.ModelAdmin):
         )
         try:
             pdf = certificate_pdf(call, today=timezone.localdate())
-        except dues.DuesError as error:
+        except DuesError as error:
             self.message_user(request, str(error), messages.ERROR)
             return redirect("admin:dues_duescall_change", call.pk)
         response = HttpResponse(pdf, content_type="application/pdf")
@@ -516,12 +529,12 @@ class DuesCallAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             year, member = form.cleaned_data["year"], form.cleaned_data["member"]
             try:
-                result = dues.launch_campaign(
+                result = campaign.launch_campaign(
                     year,
                     population_year_reason=form.cleaned_data["population_year_reason"],
                     members=None if member is None else [member],
                 )
-            except dues.DuesError as error:
+            except DuesError as error:
                 self.message_user(request, str(error), messages.ERROR)
             except IntegrityError:  # the same campaign launched at the same time
                 self.message_user(
@@ -537,7 +550,7 @@ class DuesCallAdmin(admin.ModelAdmin):
                     f"{result.already_called} existai(en)t déjà.",
                 )
                 for call in result.created if member else []:
-                    line = dues.invoice_line(call)
+                    line = invoice_lines.invoice_line(call)
                     self.message_user(
                         request,
                         f"{member} : {formats.euros(call.amount)}, {line.period}.",
@@ -585,7 +598,7 @@ class DuesCallAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": f"Trésorerie {year}",
-            "summary": dues.year_summary(year, today=timezone.localdate()),
+            "summary": treasury.year_summary(year, today=timezone.localdate()),
             "years": years,
             "year": year,
             "can_export": self.has_change_permission(request),
@@ -604,12 +617,14 @@ class DuesCallAdmin(admin.ModelAdmin):
         )
         # The year's other invoices (event registrations) follow the calls.
         rows = itertools.chain(
-            dues.csv_rows(
+            treasury.csv_rows(
                 calls.with_chorus_status().select_related("member__authority")
             ),
-            dues.other_csv_rows(dues.other_invoices(year), today=timezone.localdate()),
+            treasury.other_csv_rows(
+                treasury.other_invoices(year), today=timezone.localdate()
+            ),
         )
-        return csv_response(f"cotisations-{year}.csv", dues.CSV_HEADER, rows)
+        return csv_response(f"cotisations-{year}.csv", treasury.CSV_HEADER, rows)
 
     def treasury_zip_view(self, request):
         """Every invoice and credit note of a campaign, as Factur-X files."""
@@ -729,7 +744,7 @@ class InvoiceAdmin(admin.ModelAdmin):
             document is not None
             and not document.is_credit_note
             and _can(request, "credit_invoice")
-            and dues.creditable(document) > 0
+            and credit_notes.creditable(document) > 0
         ):
             url = reverse("admin:dues_invoice_credit", args=[document.pk])
             links.append((url, "Émettre un avoir"))
@@ -756,17 +771,17 @@ class InvoiceAdmin(admin.ModelAdmin):
         if not _can(request, "credit_invoice"):
             raise PermissionDenied
         invoice = get_object_or_404(Invoice.objects.invoices(), pk=pk)
-        left = dues.creditable(invoice)
+        left = credit_notes.creditable(invoice)
         form = CreditNoteForm(request.POST or None, initial={"amount": left})
         if request.method == "POST" and form.is_valid():
             try:
-                note = dues.issue_credit_note(
+                note = credit_notes.issue_credit_note(
                     invoice,
                     form.cleaned_data["amount"],
                     form.cleaned_data["reason"],
                     today=timezone.localdate(),
                 )
-            except dues.DuesError as error:
+            except DuesError as error:
                 form.add_error(None, str(error))
             else:
                 self.message_user(request, f"Avoir {note.number} émis.")
@@ -783,8 +798,10 @@ class InvoiceAdmin(admin.ModelAdmin):
 
 
 def _csv_response(calls, filename: str) -> HttpResponse:
-    rows = dues.csv_rows(calls.with_chorus_status().select_related("member__authority"))
-    return csv_response(filename, dues.CSV_HEADER, rows)
+    rows = treasury.csv_rows(
+        calls.with_chorus_status().select_related("member__authority")
+    )
+    return csv_response(filename, treasury.CSV_HEADER, rows)
 
 
 @admin.register(ReminderStep)

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from dues.dues import DuesError
+from dues.errors import DuesError
 from rfve_site.csv_export import csv_response
 
 from . import documents, orders

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from calendar_app.models import Event
-from dues import dues
+from dues import invoices, reminders, treasury
 from dues.models import DuesCall
 from members.models import Member
 from news.models import Article
@@ -86,7 +86,7 @@ def secretariat_data(scale: int = 1):
 
 
 def _issued(call):
-    return dues.issue_invoice(call, today=dt.date(2027, 3, 1))
+    return invoices.issue_invoice(call, today=dt.date(2027, 3, 1))
 
 
 def treasury_data(scale: int = 1):
@@ -149,7 +149,7 @@ def test_treasury_figures_are_the_treasury_views_and_link_to_their_lists(login, 
 
     shown = figures(response, "Trésorerie")
     values = {label: value for label, (value, _url) in shown.items()}
-    summary = dues.year_summary(2027, today=TODAY)
+    summary = treasury.year_summary(2027, today=TODAY)
     assert values == {
         "Dû 2027 (avoirs déduits)": "4\u202f600,00\u00a0€",
         "Payé 2027": "1\u202f900,00\u00a0€",
@@ -184,7 +184,7 @@ def test_treasury_figures_are_the_treasury_views_and_link_to_their_lists(login, 
 def test_reminders_to_send_disappear_once_sent(login, issuer):
     treasury_data()
     client = login("Trésorerie")
-    dues.send_reminders(DuesCall.objects.all(), today=TODAY)
+    reminders.send_reminders(DuesCall.objects.all(), today=TODAY)
 
     shown = figures(client.get(INDEX), "Trésorerie")
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from dues import dues
+from dues import reminders
 from dues.models import DuesCall
 
 
@@ -13,7 +13,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        sent = dues.send_reminders(DuesCall.objects.all(), today=timezone.localdate())
+        sent = reminders.send_reminders(
+            DuesCall.objects.all(), today=timezone.localdate()
+        )
         for reminder in sent:
             self.stdout.write(
                 f"{reminder.call.invoice_number} {reminder.call.member}: "
