@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from members.models import Member
 from rfve_site import formats
@@ -31,6 +31,7 @@ from . import (
     reminders,
     scales,
     sending,
+    tasks,
     treasury,
 )
 from .errors import DuesError
@@ -39,6 +40,7 @@ from .models import (
     DuesCall,
     DuesScale,
     Invoice,
+    IssueRun,
     Payment,
     Reminder,
     ReminderStep,
@@ -397,22 +399,23 @@ class DuesCallAdmin(admin.ModelAdmin):
 
     @admin.action(description="Émettre les factures", permissions=["issue"])
     def issue_invoices(self, request, queryset):
+        """Issued by a background task (half a second each): the run's page
+        shows its progress."""
         try:
             invoices.check_issuer()
         except DuesError as error:
             self.message_user(request, str(error), messages.ERROR)
-            return
-        today = timezone.localdate()
-        issued, errors = 0, []
-        for call in queryset.filter(number__isnull=True).order_by(
-            "year", "member__authority__name"
-        ):
-            try:
-                invoices.issue_invoice(call, today=today)
-                issued += 1
-            except DuesError as error:
-                errors.append(str(error))
-        self._report(request, f"{issued} facture(s) émise(s).", errors)
+            return None
+        run = tasks.start(queryset, request.user)
+        count = run.calls.count()
+        if not count:
+            self.message_user(request, "Aucune facture à émettre.", messages.WARNING)
+            return None
+        self.message_user(
+            request,
+            f"Émission de {count} facture(s) lancée : suivez-la sur cette page.",
+        )
+        return redirect("admin:dues_issuerun_change", run.pk)
 
     @admin.action(description="Envoyer par courriel", permissions=["issue"])
     def send_invoices(self, request, queryset):
@@ -828,3 +831,63 @@ class ReminderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(IssueRun)
+class IssueRunAdmin(admin.ModelAdmin):
+    """Read-only: what a background run of invoices did, and how far it is."""
+
+    list_display = ["__str__", "created_by", "progress", "state"]
+    fields = ["created_at", "created_by", "state", "progress", "error_list", "issued"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="état")
+    def state(self, run):
+        if run.finished_at:
+            when = timezone.localtime(run.finished_at)
+            return f"Terminée le {when:%d/%m/%Y à %H:%M:%S}."
+        stalled = IssueRun.objects.stalled(timezone.now(), tasks.STALLED_AFTER)
+        if stalled.filter(pk=run.pk).exists():
+            return "Interrompue : elle reprendra d’elle-même dans quelques minutes."
+        return "En cours (actualisez la page pour suivre l’avancement)."
+
+    @admin.display(description="avancement")
+    def progress(self, run):
+        total = run.calls.count()
+        issued = run.calls.filter(number__isnull=False).count()
+        return f"{issued} / {total} facture(s) émise(s), {len(run.errors)} erreur(s)"
+
+    @admin.display(description="erreurs")
+    def error_list(self, run):
+        if not run.errors:
+            return "Aucune."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((e["error"],) for e in run.errors)),
+        )
+
+    @admin.display(description="factures émises")
+    def issued(self, run):
+        calls = run.calls.filter(number__isnull=False).select_related(
+            "member__authority"
+        )
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a></li>',
+                (
+                    (reverse("admin:dues_duescall_change", args=[c.pk]), str(c))
+                    for c in calls.order_by("year", "number")
+                ),
+            ),
+        )

@@ -17,6 +17,7 @@ from dues.reminders import reminders_due
 from dues.treasury import YearSummary, year_summary
 from members.models import Member
 from news.models import Article
+from outbox.models import OutboxMessage
 from rfve_site import formats
 
 from .models import ContactMessage
@@ -73,6 +74,7 @@ def secretariat(today: dt.date) -> Section:
     draft_events = Event.objects.filter(status=Event.Status.DRAFT).count()
     draft_articles = Article.objects.filter(status=Article.Status.DRAFT).count()
     incomplete = Member.objects.missing_billing_data().count()
+    undelivered = OutboxMessage.objects.needing_attention(timezone.now()).count()
     return Section(
         SECRETARIAT,
         [
@@ -96,6 +98,11 @@ def secretariat(today: dt.date) -> Section:
                 "Villes adhérentes sans SIRET ou contact finances",
                 str(incomplete),
                 changelist(Member, facturation="incompletes"),
+            ),
+            Figure(
+                "Courriels en échec ou interrompus",
+                str(undelivered),
+                changelist(OutboxMessage, **{"a-traiter": "oui"}),
             ),
         ],
     )
