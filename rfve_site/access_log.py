@@ -31,3 +31,15 @@ class Logger(GunicornLogger):
             key: mask(value)
             for key, value in super().atoms(resp, req, environ, request_time).items()
         }
+
+
+class MaskPersonalLinks:
+    """A logging filter for the site's own log (django.request writes "Not
+    Found: <path>"): the message with personal links masked."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        masked = mask(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True

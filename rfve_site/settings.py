@@ -285,7 +285,11 @@ SECURE_CSP = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The site's log, like the access logs, never shows a personal link.
+    "filters": {"personal_links": {"()": "rfve_site.access_log.MaskPersonalLinks"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_links"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 

@@ -54,6 +54,7 @@ def _nginx_site(folder: Path, nodes: list[int], http: int, https: int) -> Path:
         f"{certificates}/fullchain.pem": f"{folder}/cert.pem",
         f"{certificates}/privkey.pem": f"{folder}/key.pem",
         "/srv/rfve/media/": f"{folder}/media/",
+        "/var/log/nginx/": f"{folder}/",
     }
     for old, new in replacements.items():
         assert old in site, old
