@@ -31,25 +31,26 @@ LINK = f"/agenda/evenements/rencontres-2027/inscription/{TOKEN}/"
     [
         (
             f"GET {LINK} HTTP/1.1",
-            "GET /agenda/evenements/rencontres-2027/inscription/[lien-personnel]/ HTTP/1.1",
-        ),  # noqa: E501
+            "GET /agenda/evenements/rencontres-2027/inscription/[lien-personnel]/"
+            " HTTP/1.1",
+        ),
         (
             f"https://villeseducatrices.fr{LINK}?annuler=1",
             "https://villeseducatrices.fr/agenda/evenements/rencontres-2027/inscription/[lien-personnel]/?annuler=1",
-        ),  # noqa: E501
+        ),
         (
             f"/agenda/evenements/x/inscription/{quote(TOKEN)}/",
             "/agenda/evenements/x/inscription/[lien-personnel]/",
-        ),  # noqa: E501
+        ),
         ("/agenda/evenements/x/inscription/", "/agenda/evenements/x/inscription/"),
         (
             "/agenda/evenements/x/inscription/confirmee/",
             "/agenda/evenements/x/inscription/confirmee/",
-        ),  # noqa: E501
+        ),
         (
             "/agenda/evenements/x/inscription/liste-attente/",
             "/agenda/evenements/x/inscription/liste-attente/",
-        ),  # noqa: E501
+        ),
     ],
 )
 def test_mask(logged, masked):
