@@ -144,7 +144,8 @@ def attempt(message_id: int) -> str:
     except Exception as error:  # SMTP answer, network, provider's API…
         return record_failure(message, error)
     status = getattr(outgoing, "anymail_status", None)
-    message.provider_id = str(getattr(status, "message_id", "") or "")[:200]
+    provider_id = getattr(status, "message_id", None)
+    message.provider_id = "" if provider_id is None else str(provider_id)[:200]
     message.status = OutboxMessage.Status.SENT
     message.sent_at = timezone.now()
     message.next_attempt_at = None

@@ -289,3 +289,22 @@ def test_the_privacy_page_states_the_outbox_retention(client):
     page = client.get("/donnees-personnelles/").content.decode()
     assert "Courriels envoyés par le site" in page
     assert "effacé un\u00a0an après son envoi" in page or "effacé un an après" in page
+
+
+def test_an_http_provider_gets_the_message_rebuilt_and_its_id_is_kept(settings):
+    """django-anymail's backends read the message's fields, not its MIME."""
+    settings.MAILERS = settings.MAILERS | {
+        "transport": {"BACKEND": "anymail.backends.test.EmailBackend"}
+    }
+    with sending.kind("facture"):
+        _email().send()
+    message = OutboxMessage.objects.get()
+    assert message.status == OutboxMessage.Status.SENT
+    [sent] = mail.outbox
+    params = sent.anymail_test_params
+    assert params["to"][0].addr_spec == "finances@mairie-exemple.fr"
+    assert params["reply_to"][0].addr_spec == "tresorerie@villeseducatrices.fr"
+    assert params["subject"] == "Votre facture 2027-0001"
+    assert params["attachments"][0].name == "2027-0001.pdf"
+    assert params["attachments"][0].content == b"%PDF-1.7 fake"
+    assert message.provider_id == str(sent.anymail_status.message_id)
