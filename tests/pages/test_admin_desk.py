@@ -122,6 +122,16 @@ def listed(client, url: str) -> int:
 
 def test_secretariat_figures_count_what_their_lists_show(login):
     secretariat_data()
+    # One email failed after its last try, one sent.
+    from django.core.mail import EmailMessage
+
+    from outbox.models import OutboxMessage
+
+    for _ in range(2):
+        EmailMessage("Objet", "Texte", to=["ville@mairie-exemple.fr"]).send()
+    OutboxMessage.objects.filter(pk=OutboxMessage.objects.earliest("pk").pk).update(
+        status=OutboxMessage.Status.FAILED
+    )
     client = login("Secrétariat")
 
     response = client.get(INDEX)
@@ -133,6 +143,7 @@ def test_secretariat_figures_count_what_their_lists_show(login):
         "Actualités en brouillon": "1",
         "Événements cette semaine et la suivante": "2",
         "Villes adhérentes sans SIRET ou contact finances": "2",
+        "Courriels en échec ou interrompus": "1",
     }
     for value, url in shown.values():
         assert listed(client, url) == int(value), url
