@@ -29,6 +29,7 @@ from email.parser import BytesParser
 from django.conf import settings
 from django.core.mail import EmailAttachment, EmailMultiAlternatives, mailers
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import OutboxMessage
@@ -55,24 +56,25 @@ def _lines(addresses) -> str:
     return "\n".join(str(address) for address in addresses)
 
 
-def store(email) -> OutboxMessage:
+def store(outgoing) -> OutboxMessage:
     """Write the message to the outbox and enqueue its sending, in the
     caller's transaction: rolled back with it, committed with it."""
-    email = copy.copy(email)
-    email.extra_headers = dict(email.extra_headers)
-    message_kind = email.extra_headers.pop(KIND_HEADER, "") or _current_kind.get()
-    mime = email.message(policy=email_policy())
+    outgoing = copy.copy(outgoing)
+    outgoing.extra_headers = dict(outgoing.extra_headers)
+    message_kind = outgoing.extra_headers.pop(KIND_HEADER, "") or _current_kind.get()
+    # CRLF line endings: the bytes the mail server gets, kept as they are.
+    mime = outgoing.message(policy=email.policy.SMTP)
     now = timezone.now()
     with transaction.atomic():
         message = OutboxMessage.objects.create(
             created_at=now,
             kind=message_kind,
-            from_email=str(email.from_email or settings.DEFAULT_FROM_EMAIL),
-            to=_lines(email.to),
-            cc=_lines(email.cc),
-            bcc=_lines(email.bcc),
-            reply_to=_lines(email.reply_to),
-            subject=str(email.subject),
+            from_email=str(outgoing.from_email or settings.DEFAULT_FROM_EMAIL),
+            to=_lines(outgoing.to),
+            cc=_lines(outgoing.cc),
+            bcc=_lines(outgoing.bcc),
+            reply_to=_lines(outgoing.reply_to),
+            subject=str(outgoing.subject),
             message_id=str(mime["Message-ID"] or ""),
             mime=mime.as_bytes(),
             attachment_names=[
@@ -84,10 +86,6 @@ def store(email) -> OutboxMessage:
         )
         enqueue(message)
     return message
-
-
-def email_policy():
-    return email.policy.SMTP
 
 
 def enqueue(message: OutboxMessage, run_after: dt.datetime | None = None) -> None:
@@ -108,23 +106,20 @@ def retry_delays() -> list[int]:
 
 def claim(message_id: int) -> OutboxMessage | None:
     """Take the message for one try, or None if it is not waiting for one
-    (sent, failed, being sent, or its next try is later)."""
-    with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+    (sent, failed, being sent, or its next try is later). One conditional
+    UPDATE: of two tasks racing for a message, on SQLite as on PostgreSQL,
+    exactly one changes the row."""
+    now = timezone.now()
+    taken = (
+        OutboxMessage.objects.filter(pk=message_id, status=OutboxMessage.Status.QUEUED)
+        .filter(Q(next_attempt_at=None) | Q(next_attempt_at__lte=now))
+        .update(
+            status=OutboxMessage.Status.SENDING,
+            claimed_at=now,
+            attempts=F("attempts") + 1,
         )
-        now = timezone.now()
-        if (
-            message is None
-            or message.status != OutboxMessage.Status.QUEUED
-            or (message.next_attempt_at and message.next_attempt_at > now)
-        ):
-            return None
-        message.status = OutboxMessage.Status.SENDING
-        message.claimed_at = now
-        message.attempts += 1
-        message.save(update_fields=["status", "claimed_at", "attempts"])
-    return message
+    )
+    return OutboxMessage.objects.get(pk=message_id) if taken else None
 
 
 def attempt(message_id: int) -> str:

@@ -308,3 +308,13 @@ def test_an_http_provider_gets_the_message_rebuilt_and_its_id_is_kept(settings):
     assert params["attachments"][0].name == "2027-0001.pdf"
     assert params["attachments"][0].content == b"%PDF-1.7 fake"
     assert message.provider_id == str(sent.anymail_status.message_id)
+
+
+def test_of_two_claims_only_one_wins(monkeypatch):
+    monkeypatch.setattr(sending, "enqueue", lambda *args, **kwargs: None)
+    _email().send()
+    message = OutboxMessage.objects.get()
+    assert sending.claim(message.pk) is not None
+    assert sending.claim(message.pk) is None
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (OutboxMessage.Status.SENDING, 1)
