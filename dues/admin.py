@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from members.models import Member
+from outbox.sending import kind
 from rfve_site import formats
 from rfve_site.csv_export import csv_response
 from rfve_site.text import MultiLineFormField
@@ -422,7 +423,9 @@ class DuesCallAdmin(admin.ModelAdmin):
         sent, errors = 0, []
         for call in queryset.select_related("member__authority"):
             try:
-                sending.send_invoice(call)
+                # The outbox's copy and the call's "sent" date: both or neither.
+                with transaction.atomic(), kind("facture"):
+                    sending.send_invoice(call)
                 sent += 1
             except DuesError as error:
                 errors.append(str(error))
@@ -431,9 +434,10 @@ class DuesCallAdmin(admin.ModelAdmin):
     @admin.action(description="Relancer maintenant", permissions=["change"])
     def send_reminders(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
-        sent = reminders.send_reminders(
-            DuesCall.objects.filter(pk__in=ids), today=timezone.localdate()
-        )
+        with kind("relance"):
+            sent = reminders.send_reminders(
+                DuesCall.objects.filter(pk__in=ids), today=timezone.localdate()
+            )
         self.message_user(
             request,
             f"{len(sent)} relance(s) envoyée(s). Les appels payés, pas encore "

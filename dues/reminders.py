@@ -6,7 +6,6 @@ import datetime as dt
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 
-from outbox.sending import kind
 from rfve_site import formats
 from rfve_site.text import multi_line, one_line
 from rfve_site.typography import french
@@ -71,8 +70,7 @@ def send_reminders(calls, *, today: dt.date) -> list[Reminder]:
                 reminder = Reminder.objects.create(
                     call=call, step=step, recipient=recipient
                 )
-                with kind("relance"):
-                    _reminder_message(call, step, recipient).send()
+                _reminder_message(call, step, recipient).send()
         except IntegrityError:  # sent meanwhile by another run
             continue
         except DuesError:  # the stored file failed its check: logged

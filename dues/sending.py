@@ -1,11 +1,9 @@
 """Sending an issued invoice by email, with its stored Factur-X file."""
 
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from outbox.sending import kind
 from rfve_site.text import one_line
 from rfve_site.typography import french
 
@@ -47,8 +45,6 @@ def send_invoice(call: DuesCall) -> None:
         to=[recipient],
     )
     message.attach(invoice.filename, pdf_of(invoice), "application/pdf")
-    # The outbox's copy and the call's "sent" date: both or neither.
-    with transaction.atomic(), kind("facture"):
-        message.send()
-        call.sent_at = timezone.now()
-        call.save(update_fields=["sent_at"])
+    message.send()
+    call.sent_at = timezone.now()
+    call.save(update_fields=["sent_at"])
