@@ -77,3 +77,20 @@ def test_the_treasurer_follows_a_run_in_the_admin(client, django_user_model):
     assert "2 / 2 facture(s) émise(s), 0 erreur(s)" in page
     assert "Terminée le" in page
     assert str(calls[0].member) in page
+
+
+def test_invoice_emails_go_through_the_outbox_as_invoices(admin_client):
+    from outbox.models import OutboxMessage
+
+    call = DuesCallFactory(member__finance_contact_email="finances@mairie-exemple.fr")
+    tasks.start(DuesCall.objects.all(), None)
+    admin_client.post(
+        reverse("admin:dues_duescall_changelist"),
+        {"action": "send_invoices", "_selected_action": [call.pk]},
+    )
+    message = OutboxMessage.objects.get()
+    assert (message.kind, message.to) == ("facture", "finances@mairie-exemple.fr")
+    assert message.status == OutboxMessage.Status.SENT
+    call.refresh_from_db()
+    assert message.attachment_names == [call.documents.get().filename]
+    assert call.sent_at is not None
