@@ -40,6 +40,11 @@ run: install staticfiles/staticfiles.json
 	$(MANAGE) load_communes
 	$(MANAGE) load_demo
 	@echo "Site: http://127.0.0.1:$(PORT)/  ·  back office: http://127.0.0.1:$(PORT)/$${ADMIN_URL:-admin/}"
+	@# The background worker beside the site, as in production (emails,
+	@# invoice runs); stopped with the site (Ctrl+C). It does not reload on
+	@# code changes: stop and run again.
+	@$(MANAGE) db_worker --no-reload --interval 0.5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## The whole test suite (DATABASE_URL chooses the database; SQLite by default).

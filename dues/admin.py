@@ -8,26 +8,40 @@ from types import SimpleNamespace
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from members.models import Member
+from outbox.sending import kind
 from rfve_site import formats
 from rfve_site.csv_export import csv_response
 from rfve_site.text import MultiLineFormField
 
-from . import documents, dues
+from . import (
+    campaign,
+    credit_notes,
+    documents,
+    invoice_lines,
+    invoices,
+    reminders,
+    scales,
+    sending,
+    tasks,
+    treasury,
+)
+from .errors import DuesError
 from .models import (
     DuesBracket,
     DuesCall,
     DuesScale,
     Invoice,
+    IssueRun,
     Payment,
     Reminder,
     ReminderStep,
@@ -46,7 +60,7 @@ class DuesBracketFormSet(BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        errors = dues.validate_brackets(brackets)
+        errors = scales.validate_brackets(brackets)
         if errors:
             raise ValidationError(errors)
 
@@ -88,8 +102,8 @@ class DuesScaleAdmin(admin.ModelAdmin):
     def copy_to_next_year(self, request, queryset):
         for scale in queryset:
             try:
-                copy = dues.copy_scale(scale.year, scale.year + 1)
-            except dues.DuesError as error:
+                copy = scales.copy_scale(scale.year, scale.year + 1)
+            except DuesError as error:
                 self.message_user(request, str(error), messages.WARNING)
             else:
                 self.message_user(
@@ -141,7 +155,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 class ReminderDueFilter(admin.SimpleListFilter):
-    """The calls "Relancer maintenant" would remind today (dues.reminders_due)."""
+    """The calls "Relancer maintenant" would remind today (reminders.reminders_due)."""
 
     title = "relance"
     parameter_name = "relance"
@@ -153,7 +167,9 @@ class ReminderDueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() != self.DUE:
             return queryset
-        due = dues.reminders_due(DuesCall.objects.all(), today=timezone.localdate())
+        due = reminders.reminders_due(
+            DuesCall.objects.all(), today=timezone.localdate()
+        )
         return queryset.filter(pk__in=[call.pk for call, _step in due])
 
 
@@ -350,7 +366,7 @@ class DuesCallAdmin(admin.ModelAdmin):
 
     @admin.display(description="calcul")
     def terms(self, call):
-        return dues.invoice_line(call).text if call.pk else "—"
+        return invoice_lines.invoice_line(call).text if call.pk else "—"
 
     @admin.display(description="attestation d’adhésion")
     def certificate(self, call):
@@ -384,40 +400,44 @@ class DuesCallAdmin(admin.ModelAdmin):
 
     @admin.action(description="Émettre les factures", permissions=["issue"])
     def issue_invoices(self, request, queryset):
+        """Issued by a background task (half a second each): the run's page
+        shows its progress."""
         try:
-            dues.check_issuer()
-        except dues.DuesError as error:
+            invoices.check_issuer()
+        except DuesError as error:
             self.message_user(request, str(error), messages.ERROR)
-            return
-        today = timezone.localdate()
-        issued, errors = 0, []
-        for call in queryset.filter(number__isnull=True).order_by(
-            "year", "member__authority__name"
-        ):
-            try:
-                dues.issue_invoice(call, today=today)
-                issued += 1
-            except dues.DuesError as error:
-                errors.append(str(error))
-        self._report(request, f"{issued} facture(s) émise(s).", errors)
+            return None
+        run = tasks.start(queryset, request.user)
+        count = run.calls.count()
+        if not count:
+            self.message_user(request, "Aucune facture à émettre.", messages.WARNING)
+            return None
+        self.message_user(
+            request,
+            f"Émission de {count} facture(s) lancée : suivez-la sur cette page.",
+        )
+        return redirect("admin:dues_issuerun_change", run.pk)
 
     @admin.action(description="Envoyer par courriel", permissions=["issue"])
     def send_invoices(self, request, queryset):
         sent, errors = 0, []
         for call in queryset.select_related("member__authority"):
             try:
-                dues.send_invoice(call)
+                # The outbox's copy and the call's "sent" date: both or neither.
+                with transaction.atomic(), kind("facture"):
+                    sending.send_invoice(call)
                 sent += 1
-            except dues.DuesError as error:
+            except DuesError as error:
                 errors.append(str(error))
         self._report(request, f"{sent} facture(s) envoyée(s).", errors)
 
     @admin.action(description="Relancer maintenant", permissions=["change"])
     def send_reminders(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
-        sent = dues.send_reminders(
-            DuesCall.objects.filter(pk__in=ids), today=timezone.localdate()
-        )
+        with kind("relance"):
+            sent = reminders.send_reminders(
+                DuesCall.objects.filter(pk__in=ids), today=timezone.localdate()
+            )
         self.message_user(
             request,
             f"{len(sent)} relance(s) envoyée(s). Les appels payés, pas encore "
@@ -432,11 +452,11 @@ class DuesCallAdmin(admin.ModelAdmin):
     )
     def cancel_calls(self, request, queryset):
         try:
-            deleted, notes = dues.cancel_calls(
+            deleted, notes = credit_notes.cancel_calls(
                 queryset.select_related("member__authority").order_by("pk"),
                 today=timezone.localdate(),
             )
-        except dues.DuesError as error:
+        except DuesError as error:
             self.message_user(request, str(error), messages.ERROR)
             return
         numbers = ", ".join(note.number for note in notes) or "aucun"
@@ -500,7 +520,7 @@ class DuesCallAdmin(admin.ModelAdmin):
         )
         try:
             pdf = certificate_pdf(call, today=timezone.localdate())
-        except dues.DuesError as error:
+        except DuesError as error:
             self.message_user(request, str(error), messages.ERROR)
             return redirect("admin:dues_duescall_change", call.pk)
         response = HttpResponse(pdf, content_type="application/pdf")
@@ -516,12 +536,12 @@ class DuesCallAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             year, member = form.cleaned_data["year"], form.cleaned_data["member"]
             try:
-                result = dues.launch_campaign(
+                result = campaign.launch_campaign(
                     year,
                     population_year_reason=form.cleaned_data["population_year_reason"],
                     members=None if member is None else [member],
                 )
-            except dues.DuesError as error:
+            except DuesError as error:
                 self.message_user(request, str(error), messages.ERROR)
             except IntegrityError:  # the same campaign launched at the same time
                 self.message_user(
@@ -537,7 +557,7 @@ class DuesCallAdmin(admin.ModelAdmin):
                     f"{result.already_called} existai(en)t déjà.",
                 )
                 for call in result.created if member else []:
-                    line = dues.invoice_line(call)
+                    line = invoice_lines.invoice_line(call)
                     self.message_user(
                         request,
                         f"{member} : {formats.euros(call.amount)}, {line.period}.",
@@ -585,7 +605,7 @@ class DuesCallAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": f"Trésorerie {year}",
-            "summary": dues.year_summary(year, today=timezone.localdate()),
+            "summary": treasury.year_summary(year, today=timezone.localdate()),
             "years": years,
             "year": year,
             "can_export": self.has_change_permission(request),
@@ -604,12 +624,14 @@ class DuesCallAdmin(admin.ModelAdmin):
         )
         # The year's other invoices (event registrations) follow the calls.
         rows = itertools.chain(
-            dues.csv_rows(
+            treasury.csv_rows(
                 calls.with_chorus_status().select_related("member__authority")
             ),
-            dues.other_csv_rows(dues.other_invoices(year), today=timezone.localdate()),
+            treasury.other_csv_rows(
+                treasury.other_invoices(year), today=timezone.localdate()
+            ),
         )
-        return csv_response(f"cotisations-{year}.csv", dues.CSV_HEADER, rows)
+        return csv_response(f"cotisations-{year}.csv", treasury.CSV_HEADER, rows)
 
     def treasury_zip_view(self, request):
         """Every invoice and credit note of a campaign, as Factur-X files."""
@@ -729,7 +751,7 @@ class InvoiceAdmin(admin.ModelAdmin):
             document is not None
             and not document.is_credit_note
             and _can(request, "credit_invoice")
-            and dues.creditable(document) > 0
+            and credit_notes.creditable(document) > 0
         ):
             url = reverse("admin:dues_invoice_credit", args=[document.pk])
             links.append((url, "Émettre un avoir"))
@@ -756,17 +778,17 @@ class InvoiceAdmin(admin.ModelAdmin):
         if not _can(request, "credit_invoice"):
             raise PermissionDenied
         invoice = get_object_or_404(Invoice.objects.invoices(), pk=pk)
-        left = dues.creditable(invoice)
+        left = credit_notes.creditable(invoice)
         form = CreditNoteForm(request.POST or None, initial={"amount": left})
         if request.method == "POST" and form.is_valid():
             try:
-                note = dues.issue_credit_note(
+                note = credit_notes.issue_credit_note(
                     invoice,
                     form.cleaned_data["amount"],
                     form.cleaned_data["reason"],
                     today=timezone.localdate(),
                 )
-            except dues.DuesError as error:
+            except DuesError as error:
                 form.add_error(None, str(error))
             else:
                 self.message_user(request, f"Avoir {note.number} émis.")
@@ -783,8 +805,10 @@ class InvoiceAdmin(admin.ModelAdmin):
 
 
 def _csv_response(calls, filename: str) -> HttpResponse:
-    rows = dues.csv_rows(calls.with_chorus_status().select_related("member__authority"))
-    return csv_response(filename, dues.CSV_HEADER, rows)
+    rows = treasury.csv_rows(
+        calls.with_chorus_status().select_related("member__authority")
+    )
+    return csv_response(filename, treasury.CSV_HEADER, rows)
 
 
 @admin.register(ReminderStep)
@@ -811,3 +835,63 @@ class ReminderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(IssueRun)
+class IssueRunAdmin(admin.ModelAdmin):
+    """Read-only: what a background run of invoices did, and how far it is."""
+
+    list_display = ["__str__", "created_by", "progress", "state"]
+    fields = ["created_at", "created_by", "state", "progress", "error_list", "issued"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="état")
+    def state(self, run):
+        if run.finished_at:
+            when = timezone.localtime(run.finished_at)
+            return f"Terminée le {when:%d/%m/%Y à %H:%M:%S}."
+        stalled = IssueRun.objects.stalled(timezone.now(), tasks.STALLED_AFTER)
+        if stalled.filter(pk=run.pk).exists():
+            return "Interrompue : elle reprendra d’elle-même dans quelques minutes."
+        return "En cours (actualisez la page pour suivre l’avancement)."
+
+    @admin.display(description="avancement")
+    def progress(self, run):
+        total = run.calls.count()
+        issued = run.calls.filter(number__isnull=False).count()
+        return f"{issued} / {total} facture(s) émise(s), {len(run.errors)} erreur(s)"
+
+    @admin.display(description="erreurs")
+    def error_list(self, run):
+        if not run.errors:
+            return "Aucune."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((e["error"],) for e in run.errors)),
+        )
+
+    @admin.display(description="factures émises")
+    def issued(self, run):
+        calls = run.calls.filter(number__isnull=False).select_related(
+            "member__authority"
+        )
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a></li>',
+                (
+                    (reverse("admin:dues_duescall_change", args=[c.pk]), str(c))
+                    for c in calls.order_by("year", "number")
+                ),
+            ),
+        )

@@ -13,7 +13,8 @@ from association.models import SiteSettings
 from rfve_site import formats
 from rfve_site.typography import french_html
 
-from .dues import DuesError, invoice_line, long_date
+from .errors import DuesError
+from .invoice_lines import invoice_line, long_date
 from .models import DuesCall
 
 # Who certifies and where: without them the certificate would not be signed.

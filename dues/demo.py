@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from members.models import LocalAuthority
 
-from . import dues
+from . import campaign, credit_notes, invoices
 from .models import DuesBracket, DuesCall, DuesScale, Invoice, Payment
 
 # Population brackets (upper bound inclusive, None: open-ended) and amounts.
@@ -85,7 +85,7 @@ def load_campaign(year: int):
     Pro statuses spread over the invoices; the other calls not issued yet.
     Payments, the credit note and statuses are added only once."""
     issued_on = dt.date(year, 2, 1)
-    dues.launch_campaign(year)
+    campaign.launch_campaign(year)
     calls = list(
         DuesCall.objects.filter(year=year)
         .select_related("member__authority")
@@ -95,8 +95,8 @@ def load_campaign(year: int):
         if call.member.commitment_number_required and not call.commitment_number:
             call.commitment_number = f"EJ-{year}-{index + 1:05d}"
             call.save(update_fields=["commitment_number"])
-        call = dues.issue_invoice(call, today=issued_on)
-        invoice = dues.invoice_of(call)
+        call = invoices.issue_invoice(call, today=issued_on)
+        invoice = invoices.invoice_of(call)
         unpaid = index in (5, 6)  # late
         if invoice.chorus_status == Invoice.ChorusStatus.NOT_DEPOSITED:
             _chorus(invoice, index, issued_on)
@@ -136,6 +136,8 @@ def _credit_note(calls: list[DuesCall], year: int):
     issue, its bracket is lower (half the amount credited)."""
     if len(calls) < 6 or Invoice.objects.credit_notes().filter(year=year).exists():
         return
-    invoice = dues.invoice_of(calls[5])
+    invoice = invoices.invoice_of(calls[5])
     amount = (invoice.total / 2).quantize(Decimal("0.01"))
-    dues.issue_credit_note(invoice, amount, CREDIT_REASON, today=dt.date(year, 2, 15))
+    credit_notes.issue_credit_note(
+        invoice, amount, CREDIT_REASON, today=dt.date(year, 2, 15)
+    )

@@ -5,8 +5,8 @@ storage with their SHA-256, and read back only after checking it.
 
 The snapshot (`Invoice.data`) is plain JSON: strings, ISO dates, amounts as
 decimal strings. `render()` reads nothing else: no live member, settings or
-call. Dues calls build their snapshot in `dues.py`; other things to invoice
-(event registrations) will build theirs the same way."""
+call. Dues calls build their snapshot in `invoices.py`; event registrations
+build theirs in registrations/orders.py."""
 
 import datetime as dt
 import hashlib

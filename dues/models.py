@@ -4,11 +4,13 @@ at issue), payments, reminders."""
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from members.models import Member
 from rfve_site.formats import UNIT, euros, number
@@ -602,3 +604,56 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.step} – {self.call}"
+
+
+class IssueRunQuerySet(models.QuerySet):
+    def stalled(self, now: dt.datetime, after: dt.timedelta):
+        """Unfinished runs nobody has worked on lately: their worker died."""
+        return self.filter(finished_at=None).filter(
+            Q(heartbeat_at__lt=now - after)
+            | Q(heartbeat_at=None, created_at__lt=now - after)
+        )
+
+
+class IssueRun(models.Model):
+    """Invoices issued in the background for a selection of calls (the
+    calls' action "Émettre les factures"): the treasurer follows its
+    progress; a run interrupted resumes where it stopped (dues.tasks)."""
+
+    created_at = models.DateTimeField("lancée le", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="lancée par",
+    )
+    calls = models.ManyToManyField(
+        DuesCall, related_name="issue_runs", verbose_name="appels"
+    )
+    # [{"call": pk, "error": "…"}] for the calls that could not be issued.
+    errors = models.JSONField("erreurs", default=list, blank=True)
+    heartbeat_at = models.DateTimeField("dernière facture le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminée le", null=True, blank=True)
+
+    objects = IssueRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "émission de factures"
+        verbose_name_plural = "émissions de factures"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Émission du {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
+
+    def failed_call_ids(self) -> set[int]:
+        return {error["call"] for error in self.errors}
+
+    def pending(self):
+        """Calls still to issue, in the order they are issued."""
+        return (
+            self.calls.filter(number__isnull=True)
+            .exclude(pk__in=self.failed_call_ids())
+            .order_by("year", "member__authority__name", "pk")
+        )

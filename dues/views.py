@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from members.models import LocalAuthority
 
-from . import dues
+from . import scales
 from .forms import DuesSimulatorForm
 from .models import DuesScale
 
@@ -34,7 +34,7 @@ def join(request):
         if len(matches) == 1 or len(exact) == 1:
             authority = exact[0] if len(exact) == 1 else matches[0]
             if scale and authority.population is not None:
-                amount = dues.amount_for(scale, authority.population)
+                amount = scales.amount_for(scale, authority.population)
         else:
             choices = matches
     context = {

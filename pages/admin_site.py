@@ -36,6 +36,16 @@ NOUNS: dict[str, tuple[str, str]] = {
     "dues.invoice": ("une facture ou un avoir", "la facture ou l’avoir"),
     "dues.reminderstep": ("une étape de relance", "l’étape de relance"),
     "dues.reminder": ("une relance envoyée", "la relance envoyée"),
+    "dues.issuerun": ("une émission de factures", "l’émission de factures"),
+    "outbox.outboxmessage": ("un courriel", "le courriel"),
+    "outbox.suppressedaddress": (
+        "une adresse exclue des envois",
+        "l’adresse exclue des envois",
+    ),
+    "django_tasks_database.dbtaskresult": (
+        "une tâche d’arrière-plan",
+        "la tâche d’arrière-plan",
+    ),
     "news.category": ("une catégorie d’actualités", "la catégorie d’actualités"),
     "news.article": ("une actualité", "l’actualité"),
     "news.document": ("un document", "le document"),
@@ -90,8 +100,8 @@ class FrenchTitles:
 
 
 class SuperusersOnly:
-    """For django-axes' tables: login security is the administrator's, not
-    the secretariat's."""
+    """For django-axes' tables (login security) and the background tasks'
+    table: the administrator's, not the secretariat's."""
 
     def _allowed(self, request) -> bool:
         return request.user.is_active and request.user.is_superuser
@@ -125,7 +135,7 @@ class SiteAdmin(admin.AdminSite):
         )
         for model in models:
             mixins = [FrenchTitles]
-            if model._meta.app_label == "axes":
+            if model._meta.app_label in {"axes", "django_tasks_database"}:
                 mixins.insert(0, SuperusersOnly)
             base = admin_class or admin.ModelAdmin
             french = type(

@@ -9,11 +9,13 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from association.models import SiteSettings
+from outbox.sending import kind
 from rfve_site.client_address import client_key
 from rfve_site.text import multi_line, one_line
 from rfve_site.typography import french
@@ -76,7 +78,8 @@ def forward(message: ContactMessage) -> bool:
         reply_to=[message.email],
     )
     try:
-        email.send()
+        with transaction.atomic(), kind("contact"):
+            email.send()
     except (
         Exception
     ):  # SMTP refusal, network, DNS…: the message is safe in the database

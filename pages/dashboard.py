@@ -1,8 +1,8 @@
 """The admin's home page: what needs doing, for the person logged in, by
 group (rfve_site.groups). Each figure links to the filtered list behind it,
 and counts exactly what that list shows. A fixed number of queries, however
-many rows (the dues figures come from dues.year_summary and
-dues.reminders_due, as in the treasury view)."""
+many rows (the dues figures come from year_summary and
+reminders_due, as in the treasury view)."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -12,10 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calendar_app.models import Event
-from dues import dues
 from dues.models import DuesCall
+from dues.reminders import reminders_due
+from dues.treasury import YearSummary, year_summary
 from members.models import Member
 from news.models import Article
+from outbox.models import OutboxMessage
 from rfve_site import formats
 
 from .models import ContactMessage
@@ -72,6 +74,7 @@ def secretariat(today: dt.date) -> Section:
     draft_events = Event.objects.filter(status=Event.Status.DRAFT).count()
     draft_articles = Article.objects.filter(status=Article.Status.DRAFT).count()
     incomplete = Member.objects.missing_billing_data().count()
+    undelivered = OutboxMessage.objects.needing_attention(timezone.now()).count()
     return Section(
         SECRETARIAT,
         [
@@ -96,11 +99,16 @@ def secretariat(today: dt.date) -> Section:
                 str(incomplete),
                 changelist(Member, facturation="incompletes"),
             ),
+            Figure(
+                "Courriels en échec ou interrompus",
+                str(undelivered),
+                changelist(OutboxMessage, **{"a-traiter": "oui"}),
+            ),
         ],
     )
 
 
-def _money_figures(summary: dues.YearSummary) -> list[Figure]:
+def _money_figures(summary: YearSummary) -> list[Figure]:
     year = summary.year
     treasury = reverse("admin:dues_duescall_treasury") + f"?annee={year}"
     return [
@@ -124,8 +132,8 @@ def _money_figures(summary: dues.YearSummary) -> list[Figure]:
 
 
 def treasury(today: dt.date) -> Section:
-    summary = dues.year_summary(today.year, today=today)
-    reminders = dues.reminders_due(DuesCall.objects.all(), today=today)
+    summary = year_summary(today.year, today=today)
+    reminders = reminders_due(DuesCall.objects.all(), today=today)
     return Section(
         TREASURY,
         [
@@ -148,7 +156,7 @@ def treasury(today: dt.date) -> Section:
 
 
 def bureau(today: dt.date) -> Section:
-    summary = dues.year_summary(today.year, today=today)
+    summary = year_summary(today.year, today=today)
     members = Member.objects.active().count()
     return Section(
         BUREAU,

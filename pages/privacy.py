@@ -9,6 +9,7 @@ from django.conf import settings as django_settings
 
 from association.models import SiteSettings
 from members.models import PERSON_RETENTION_YEARS
+from outbox import purge as outbox_purge
 from pages.contact import MESSAGE_RETENTION, SENDER_KEY_RETENTION
 from registrations import privacy as registrations_privacy
 from rfve_site.formats import duration
@@ -124,4 +125,26 @@ def processings(association: SiteSettings) -> list[Processing]:
     registrations = registrations_privacy.processing()
     registrations["recipients"] = recipients(association, registrations["recipients"])
     items.append(Processing(**registrations))
+    items.append(
+        Processing(
+            title="Courriels envoyés par le site",
+            purpose="Remettre les courriels que le site envoie (réponses au "
+            "formulaire de contact, inscriptions, factures, relances, "
+            "attestations), réessayer quand le serveur de messagerie est "
+            "indisponible, vérifier qu’ils sont partis ; ne plus écrire aux "
+            "adresses qui n’existent plus ou qui ont signalé un courriel comme "
+            "indésirable.",
+            legal_basis="Intérêt légitime de l’association à s’assurer que ses "
+            "courriels arrivent (article 6.1.f du RGPD).",
+            data="Destinataires, objet, texte et pièces jointes de chaque "
+            "courriel, ses dates d’envoi, les erreurs et le compte rendu de "
+            "remise du prestataire ; pour une adresse exclue des envois, "
+            "l’adresse, le motif et la date.",
+            recipients=recipients(association, "Le secrétariat"),
+            retention="Chaque courriel est effacé "
+            f"{duration(outbox_purge.MESSAGE_RETENTION)} après son envoi ; une "
+            "adresse exclue des envois l’est pendant "
+            f"{duration(outbox_purge.SUPPRESSION_RETENTION)}.",
+        )
+    )
     return items

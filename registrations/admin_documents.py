@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from calendar_app.models import Event
-from dues.dues import DuesError
+from dues.errors import DuesError
 from rfve_site.csv_export import csv_response
 
-from . import documents, orders
+from . import documents, orders, tasks
 from .models import BillingProposal, EventDay, Order, Registration, RegistrationSettings
 
 
@@ -235,20 +235,23 @@ class EventDocumentsMixin:
         permissions=["certify"],
     )
     def send_certificates(self, request, queryset):
+        """Rendered and emailed by a background task (a PDF each): the
+        outbox shows them as they go."""
         now = timezone.now()
         for settings in queryset.select_related("event"):
             try:
-                sent, errors = documents.send_certificates(settings, now=now)
+                documents.check_certificates(settings, now=now)
             except documents.DocumentError as error:
                 self.message_user(request, str(error), messages.ERROR)
                 continue
+            count = documents.certificate_recipients(settings).count()
+            tasks.send_certificates.enqueue(settings.pk, now.isoformat())
             self.message_user(
                 request,
-                f"{settings.event} : {sent} attestation(s) de présence envoyée(s) "
-                "(une fois par personne présente au moins un jour).",
+                f"{settings.event} : {count} attestation(s) de présence en cours "
+                "d’envoi (une fois par personne présente au moins un jour) ; "
+                "elles apparaissent dans la boîte d’envoi des courriels.",
             )
-            for error in errors:
-                self.message_user(request, error, messages.WARNING)
 
 
 class EventFilter(admin.SimpleListFilter):

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
+from outbox.sending import kind as outbox_kind
+
 from . import emails, orders
 from .models import EventDay, Registration, RegistrationSettings
 
@@ -116,7 +118,8 @@ def register(
         except IntegrityError:  # same address, in a race the lock did not see
             raise Refused("Cette adresse est déjà inscrite à cet événement.") from None
         registration.days.set(days)
-        transaction.on_commit(lambda: send(registration, "confirmation"))
+        # Written to the outbox with the registration: both or neither.
+        send(registration, "confirmation")
     return registration
 
 
@@ -204,7 +207,7 @@ def promote(settings: RegistrationSettings, now: dt.datetime) -> list[Registrati
             candidate.promoted_at = now
             candidate.save(update_fields=["status", "promoted_at"])
             promoted.append(candidate)
-            transaction.on_commit(lambda c=candidate: send(c, "promotion"))
+            send(candidate, "promotion")
         return promoted
 
 
@@ -215,10 +218,12 @@ def promote(settings: RegistrationSettings, now: dt.datetime) -> list[Registrati
 
 def send(registration: Registration, kind: str) -> bool:
     """Email the registration's person (kind: "confirmation", "promotion",
-    "rappel-lien"); True if the mail server took it. A failure is logged: the
-    registration is safe in the database and its page shows it."""
+    "rappel-lien") through the outbox, in the caller's transaction; True if
+    the outbox took it (the outbox retries a mail server that fails). A
+    failure is logged: the registration is safe and its page shows it."""
     try:
-        emails.build(registration, kind).send()
+        with transaction.atomic(), outbox_kind(f"inscription-{kind}"):
+            emails.build(registration, kind).send()
     except Exception:  # SMTP refusal, network, DNS…
         logger.exception("Registration %s: %s email not sent.", registration.pk, kind)
         return False

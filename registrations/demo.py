@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from calendar_app.demo import add_months
 from calendar_app.models import Event
-from dues.dues import DuesError
+from dues.errors import DuesError
 from members.communes import ensure_authorities, normalise_name
 from members.models import Member
 from members.validators import with_luhn_key

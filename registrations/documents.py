@@ -14,12 +14,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from association.models import SiteSettings
+from outbox.sending import kind
 from rfve_site.text import one_line
 
 from .models import EventDay, Rate, Registration, RegistrationSettings
@@ -281,12 +283,8 @@ def certificate_recipients(settings: RegistrationSettings):
     )
 
 
-def send_certificates(
-    settings: RegistrationSettings, *, now: dt.datetime
-) -> tuple[int, list[str]]:
-    """Email each attendee not yet served their certificate of attendance,
-    once the event is over. Returns how many were sent and the French
-    errors (an address the mail server refused is tried again next time)."""
+def check_certificates(settings: RegistrationSettings, *, now: dt.datetime):
+    """A French DocumentError unless certificates can be sent now."""
     event = settings.event
     if now < event.ends_at:
         raise DocumentError(
@@ -295,6 +293,19 @@ def send_certificates(
         )
     association = SiteSettings.load()
     check_signatory(association)
+    return association
+
+
+def send_certificates(
+    settings: RegistrationSettings, *, now: dt.datetime
+) -> tuple[int, list[str]]:
+    """Email each attendee not yet served their certificate of attendance,
+    once the event is over (run by a task: registrations.tasks). Each
+    certificate is written to the outbox with its "sent" date in one
+    transaction: an interrupted run sends the others when run again. Returns
+    how many were sent and the French errors."""
+    event = settings.event
+    association = check_certificates(settings, now=now)
     today = timezone.localdate(now)
     sent, errors = 0, []
     for registration in certificate_recipients(settings):
@@ -316,11 +327,14 @@ def send_certificates(
             "application/pdf",
         )
         try:
-            message.send()
-        except Exception:  # SMTP refusal, network…: logged, tried next time
+            with transaction.atomic(), kind("attestation-presence"):
+                message.send()
+                Registration.objects.filter(pk=registration.pk).update(
+                    certificate_sent_at=now
+                )
+        except Exception:  # logged, tried next time
             logger.exception("Registration %s: certificate not sent.", registration.pk)
             errors.append(f"{registration} : l’attestation n’a pas pu être envoyée.")
             continue
-        Registration.objects.filter(pk=registration.pk).update(certificate_sent_at=now)
         sent += 1
     return sent, errors

@@ -23,13 +23,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from dues import documents
-from dues.dues import (
-    PAYMENT_METHODS,
-    DuesError,
-    check_issuer,
-    due_date,
-    issue_credit_note,
-)
+from dues.credit_notes import issue_credit_note
+from dues.errors import DuesError
+from dues.invoices import PAYMENT_METHODS, check_issuer, due_date
 from dues.models import Invoice
 from members.communes import normalise_name
 from rfve_site.text import multi_line, one_line

@@ -49,6 +49,7 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         # (DuesCallAdmin refuses deleting an issued one to everybody).
         "dues.duescall": ALL,
         "dues.invoice": ("view", "add", "download"),
+        "dues.issuerun": VIEW,
         "dues.payment": ALL,
         "dues.reminderstep": ALL,
         "dues.reminder": VIEW,
@@ -60,6 +61,9 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "pages.legacyredirect": ALL,
         "association.sitesettings": EDIT,
         "pages.contactmessage": ("view", "change", "delete"),
+        # The outbox: every email sent; failed ones sent again.
+        "outbox.outboxmessage": ("view", "resend"),
+        "outbox.suppressedaddress": ALL,
         "registrations.registrationsettings": ALL,
         "registrations.eventday": ALL,
         "registrations.rate": ALL,
@@ -76,6 +80,7 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "dues.duesbracket": ALL,
         "dues.duescall": ALL,
         "dues.invoice": ("view", "add", "change", "credit", "download"),
+        "dues.issuerun": VIEW,
         "dues.payment": ALL,
         "dues.reminderstep": ALL,
         "dues.reminder": VIEW,

@@ -40,9 +40,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "axes",
+    # Background tasks stored in the database (`manage.py db_worker` runs them).
+    "django_tasks_db",
     # The project's apps, bottom layer first: an app imports only those above it
     # in this list (pages composes the others).
     "table_versions",
+    "outbox",
     "association",
     "members",
     "calendar_app",
@@ -206,11 +209,42 @@ def _mailer_from_url(url: str) -> dict:
     return {"BACKEND": old["EMAIL_BACKEND"], "OPTIONS": options}
 
 
-MAILERS = {
-    "default": _mailer_from_url(
+# Every message goes to the outbox (outbox/backend.py), in the transaction of
+# what caused it; a task sends it through the "transport" mailer: SMTP from
+# EMAIL_URL by default, or an HTTP provider through django-anymail when
+# EMAIL_PROVIDER names one (brevo, mailgun, postmark… : the module name in
+# anymail.backends) with its options as JSON in EMAIL_PROVIDER_OPTIONS, e.g.
+# {"api_key": "…"}. Its delivery webhooks are then served at /anymail/<provider>/
+# tracking/, behind ANYMAIL_WEBHOOK_SECRET ("user:password" basic auth).
+EMAIL_PROVIDER = env.str("EMAIL_PROVIDER", default="")
+if EMAIL_PROVIDER:
+    TRANSPORT = {
+        "BACKEND": f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend",
+        "OPTIONS": env.json("EMAIL_PROVIDER_OPTIONS", default={}),
+    }
+    ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}
+else:
+    TRANSPORT = _mailer_from_url(
         env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost")
     )
+MAILERS = {
+    "default": {"BACKEND": "outbox.backend.OutboxBackend"},
+    "transport": TRANSPORT,
 }
+OUTBOX_TRANSPORT = "transport"
+# Seconds before each new try after a temporary failure: six tries over about
+# eight hours, then the message is marked failed with the server's answer.
+OUTBOX_RETRY_DELAYS = env.list(
+    "OUTBOX_RETRY_DELAYS", cast=int, default=[60, 300, 1800, 7200, 21600]
+)
+# A message taken by a worker and not settled after this long is shown as
+# interrupted (never sent again without a person's decision).
+OUTBOX_STALE_SECONDS = env.int("OUTBOX_STALE_SECONDS", default=600)
+
+# Work that outlasts a request (sending mail, issuing a campaign, rendering
+# certificates) runs as Django tasks, stored in the database and run by
+# `manage.py db_worker` (django-tasks-db): no broker, SQLite or PostgreSQL.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="site@villeseducatrices.fr")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -252,7 +286,11 @@ SECURE_CSP = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The site's log, like the access logs, never shows a personal link.
+    "filters": {"personal_links": {"()": "rfve_site.access_log.MaskPersonalLinks"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_links"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 

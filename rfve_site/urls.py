@@ -47,6 +47,10 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
+if settings.EMAIL_PROVIDER:
+    # The HTTP mail provider's delivery webhooks (outbox/webhooks.py).
+    urlpatterns.append(path("anymail/", include("anymail.urls")))
+
 if settings.DEBUG:
     # In production the reverse proxy serves MEDIA_ROOT.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

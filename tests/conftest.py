@@ -34,6 +34,20 @@ def staff_client(client, django_user_model):
 
 
 @pytest.fixture(autouse=True)
+def _outbox_sends_at_once(settings):
+    """Mail goes through the outbox as in production (Django's test runner
+    replaced every mailer with the in-memory one), and tasks run at once:
+    a message a test sends is in its outbox row and in mail.outbox."""
+    settings.MAILERS = {
+        "default": {"BACKEND": "outbox.backend.OutboxBackend"},
+        "transport": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+    }
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+    }
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (the feed is cached by version),
     and no page this process kept: a test's rolled-back rows may give the next

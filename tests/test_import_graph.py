@@ -15,6 +15,7 @@ ROOT = Path(settings.BASE_DIR)
 # Each app's layer; an app may import the apps of lower layers only.
 LAYERS = {
     "table_versions": 0,
+    "outbox": 0,
     "association": 0,
     "members": 1,
     "calendar_app": 2,

@@ -114,15 +114,15 @@ def test_invoice_pdf_page_and_email_are_typeset(issuer):
 
     from django.core import mail
 
-    from dues import documents, dues
+    from dues import documents, invoices, sending
     from tests.factories import DuesCallFactory
 
     call = DuesCallFactory()
-    dues.issue_invoice(call, today=dt.date(2027, 3, 1))
-    html = documents.invoice_html(dues.invoice_of(call).data)
+    invoices.issue_invoice(call, today=dt.date(2027, 3, 1))
+    html = documents.invoice_html(invoices.invoice_of(call).data)
     assert f"{NBSP}€" in html
     assert " €" not in html
-    dues.send_invoice(call)
+    sending.send_invoice(call)
     [email] = mail.outbox
     assert f"{NBSP}€" in email.body
     assert " €" not in email.body

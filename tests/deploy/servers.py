@@ -140,6 +140,21 @@ class Servers:
             env,
         )
 
+    def worker(self, name: str, env: dict) -> subprocess.Popen:
+        """`manage.py db_worker` as the worker unit runs it (no port to wait
+        for: it polls the database)."""
+        log = open(self.folder / f"{name}.log", "wb")  # noqa: SIM115
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-reload"]
+            + ["--interval", "0.2", "--worker-id", name],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.processes.append(process)
+        return process
+
     def log(self, name: str) -> str:
         return (self.folder / f"{name}.log").read_text(errors="replace")
 

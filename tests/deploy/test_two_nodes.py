@@ -54,6 +54,7 @@ def _nginx_site(folder: Path, nodes: list[int], http: int, https: int) -> Path:
         f"{certificates}/fullchain.pem": f"{folder}/cert.pem",
         f"{certificates}/privkey.pem": f"{folder}/key.pem",
         "/srv/rfve/media/": f"{folder}/media/",
+        "/var/log/nginx/": f"{folder}/",
     }
     for old, new in replacements.items():
         assert old in site, old
@@ -135,16 +136,46 @@ def deployment(tmp_path, postgres_database):
         http, https = free_port(), free_port()
         conf = _nginx_site(tmp_path, nodes, http, https)
         servers.start("nginx", [NGINX, "-p", tmp_path, "-c", conf], https)
+        # A background worker on each node, as deploy/systemd/rfve-worker.service.
+        for name, node_env in (("worker-a", env), ("worker-b", env_b)):
+            servers.worker(name, node_env | {"PYTHONUNBUFFERED": "1"})
         yield {
             "nodes": nodes,
             "nginx": https,
             "servers": servers,
             "link": link,
             "draft": (draft_pk, draft_url),
+            "database": config,
         }
     finally:
         servers.stop()
         link.cut()
+
+
+def _wait_until_sent(config, count: int) -> list[str]:
+    """The Message-IDs of the outbox, once `count` messages are sent."""
+    import psycopg
+
+    deadline = time.monotonic() + 60
+    with psycopg.connect(
+        host="127.0.0.1",
+        port=config["PORT"] or 5432,
+        user=config["USER"],
+        password=config["PASSWORD"],
+        dbname=config["NAME"],
+        autocommit=True,
+    ) as db:
+        while True:
+            rows = db.execute(
+                "SELECT message_id, attempts FROM outbox_outboxmessage"
+                " WHERE status = 'sent'"
+            ).fetchall()
+            if len(rows) >= count or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    assert len(rows) == count, rows
+    assert all(attempts == 1 for _, attempts in rows)
+    return [message_id for message_id, _ in rows]
 
 
 def _served_by_each_node(servers, method, path) -> list[int]:
@@ -240,6 +271,13 @@ def test_two_nodes_behind_nginx(deployment, capsys):
     answers = [writer.post(nginx, "/contact/", message, tls=True) for _ in range(4)]
     assert [answer.status for answer in answers] == [302, 302, 302, 429]
     assert all(_served_by_each_node(servers, "POST", "/contact/"))
+
+    # Their emails, written to the outbox by whichever node answered, are
+    # each sent once by one of the two nodes' workers.
+    sent = _wait_until_sent(deployment["database"], count=3)
+    worker_logs = servers.log("worker-a") + servers.log("worker-b")
+    for message_id in sent:
+        assert worker_logs.count(f"Message-ID: {message_id}") == 1, message_id
 
     figures = _load(nginx, ["/agenda/", "/"])
     with capsys.disabled():

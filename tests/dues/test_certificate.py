@@ -12,7 +12,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from association.models import SiteSettings
-from dues import dues
+from dues import campaign
 from dues.certificates import certificate_html, certificate_pdf
 from dues.models import DuesScale
 from tests.factories import (
@@ -75,7 +75,7 @@ def test_certificate_says_who_certifies_what_when_and_where():
 def test_certificate_of_a_first_year_pro_rata_states_its_period():
     DuesScaleFactory(first_year_rule=DuesScale.FirstYear.PRO_RATA)
     member = MemberFactory(member_since=dt.date(2027, 4, 15))
-    call = dues.launch_campaign(2027).created[0]
+    call = campaign.launch_campaign(2027).created[0]
     PaymentFactory(call=call, amount=call.amount)  # 675 €
     text = _words(certificate_html(call, today=TODAY))
     assert member.name in text

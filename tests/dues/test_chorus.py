@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from dues import documents, dues
+from dues import credit_notes, documents, invoices, reminders, treasury
 from dues.models import DuesCall, Invoice
 from tests.factories import DuesCallFactory
 
@@ -21,8 +21,8 @@ LATE = dt.date(2027, 4, 1)
 
 
 def _invoice(status=Invoice.ChorusStatus.NOT_DEPOSITED, **chorus):
-    call = dues.issue_invoice(DuesCallFactory(), today=ISSUED)
-    invoice = dues.invoice_of(call)
+    call = invoices.issue_invoice(DuesCallFactory(), today=ISSUED)
+    invoice = invoices.invoice_of(call)
     invoice.chorus_status = status
     for name, value in chorus.items():
         setattr(invoice, name, value)
@@ -36,7 +36,7 @@ def test_reminders_skip_invoices_mandated_or_paid_on_chorus_pro():
     deposited = _invoice(Invoice.ChorusStatus.DEPOSITED)
     rejected = _invoice(Invoice.ChorusStatus.REJECTED)
 
-    sent = dues.send_reminders(DuesCall.objects.all(), today=LATE)
+    sent = reminders.send_reminders(DuesCall.objects.all(), today=LATE)
 
     assert {r.call_id for r in sent} == {deposited.call_id, rejected.call_id}
     # Each reminder carries the stored file.
@@ -71,7 +71,7 @@ def test_treasury_counts_by_status_and_lists_rejected(admin_client, monkeypatch)
         chorus_status_on=dt.date(2027, 1, 22),
     )
 
-    summary = dues.year_summary(2027, today=LATE)
+    summary = treasury.year_summary(2027, today=LATE)
     counts = dict(summary.chorus_counts)
     assert counts["mandatée / mise en paiement"] == 2
     assert counts["rejetée"] == 1 and counts["payée"] == 0
@@ -90,8 +90,8 @@ def _names_and_files(response):
 
 def test_a_campaign_downloads_as_one_zip_of_factur_x_files(admin_client):
     first, second = _invoice(), _invoice()
-    note = dues.issue_credit_note(first, Decimal("100"), "x", today=ISSUED)
-    dues.issue_invoice(DuesCallFactory(year=2026), today=ISSUED)  # another year
+    note = credit_notes.issue_credit_note(first, Decimal("100"), "x", today=ISSUED)
+    invoices.issue_invoice(DuesCallFactory(year=2026), today=ISSUED)  # another year
 
     response = admin_client.get(
         reverse("admin:dues_duescall_treasury_zip"), {"annee": 2027}

@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import connection, connections
 from django.urls import reverse
 
-from dues import documents, dues
+from dues import credit_notes, documents, errors, invoices, reminders, treasury
 from dues.models import DuesCall, Invoice
 from members.models import Member
 from rfve_site.typography import french_html as typeset
@@ -25,17 +25,17 @@ LATER = dt.date(2027, 2, 1)
 
 
 def _invoice(amount="900"):
-    call = dues.issue_invoice(DuesCallFactory(amount=Decimal(amount)), today=ISSUED)
-    return dues.invoice_of(call)
+    call = invoices.issue_invoice(DuesCallFactory(amount=Decimal(amount)), today=ISSUED)
+    return invoices.invoice_of(call)
 
 
 def test_credit_notes_have_their_own_gap_free_sequence():
     first, second = _invoice(), _invoice()
     notes = [
-        dues.issue_credit_note(first, Decimal("100"), "Erreur", today=LATER),
-        dues.issue_credit_note(second, Decimal("100"), "Erreur", today=LATER),
-        dues.issue_credit_note(first, Decimal("50"), "Erreur", today=LATER),
-        dues.issue_credit_note(
+        credit_notes.issue_credit_note(first, Decimal("100"), "Erreur", today=LATER),
+        credit_notes.issue_credit_note(second, Decimal("100"), "Erreur", today=LATER),
+        credit_notes.issue_credit_note(first, Decimal("50"), "Erreur", today=LATER),
+        credit_notes.issue_credit_note(
             second, Decimal("50"), "Erreur", today=dt.date(2028, 1, 2)
         ),
     ]
@@ -51,7 +51,7 @@ def test_credit_notes_have_their_own_gap_free_sequence():
 
 def test_a_credit_note_refers_to_its_invoice_and_is_frozen():
     invoice = _invoice()
-    note = dues.issue_credit_note(
+    note = credit_notes.issue_credit_note(
         invoice, Decimal("300"), "Population corrigée", today=LATER
     )
     assert note.credited_invoice == invoice and note.call == invoice.call
@@ -76,27 +76,29 @@ def test_a_credit_note_refers_to_its_invoice_and_is_frozen():
 )
 def test_a_credit_note_is_refused_in_french(amount, reason, message):
     invoice = _invoice()
-    with pytest.raises(dues.DuesError, match=message):
-        dues.issue_credit_note(invoice, Decimal(amount), reason, today=LATER)
+    with pytest.raises(errors.DuesError, match=message):
+        credit_notes.issue_credit_note(invoice, Decimal(amount), reason, today=LATER)
     assert not Invoice.objects.credit_notes().exists()
 
 
 def test_never_more_than_the_invoice_in_total():
     invoice = _invoice()
-    dues.issue_credit_note(invoice, Decimal("600"), "Erreur", today=LATER)
-    with pytest.raises(dues.DuesError, match="au plus 300,00 €"):
-        dues.issue_credit_note(invoice, Decimal("301"), "Erreur", today=LATER)
-    note = dues.issue_credit_note(invoice, Decimal("300"), "Erreur", today=LATER)
-    with pytest.raises(dues.DuesError, match="autre avoir"):
-        dues.issue_credit_note(note, Decimal("1"), "Erreur", today=LATER)
+    credit_notes.issue_credit_note(invoice, Decimal("600"), "Erreur", today=LATER)
+    with pytest.raises(errors.DuesError, match="au plus 300,00 €"):
+        credit_notes.issue_credit_note(invoice, Decimal("301"), "Erreur", today=LATER)
+    note = credit_notes.issue_credit_note(
+        invoice, Decimal("300"), "Erreur", today=LATER
+    )
+    with pytest.raises(errors.DuesError, match="autre avoir"):
+        credit_notes.issue_credit_note(note, Decimal("1"), "Erreur", today=LATER)
 
 
 def test_balances_totals_and_csv_count_credit_notes(admin_client):
     reduced = _invoice("900")
     PaymentFactory(call=reduced.call, amount=Decimal("500"))
     cancelled = _invoice("300")
-    dues.issue_credit_note(reduced, Decimal("400"), "Tranche", today=LATER)
-    dues.issue_credit_note(cancelled, Decimal("300"), "Départ", today=LATER)
+    credit_notes.issue_credit_note(reduced, Decimal("400"), "Tranche", today=LATER)
+    credit_notes.issue_credit_note(cancelled, Decimal("300"), "Départ", today=LATER)
 
     calls = {
         call.pk: call for call in DuesCall.objects.with_status(dt.date(2027, 6, 1))
@@ -105,7 +107,7 @@ def test_balances_totals_and_csv_count_credit_notes(admin_client):
     assert calls[reduced.call_id].status == DuesCall.Status.PAID
     assert calls[cancelled.call_id].status == DuesCall.Status.CANCELLED
 
-    summary = dues.year_summary(2027, today=dt.date(2027, 6, 1))
+    summary = treasury.year_summary(2027, today=dt.date(2027, 6, 1))
     assert (summary.called, summary.credited, summary.due) == (1200, 700, 500)
     assert (summary.paid, summary.outstanding, summary.late) == (500, 0, [])
     assert [n.number for n in summary.credit_notes] == ["AV-2027-0001", "AV-2027-0002"]
@@ -121,8 +123,11 @@ def test_balances_totals_and_csv_count_credit_notes(admin_client):
 
 def test_no_reminder_for_a_cancelled_call():
     invoice = _invoice()
-    dues.issue_credit_note(invoice, invoice.total, "Départ", today=LATER)
-    assert dues.send_reminders(DuesCall.objects.all(), today=dt.date(2027, 9, 1)) == []
+    credit_notes.issue_credit_note(invoice, invoice.total, "Départ", today=LATER)
+    assert (
+        reminders.send_reminders(DuesCall.objects.all(), today=dt.date(2027, 9, 1))
+        == []
+    )
     assert mail.outbox == []
 
 
@@ -148,7 +153,9 @@ def test_cancel_calls_of_members_who_left_is_one_action(admin_client, monkeypatc
     monkeypatch.setattr("django.utils.timezone.localdate", lambda: LATER)
     issued = _invoice().call
     PaymentFactory(call=issued, amount=Decimal("100"))
-    dues.issue_credit_note(dues.invoice_of(issued), Decimal("200"), "x", today=LATER)
+    credit_notes.issue_credit_note(
+        invoices.invoice_of(issued), Decimal("200"), "x", today=LATER
+    )
     draft = DuesCallFactory()
     Member.objects.filter(pk__in=[issued.member_id, draft.member_id]).update(
         status=Member.Status.LEFT
@@ -166,7 +173,7 @@ def test_cancel_calls_of_members_who_left_is_one_action(admin_client, monkeypatc
     assert not DuesCall.objects.filter(pk=draft.pk).exists()
     note = Invoice.objects.get(number="AV-2027-0002")
     assert note.total == Decimal("700.00")
-    assert note.reason == dues.DEPARTED_REASON
+    assert note.reason == credit_notes.DEPARTED_REASON
     status = DuesCall.objects.with_status(LATER).get(pk=issued.pk)
     assert status.net_amount == 0 and status.status == DuesCall.Status.CANCELLED
 
@@ -192,8 +199,10 @@ def test_credit_note_numbers_have_no_gaps_when_people_issue_at_once(
             start.wait()
             for invoice in chunk:
                 try:
-                    dues.issue_credit_note(invoice, Decimal("60"), "x", today=LATER)
-                except dues.DuesError:
+                    credit_notes.issue_credit_note(
+                        invoice, Decimal("60"), "x", today=LATER
+                    )
+                except errors.DuesError:
                     pass  # the other worker credited it first: 40 € left
         except Exception as error:
             errors.append(error)

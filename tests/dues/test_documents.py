@@ -15,7 +15,7 @@ from django.core import mail
 from django.core.files.storage import storages
 from django.urls import reverse
 
-from dues import documents, dues
+from dues import documents, errors, invoices, sending
 from dues.models import DuesCall, FrozenDocumentError, Invoice, InvoiceSequence
 from tests.factories import DuesCallFactory, MemberFactory
 
@@ -31,7 +31,7 @@ def call():
         chorus_service_code="FINANCES-01",
         invoicing_address="Direction des finances\n1 place de la Comédie\n69001 Lyon",
     )
-    return dues.issue_invoice(
+    return invoices.issue_invoice(
         DuesCallFactory(member=member, commitment_number="EJ-118"), today=TODAY
     )
 
@@ -51,7 +51,7 @@ def group_client(client, django_user_model):
 
 
 def test_issue_records_what_is_printed(call):
-    invoice = dues.invoice_of(call)
+    invoice = invoices.invoice_of(call)
     data = invoice.data
     assert (invoice.number, invoice.kind) == ("2027-0001", "facture")
     assert (data["issued_on"], data["due_on"]) == ("2027-01-15", "2027-02-14")
@@ -82,7 +82,7 @@ def test_the_recipient_is_named_as_a_legal_person():
         authority = MemberFactory(
             authority__name=authority_name, authority__kind=kind
         ).authority
-        return dues.legal_name(authority)
+        return invoices.legal_name(authority)
 
     assert name("Lyon") == "Commune de Lyon"
     assert name("Annecy") == "Commune d’Annecy"
@@ -94,7 +94,7 @@ def test_the_recipient_is_named_as_a_legal_person():
 def test_an_issued_pdf_never_changes(call, admin_client, issuer, settings, tmp_path):
     """Member, settings and template changed after issue: the download, the
     email and the reminders carry the same bytes."""
-    invoice = dues.invoice_of(call)
+    invoice = invoices.invoice_of(call)
     siret = call.member.siret
     url = reverse("admin:dues_invoice_pdf", args=[invoice.pk])
     before = admin_client.get(url).content
@@ -118,7 +118,7 @@ def test_an_issued_pdf_never_changes(call, admin_client, issuer, settings, tmp_p
 
     after = admin_client.get(url).content
     from_call = admin_client.get(reverse("admin:dues_duescall_pdf", args=[call.pk]))
-    dues.send_invoice(call)
+    sending.send_invoice(call)
 
     assert after == before == from_call.content
     assert mail.outbox[0].attachments[0][1] == before
@@ -130,7 +130,7 @@ def test_an_issued_pdf_never_changes(call, admin_client, issuer, settings, tmp_p
 
 
 def test_files_are_private_not_under_the_public_media(call):
-    invoice = dues.invoice_of(call)
+    invoice = invoices.invoice_of(call)
     path = Path(storages["invoices"].path(invoice.file))
     assert path.exists()
     assert Path(django_settings.MEDIA_ROOT) not in path.parents
@@ -146,7 +146,7 @@ def test_default_private_root_is_not_the_media_root():
 
 
 def test_a_changed_file_is_refused_and_logged(call, admin_client, caplog):
-    invoice = dues.invoice_of(call)
+    invoice = invoices.invoice_of(call)
     path = Path(storages["invoices"].path(invoice.file))
     path.write_bytes(path.read_bytes() + b"\n% altered")
 
@@ -157,8 +157,8 @@ def test_a_changed_file_is_refused_and_logged(call, admin_client, caplog):
     assert response["Content-Type"].startswith("text/html")
     assert "ne correspond plus à celui émis" in response.content.decode()
     assert "does not match its SHA-256" in caplog.text
-    with pytest.raises(dues.DuesError, match="SHA-256"):
-        dues.send_invoice(call)
+    with pytest.raises(errors.DuesError, match="SHA-256"):
+        sending.send_invoice(call)
     assert mail.outbox == []
 
 
@@ -170,7 +170,7 @@ def test_frozen_fields_refuse_any_change_in_code(call):
     call.no_reminders = True
     call.save()  # not printed: allowed
 
-    invoice = dues.invoice_of(call)
+    invoice = invoices.invoice_of(call)
     invoice.total = Decimal("1")
     with pytest.raises(FrozenDocumentError):
         invoice.save()
@@ -230,7 +230,7 @@ def test_a_draft_call_stays_editable(admin_client):
 
 
 def test_a_tampered_post_changes_only_the_chorus_follow_up(call, group_client):
-    invoice = dues.invoice_of(call)
+    invoice = invoices.invoice_of(call)
     client = group_client("Trésorerie")
     client.post(
         reverse("admin:dues_invoice_change", args=[invoice.pk]),
@@ -258,7 +258,7 @@ def test_a_tampered_post_changes_only_the_chorus_follow_up(call, group_client):
 @pytest.mark.parametrize("group", ["Secrétariat", "Trésorerie", "Bureau", None])
 def test_issued_calls_and_invoices_are_never_deleted(call, group, group_client):
     client = group_client(group)  # None: a superuser
-    invoice = dues.invoice_of(call)
+    invoice = invoices.invoice_of(call)
     for url in (
         reverse("admin:dues_duescall_delete", args=[call.pk]),
         reverse("admin:dues_invoice_delete", args=[invoice.pk]),
@@ -294,7 +294,7 @@ def test_secretariat_issues_but_neither_edits_nor_credits(group_client):
         reverse("admin:dues_duescall_changelist"),
         {"action": "issue_invoices", "_selected_action": [draft.pk]},
     )
-    invoice = dues.invoice_of(DuesCall.objects.get(pk=draft.pk))
+    invoice = invoices.invoice_of(DuesCall.objects.get(pk=draft.pk))
     change = client.post(
         reverse("admin:dues_invoice_change", args=[invoice.pk]),
         {"chorus_status": Invoice.ChorusStatus.PAID},
@@ -309,7 +309,7 @@ def test_secretariat_issues_but_neither_edits_nor_credits(group_client):
 
 def test_bureau_reads_invoices_but_downloads_nothing(call, group_client):
     client = group_client("Bureau")
-    invoice = dues.invoice_of(call)
+    invoice = invoices.invoice_of(call)
     listing = client.get(reverse("admin:dues_invoice_changelist"))
     assert "2027-0001" in listing.content.decode()
     assert (
@@ -340,4 +340,4 @@ def test_legacy_numbered_calls_are_frozen_once_without_renumbering(issuer):
     )
     assert embedded_xml(documents.read_pdf(invoice))
     # The next invoice continues the counter, which the command left alone.
-    assert dues.issue_invoice(DuesCallFactory(), today=TODAY).number == 8
+    assert invoices.issue_invoice(DuesCallFactory(), today=TODAY).number == 8

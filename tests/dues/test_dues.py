@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from dues import dues
+from dues import campaign, errors, invoices, reminders, scales, treasury
 from dues.models import DuesCall, DuesScale, Payment, Reminder
 from members.models import Member
 from rfve_site.typography import french_html as typeset
@@ -51,16 +51,16 @@ def _bracket(low, high, amount="100"):
 )
 def test_amount_for_includes_both_limits(population, amount):
     scale = DuesScaleFactory()
-    assert dues.amount_for(scale, population) == Decimal(amount)
+    assert scales.amount_for(scale, population) == Decimal(amount)
 
 
 def test_amount_for_without_population():
-    assert dues.amount_for(DuesScaleFactory(), None) is None
+    assert scales.amount_for(DuesScaleFactory(), None) is None
 
 
 def test_a_valid_scale_has_no_errors():
     brackets = [_bracket(10_000, None), _bracket(0, 9_999)]  # any order
-    assert dues.validate_brackets(brackets) == []
+    assert scales.validate_brackets(brackets) == []
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,7 @@ def test_a_valid_scale_has_no_errors():
     ],
 )
 def test_invalid_scales_are_refused_in_french(brackets, message):
-    errors = dues.validate_brackets(brackets)
+    errors = scales.validate_brackets(brackets)
     assert any(message in error for error in errors), errors
 
 
@@ -126,8 +126,8 @@ def test_copy_last_years_scale_from_the_admin(admin_client):
     assert [
         (b.min_population, b.max_population, b.amount) for b in copy.brackets.all()
     ] == [(b.min_population, b.max_population, b.amount) for b in scale.brackets.all()]
-    with pytest.raises(dues.DuesError, match="existe déjà"):
-        dues.copy_scale(2026, 2027)
+    with pytest.raises(errors.DuesError, match="existe déjà"):
+        scales.copy_scale(2026, 2027)
 
 
 # --- Campaign ---------------------------------------------------------------
@@ -147,7 +147,7 @@ def test_campaign_calls_each_active_member_once():
     _member(20_000, status=Member.Status.LEFT)
     no_population = _member(None)
 
-    result = dues.launch_campaign(2027)
+    result = campaign.launch_campaign(2027)
 
     assert len(result.created) == 2
     assert result.without_population == [no_population]
@@ -157,14 +157,14 @@ def test_campaign_calls_each_active_member_once():
     assert (calls[big].population, calls[big].population_year) == (50_000, 2022)
     assert calls[big].due_on is None  # set when the invoice is issued
 
-    again = dues.launch_campaign(2027)
+    again = campaign.launch_campaign(2027)
     assert again.created == [] and again.already_called == 2
     assert DuesCall.objects.count() == 2
 
 
 def test_campaign_needs_a_scale():
-    with pytest.raises(dues.DuesError, match="Créez d’abord le barème 2030"):
-        dues.launch_campaign(2030)
+    with pytest.raises(errors.DuesError, match="Créez d’abord le barème 2030"):
+        campaign.launch_campaign(2030)
 
 
 def test_campaign_from_the_admin(admin_client):
@@ -237,7 +237,7 @@ def test_changelist_shows_statuses_and_filters(admin_client):
 
 def _issued_call(**kwargs):
     call = DuesCallFactory(**kwargs)
-    return dues.issue_invoice(call, today=dt.date(2027, 3, 1))
+    return invoices.issue_invoice(call, today=dt.date(2027, 3, 1))
 
 
 def test_reminders_follow_the_schedule_and_are_never_sent_twice():
@@ -273,13 +273,17 @@ def test_no_reminders_for_paid_or_excluded_calls():
     paid = _issued_call(due_on=DUE)
     PaymentFactory(call=paid, amount=paid.amount)
     _issued_call(due_on=DUE, no_reminders=True)
-    sent = dues.send_reminders(DuesCall.objects.all(), today=DUE + dt.timedelta(90))
+    sent = reminders.send_reminders(
+        DuesCall.objects.all(), today=DUE + dt.timedelta(90)
+    )
     assert sent == [] and mail.outbox == []
 
 
 def test_a_late_schedule_sends_only_the_latest_step():
     _issued_call(due_on=DUE)
-    sent = dues.send_reminders(DuesCall.objects.all(), today=DUE + dt.timedelta(75))
+    sent = reminders.send_reminders(
+        DuesCall.objects.all(), today=DUE + dt.timedelta(75)
+    )
     assert [reminder.step.days_after_due for reminder in sent] == [60]
 
 
@@ -291,7 +295,7 @@ def test_a_failed_send_logs_nothing(monkeypatch):
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", fail)
     with pytest.raises(ConnectionError):
-        dues.send_reminders(DuesCall.objects.all(), today=DUE + dt.timedelta(30))
+        reminders.send_reminders(DuesCall.objects.all(), today=DUE + dt.timedelta(30))
     assert not Reminder.objects.exists()
 
 
@@ -329,7 +333,7 @@ def year_2027():
 
 
 def test_year_summary(year_2027):
-    summary = dues.year_summary(2027, today=dt.date(2027, 4, 15))
+    summary = treasury.year_summary(2027, today=dt.date(2027, 4, 15))
     assert summary.due == Decimal("2434.50")
     assert summary.paid == Decimal("1334.50")
     assert summary.outstanding == Decimal("1100.00")
@@ -347,7 +351,7 @@ def test_treasury_view(admin_client, year_2027, monkeypatch):
 
 def test_csv_opens_in_french_excel(admin_client, year_2027):
     paid, _ = year_2027
-    dues.issue_invoice(paid, today=dt.date(2027, 1, 10))
+    invoices.issue_invoice(paid, today=dt.date(2027, 1, 10))
     response = admin_client.get(
         reverse("admin:dues_duescall_treasury_csv"), {"annee": 2027}
     )

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from association.models import SiteSettings
-from dues import documents, dues
+from dues import credit_notes, documents, invoices
 from tests.factories import DuesCallFactory, DuesScaleFactory, MemberFactory
 
 from .facturx_checks import embedded_xml, schematron_failures, xmp, xpath
@@ -30,7 +30,7 @@ def _issued(**member):
     call = DuesCallFactory(
         member=member, amount=Decimal("1234.50"), commitment_number="EJ-118"
     )
-    return dues.invoice_of(dues.issue_invoice(call, today=TODAY))
+    return invoices.invoice_of(invoices.issue_invoice(call, today=TODAY))
 
 
 @pytest.mark.parametrize("regime", list(SiteSettings.VatRegime))
@@ -39,7 +39,7 @@ def test_invoice_and_credit_note_pass_the_xsd_and_the_schematron(issuer, regime)
     issuer.vat_number = "FR96412345670"  # printed only when exempt
     issuer.save()
     invoice = _issued()
-    note = dues.issue_credit_note(
+    note = credit_notes.issue_credit_note(
         invoice, Decimal("234.50"), "Erreur de tranche", today=dt.date(2027, 2, 1)
     )
     for document in (invoice, note):

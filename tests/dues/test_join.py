@@ -88,7 +88,7 @@ def test_simulator_survives_bad_input(client, scale, text):
 
 
 def test_simulator_on_real_communes_of_the_reference_file(client, scale):
-    from dues.dues import amount_for
+    from dues.scales import amount_for
     from members.communes import ensure_authorities
 
     real = ensure_authorities(["69266", "42218", "93066", "97411"])

@@ -13,7 +13,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from dues import dues
+from dues import campaign, errors, invoice_lines, scales
 from dues.models import DuesCall, DuesScale
 from members.models import LocalAuthority
 from tests.factories import (
@@ -76,7 +76,7 @@ def test_the_reference_figure_is_labelled_population_municipale(client, admin_cl
 def test_campaign_on_the_scales_millesime_needs_no_reason():
     DuesScaleFactory(population_year=2022)
     member = MemberFactory()  # reference millésime 2022
-    result = dues.launch_campaign(2027)
+    result = campaign.launch_campaign(2027)
     call = result.created[0]
     assert (call.member, call.population_year) == (member, 2022)
     assert call.population_year_reason == ""
@@ -86,8 +86,8 @@ def test_campaign_on_another_millesime_is_refused_without_a_reason():
     DuesScaleFactory(population_year=2023)
     MemberFactory(authority__name="Lyon", authority__population_year=2022)
     MemberFactory(authority__name="Brest", authority__population_year=2023)
-    with pytest.raises(dues.DuesError) as error:
-        dues.launch_campaign(2027)
+    with pytest.raises(errors.DuesError) as error:
+        campaign.launch_campaign(2027)
     assert "millésime 2023" in str(error.value)
     assert "1 ville(s) : Lyon (2022)" in str(error.value)
     assert "indiquez le motif" in str(error.value)
@@ -98,7 +98,7 @@ def test_the_reason_is_recorded_on_the_calls_it_explains():
     DuesScaleFactory(population_year=2023)
     lyon = MemberFactory(authority__population_year=2022)
     brest = MemberFactory(authority__population_year=2023)
-    dues.launch_campaign(
+    campaign.launch_campaign(
         2027,
         population_year_reason="  Référentiel 2023 pas encore\r\nchargé. ",
     )
@@ -111,8 +111,8 @@ def test_the_reason_is_recorded_on_the_calls_it_explains():
 def test_a_scale_without_its_millesime_cannot_be_launched():
     DuesScaleFactory(population_year=None)
     MemberFactory()
-    with pytest.raises(dues.DuesError, match="millésime de la population"):
-        dues.launch_campaign(2027)
+    with pytest.raises(errors.DuesError, match="millésime de la population"):
+        campaign.launch_campaign(2027)
 
 
 def test_the_admin_asks_for_the_reason_then_records_it(admin_client):
@@ -154,7 +154,7 @@ def test_copying_a_scale_moves_its_millesime_and_keeps_its_rule():
     DuesScaleFactory(
         year=2026, population_year=2022, first_year_rule=DuesScale.FirstYear.PRO_RATA
     )
-    copy = dues.copy_scale(2026, 2027)
+    copy = scales.copy_scale(2026, 2027)
     assert copy.population_year == 2023
     assert copy.first_year_rule == DuesScale.FirstYear.PRO_RATA
 
@@ -173,7 +173,7 @@ def _first_year_call(rule, joined_on, amount="900"):
         first_year_rule=rule, brackets=[(0, None, amount)], population_year=2022
     )
     MemberFactory(member_since=joined_on)
-    dues.launch_campaign(2027)
+    campaign.launch_campaign(2027)
     return DuesCall.objects.get()
 
 
@@ -185,7 +185,7 @@ def test_pro_rata_from_the_month_of_the_councils_decision():
         dt.date(2027, 4, 1),
         dt.date(2027, 12, 31),
     )
-    line = dues.invoice_line(call)
+    line = invoice_lines.invoice_line(call)
     assert line.period == "du 1er avril au 31 décembre 2027"
     assert line.months == 9 and line.pro_rata
     assert line.bracket == "0\u00a0habitants et plus"
@@ -201,8 +201,10 @@ def test_pro_rata_from_the_month_of_the_councils_decision():
 def test_full_year_rule_calls_the_whole_year_in_the_first_year():
     call = _first_year_call(DuesScale.FirstYear.FULL, dt.date(2027, 4, 15))
     assert call.amount == Decimal("900.00")
-    assert dues.invoice_line(call).period == "du 1er janvier au 31 décembre 2027"
-    assert dues.invoice_line(call).months == 12
+    assert (
+        invoice_lines.invoice_line(call).period == "du 1er janvier au 31 décembre 2027"
+    )
+    assert invoice_lines.invoice_line(call).months == 12
 
 
 def test_pro_rata_only_in_the_year_of_the_decision():
@@ -229,14 +231,14 @@ def test_pro_rata_is_rounded_to_the_cent_half_up(annual, month, amount):
 def test_a_member_whose_decision_comes_after_the_year_is_not_called():
     DuesScaleFactory()
     later = MemberFactory(member_since=dt.date(2028, 2, 1))
-    result = dues.launch_campaign(2027)
+    result = campaign.launch_campaign(2027)
     assert result.not_yet_members == [later]
     assert not DuesCall.objects.exists()
 
 
 def test_calls_made_before_periods_were_recorded_cover_the_whole_year():
     call = DuesCallFactory(period_start=None, period_end=None, annual_amount=None)
-    line = dues.invoice_line(call)
+    line = invoice_lines.invoice_line(call)
     assert line.period == "du 1er janvier au 31 décembre 2027"
     assert line.annual_amount == call.amount and not line.pro_rata
 
@@ -247,7 +249,7 @@ def test_calls_made_before_periods_were_recorded_cover_the_whole_year():
 def test_one_admin_action_calls_a_city_that_joins_after_the_campaign(admin_client):
     DuesScaleFactory(first_year_rule=DuesScale.FirstYear.PRO_RATA)
     MemberFactory()
-    dues.launch_campaign(2027)
+    campaign.launch_campaign(2027)
     newcomer = MemberFactory(member_since=dt.date(2027, 9, 10))  # 25 000: 900 €
     other_newcomer = MemberFactory()
     data = {"year": 2027, "due_on": "2027-10-31", "member": newcomer.pk}

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from calendar_app.models import Event
-from dues import dues
+from dues import invoices, reminders, treasury
 from dues.models import DuesCall
 from members.models import Member
 from news.models import Article
@@ -86,7 +86,7 @@ def secretariat_data(scale: int = 1):
 
 
 def _issued(call):
-    return dues.issue_invoice(call, today=dt.date(2027, 3, 1))
+    return invoices.issue_invoice(call, today=dt.date(2027, 3, 1))
 
 
 def treasury_data(scale: int = 1):
@@ -122,6 +122,16 @@ def listed(client, url: str) -> int:
 
 def test_secretariat_figures_count_what_their_lists_show(login):
     secretariat_data()
+    # One email failed after its last try, one sent.
+    from django.core.mail import EmailMessage
+
+    from outbox.models import OutboxMessage
+
+    for _ in range(2):
+        EmailMessage("Objet", "Texte", to=["ville@mairie-exemple.fr"]).send()
+    OutboxMessage.objects.filter(pk=OutboxMessage.objects.earliest("pk").pk).update(
+        status=OutboxMessage.Status.FAILED
+    )
     client = login("Secrétariat")
 
     response = client.get(INDEX)
@@ -133,6 +143,7 @@ def test_secretariat_figures_count_what_their_lists_show(login):
         "Actualités en brouillon": "1",
         "Événements cette semaine et la suivante": "2",
         "Villes adhérentes sans SIRET ou contact finances": "2",
+        "Courriels en échec ou interrompus": "1",
     }
     for value, url in shown.values():
         assert listed(client, url) == int(value), url
@@ -149,7 +160,7 @@ def test_treasury_figures_are_the_treasury_views_and_link_to_their_lists(login, 
 
     shown = figures(response, "Trésorerie")
     values = {label: value for label, (value, _url) in shown.items()}
-    summary = dues.year_summary(2027, today=TODAY)
+    summary = treasury.year_summary(2027, today=TODAY)
     assert values == {
         "Dû 2027 (avoirs déduits)": "4\u202f600,00\u00a0€",
         "Payé 2027": "1\u202f900,00\u00a0€",
@@ -184,7 +195,7 @@ def test_treasury_figures_are_the_treasury_views_and_link_to_their_lists(login, 
 def test_reminders_to_send_disappear_once_sent(login, issuer):
     treasury_data()
     client = login("Trésorerie")
-    dues.send_reminders(DuesCall.objects.all(), today=TODAY)
+    reminders.send_reminders(DuesCall.objects.all(), today=TODAY)
 
     shown = figures(client.get(INDEX), "Trésorerie")
 

@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from calendar_app.models import Event
-from dues import dues
+from dues import invoices
 from dues.models import DuesCall, Reminder, ReminderStep
 from pages.models import ContactMessage, LegacyRedirect, PageRedirect
 from registrations.models import Order
@@ -128,7 +128,9 @@ def objects(django_user_model, issuer):
     """One saved object of each registered model (the association's settings
     filled: the certificate needs its signatory)."""
     member = MemberFactory(finance_contact_email=MEMBER_EMAIL)
-    call = dues.issue_invoice(DuesCallFactory(member=member), today=dt.date(2027, 1, 5))
+    call = invoices.issue_invoice(
+        DuesCallFactory(member=member), today=dt.date(2027, 1, 5)
+    )
     PaymentFactory(call=call)
     step = ReminderStep.objects.first()
     page = PageFactory()
@@ -151,7 +153,7 @@ def objects(django_user_model, issuer):
         "members.workinggroup": WorkingGroupFactory(),
         "dues.duesscale": DuesScaleFactory(),
         "dues.duescall": call,
-        "dues.invoice": dues.invoice_of(call),
+        "dues.invoice": invoices.invoice_of(call),
         "dues.reminderstep": step,
         "dues.reminder": Reminder.objects.create(
             call=call, step=step, recipient=MEMBER_EMAIL

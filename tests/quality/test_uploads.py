@@ -161,6 +161,7 @@ def test_the_site_configuration_is_valid(tmp_path):
         (DEPLOY / "rfve.conf")
         .read_text()
         .replace("/etc/nginx/snippets/", f"{DEPLOY}/")
+        .replace("/var/log/nginx/", f"{tmp_path}/")
         .replace("/etc/letsencrypt/live/villeseducatrices.fr/fullchain.pem", "cert.pem")
         .replace("/etc/letsencrypt/live/villeseducatrices.fr/privkey.pem", "key.pem")
         .replace("cert.pem", str(tmp_path / "cert.pem"))

@@ -14,7 +14,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from association.models import SiteSettings
-from dues import documents, dues
+from dues import credit_notes, documents, errors
+from dues import invoices as dues_invoices
 from dues.models import Invoice
 from registrations import booking, orders
 from registrations.models import Order, Rate, Registration
@@ -271,7 +272,7 @@ def test_one_invoice_per_order_in_the_series_shared_with_dues():
     free = RateFactory(settings=settings, category=Rate.Category.INVITED, amount=0)
     RegistrationFactory(event=settings.event, authority=lyon, rate=free)
     # A dues invoice of the same year takes the first number.
-    call = dues.issue_invoice(DuesCallFactory(year=2030), today=TODAY)
+    call = dues_invoices.issue_invoice(DuesCallFactory(year=2030), today=TODAY)
     close(settings)
 
     invoices, notes, errors = orders.issue_documents(settings, now=NOW)
@@ -304,15 +305,15 @@ def test_registration_fee_vat_mention_follows_the_settings(issuer):
     assert invoice.data["issuer"]["vat"]["exemption_code"] == "VATEX-FR-FRANCHISE"
     assert "TVA non applicable, article 293 B du CGI" in pdf_text(invoice)
     # The dues keep their own mention.
-    call = dues.issue_invoice(DuesCallFactory(year=2030), today=TODAY)
-    dues_invoice = dues.invoice_of(call)
+    call = dues_invoices.issue_invoice(DuesCallFactory(year=2030), today=TODAY)
+    dues_invoice = dues_invoices.invoice_of(call)
     assert dues_invoice.data["issuer"]["vat"]["text"] == issuer.get_vat_regime_display()
 
 
 def test_invoices_wait_for_registrations_to_close():
     settings = RegistrationSettingsFactory()
     paying_registration(settings, LocalAuthorityFactory(), "Martin")
-    with pytest.raises(dues.DuesError, match="encore ouvertes"):
+    with pytest.raises(errors.DuesError, match="encore ouvertes"):
         orders.issue_documents(settings, now=paris(2030, 1, 5, 10))
     assert not Invoice.objects.exists()
 
@@ -382,7 +383,7 @@ def test_cancelling_an_invoiced_registration_issues_a_credit_note_for_its_line()
     assert note.total == Decimal("90.00")  # the line, not the invoice's 180
     assert "Inscription de Camille Martin" in note.data["lines"][0]["label"]
     assert note.reason.startswith("Inscription annulée")
-    assert dues.creditable(invoice) == Decimal("90.00")
+    assert credit_notes.creditable(invoice) == Decimal("90.00")
     # Cancelling again issues nothing more.
     booking.cancel(martin, NOW)
     assert Invoice.objects.credit_notes().count() == 1
@@ -419,7 +420,9 @@ def test_treasury_view_and_csv_include_registration_invoices(admin_client):
     settings = RegistrationSettingsFactory()
     martin = paying_registration(settings, LocalAuthorityFactory(name="Lyon"), "M")
     paying_registration(settings, LocalAuthorityFactory(name="Bron"), "B")
-    dues.issue_invoice(DuesCallFactory(year=2030, member=MemberFactory()), today=TODAY)
+    dues_invoices.issue_invoice(
+        DuesCallFactory(year=2030, member=MemberFactory()), today=TODAY
+    )
     close(settings)
     orders.issue_documents(settings, now=NOW)
     martin.refresh_from_db()
@@ -532,7 +535,7 @@ def test_no_registration_invoice_without_the_vat_number(issuer):
     settings = RegistrationSettingsFactory()
     paying_registration(settings, LocalAuthorityFactory(), "Martin")
     close(settings)
-    with pytest.raises(dues.DuesError, match="BR-E-02"):
+    with pytest.raises(errors.DuesError, match="BR-E-02"):
         orders.issue_documents(settings, now=NOW)
     assert not Invoice.objects.exists()
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from association.models import SiteSettings
-from dues import documents, dues
+from dues import documents, invoices
 from dues.models import DuesCall, Invoice
 from rfve_site.text import one_line
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        issuer = dues.check_issuer()
+        issuer = invoices.check_issuer()
         calls = (
             DuesCall.objects.filter(number__isnull=False)
             .exclude(documents__kind=Invoice.Kind.INVOICE)
@@ -34,17 +34,17 @@ class Command(BaseCommand):
     @transaction.atomic
     def _freeze(self, call: DuesCall, issuer: SiteSettings):
         # Calls issued before the due date rule kept the campaign's date.
-        due_on = call.due_on or dues.due_date(call.issued_on, issuer)
+        due_on = call.due_on or invoices.due_date(call.issued_on, issuer)
         if call.due_on is None:
             DuesCall.objects.filter(pk=call.pk).update(due_on=due_on)
         documents.record_document(
             kind=Invoice.Kind.INVOICE,
             year=call.year,
             sequence=call.number,
-            data=dues.invoice_data(call, issuer, call.issued_on, due_on),
+            data=invoices.invoice_data(call, issuer, call.issued_on, due_on),
             call=call,
             issued_on=call.issued_on,
             due_on=due_on,
             total=call.amount,
-            recipient_name=one_line(dues.legal_name(call.member.authority)),
+            recipient_name=one_line(invoices.legal_name(call.member.authority)),
         )

@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from dues import dues
+from dues import reminders
 from dues.models import DuesCall
+from outbox.sending import kind
 
 
 class Command(BaseCommand):
@@ -13,7 +14,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        sent = dues.send_reminders(DuesCall.objects.all(), today=timezone.localdate())
+        with kind("relance"):
+            sent = reminders.send_reminders(
+                DuesCall.objects.all(), today=timezone.localdate()
+            )
         for reminder in sent:
             self.stdout.write(
                 f"{reminder.call.invoice_number} {reminder.call.member}: "

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from members.models import PERSON_RETENTION_YEARS, Person
+from outbox import purge as outbox
 from pages.contact import MESSAGE_RETENTION, purge
 from registrations import purge as registrations
 from rfve_site.login_throttle import LOGIN_LOG_RETENTION, purge_login_log
@@ -15,7 +16,8 @@ class Command(BaseCommand):
         f"{LOGIN_LOG_RETENTION.days} days, people {PERSON_RETENTION_YEARS} years "
         "after their last mandate; registrations' needs once the event is over, "
         f"their people anonymised {registrations.REGISTRATION_RETENTION.days} days "
-        "after it."
+        f"after it; sent emails after {outbox.MESSAGE_RETENTION.days} days, "
+        f"suppressed addresses after {outbox.SUPPRESSION_RETENTION.days} days."
     )
 
     def handle(self, *args, **options):
@@ -24,10 +26,12 @@ class Command(BaseCommand):
         logins = purge_login_log(now)
         people, _ = Person.objects.past_retention(timezone.localdate(now)).delete()
         registered = registrations.purge(now)
+        emails, addresses = outbox.purge(now)
         self.stdout.write(
             f"{deleted} message(s) deleted, {forgotten} sender key(s) forgotten, "
             f"{logins} login log entr(y/ies) deleted, {people} row(s) of former "
             "people deleted; registrations: "
             f"{registered['needs']} with needs erased, {registered['anonymised']} "
-            f"anonymised, {registered['forgotten']} client key(s) forgotten."
+            f"anonymised, {registered['forgotten']} client key(s) forgotten; "
+            f"{emails} sent email(s) and {addresses} suppressed address(es) deleted."
         )
