@@ -349,7 +349,7 @@ class DuesCallAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_status(timezone.localdate())
 
-    @admin.display(description="facture", ordering="number")
+    @admin.display(description="facture", ordering="invoice_number")
     def invoice(self, call):
         return call.invoice_number or "—"
 

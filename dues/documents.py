@@ -26,11 +26,18 @@ from association.models import SiteSettings
 from rfve_site.text import multi_line, one_line
 from rfve_site.typography import french_html
 
+from .errors import DuesError
 from .models import Invoice, InvoiceSequence
 
 logger = logging.getLogger(__name__)
 
-CREDIT_NOTE_PREFIX = "AV-"
+# The numbering rule (README, "Numbering"): one series per kind of document,
+# numbered by the year of issue, each continuous and chronological.
+PREFIXES = {
+    Invoice.Series.DUES: "",
+    Invoice.Series.REGISTRATIONS: "INS-",
+    Invoice.Series.CREDIT_NOTES: "AV-",
+}
 # The VAT regimes of statutory dues and how EN 16931 says them: category O
 # (outside the scope of VAT) or E (exempt: article 261-7-1° a of the CGI
 # transposes article 132 (1) (l) of the VAT directive, non-profit bodies'
@@ -58,18 +65,38 @@ def storage():
 # --- Numbering --------------------------------------------------------------
 
 
-def format_number(kind: str, year: int, sequence: int) -> str:
-    """2027-0001 for an invoice, AV-2027-0001 for a credit note."""
-    prefix = CREDIT_NOTE_PREFIX if kind == Invoice.Kind.CREDIT_NOTE else ""
-    return f"{prefix}{year}-{sequence:04d}"
+def format_number(series: str, year: int, sequence: int) -> str:
+    """2027-0001 (dues), INS-2027-0001 (registrations), AV-2027-0001 (credit
+    notes)."""
+    return f"{PREFIXES[series]}{year}-{sequence:04d}"
 
 
-def next_sequence(kind: str, year: int) -> int:
-    """The next number of a kind of document in a year. Must run inside the
+def series_of(kind: str, *, registrations: bool = False) -> str:
+    if kind == Invoice.Kind.CREDIT_NOTE:
+        return Invoice.Series.CREDIT_NOTES
+    return Invoice.Series.REGISTRATIONS if registrations else Invoice.Series.DUES
+
+
+def next_sequence(series: str, issued_on: dt.date) -> int:
+    """The next number of a series in the year of issue. Must run inside the
     transaction that saves the document: the counter's row stays locked until
-    it commits, and a rollback gives the number back (no gap)."""
-    InvoiceSequence.objects.get_or_create(kind=kind, year=year)
-    counter = InvoiceSequence.objects.select_for_update().get(kind=kind, year=year)
+    it commits, and a rollback gives the number back (no gap). Refuses an
+    issue date before the series' last one: numbers follow the dates."""
+    year = issued_on.year
+    InvoiceSequence.objects.get_or_create(kind=series, year=year)
+    counter = InvoiceSequence.objects.select_for_update().get(kind=series, year=year)
+    last = (
+        Invoice.objects.filter(series=series, year=year)
+        .order_by("-issued_on")
+        .values_list("issued_on", flat=True)
+        .first()
+    )
+    if last is not None and issued_on < last:
+        raise DuesError(
+            f"Date d’émission {issued_on:%d/%m/%Y} antérieure au dernier "
+            f"document de la série ({last:%d/%m/%Y}) : les numéros doivent "
+            "suivre l’ordre des dates."
+        )
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number
@@ -227,30 +254,43 @@ def render(data: dict) -> bytes:
 # --- Issuing and reading ----------------------------------------------------
 
 
-def issue_document(*, kind: str, year: int, data: dict, **columns) -> Invoice:
-    """Number, render, store and record a document. `data` is the snapshot
-    without its number; `columns` are the Invoice fields queried (call,
-    credited_invoice, issued_on, due_on, total, recipient_name, reason). Runs
-    in one transaction: the PDF is rendered while the year's counter is
-    locked, since it prints the number."""
+def issue_document(
+    *, kind: str, series: str, issued_on: dt.date, data: dict, **columns
+) -> Invoice:
+    """Number, render, store and record a document: the next number of its
+    series in the year of issue (issued_on: today in Paris for every caller
+    but the demo). `data` is the snapshot without its number; `columns` are
+    the Invoice fields queried (call, credited_invoice, due_on, total,
+    recipient_name, reason). Runs in one transaction: the PDF is rendered
+    while the series' counter is locked, since it prints the number."""
     with transaction.atomic():
-        sequence = next_sequence(kind, year)
+        sequence = next_sequence(series, issued_on)
         return record_document(
-            kind=kind, year=year, sequence=sequence, data=data, **columns
+            kind=kind,
+            series=series,
+            year=issued_on.year,
+            sequence=sequence,
+            data=data,
+            issued_on=issued_on,
+            **columns,
         )
 
 
-def record_document(*, kind: str, year: int, sequence: int, data: dict, **columns):
+def record_document(
+    *, kind: str, year: int, sequence: int, data: dict, series: str = "", **columns
+):
     """Render, store and record a document whose number is already given (by
     issue_document, or by the numbering of calls issued before documents
     were frozen: see the freeze_issued_invoices command)."""
-    number = format_number(kind, year, sequence)
+    series = series or series_of(kind)
+    number = format_number(series, year, sequence)
     data = {**data, "kind": kind, "number": number}
     pdf = render(data)
     folder = "avoirs" if kind == Invoice.Kind.CREDIT_NOTE else "factures"
     name = storage().save(f"{folder}/{year}/{number}.pdf", ContentFile(pdf))
     return Invoice.objects.create(
         kind=kind,
+        series=series,
         year=year,
         sequence=sequence,
         number=number,

@@ -126,13 +126,14 @@ def invoice_data(call: DuesCall, issuer: SiteSettings, issued_on, due_on) -> dic
 
 
 def issue_invoice(call: DuesCall, *, today: dt.date) -> DuesCall:
-    """Issue the call's invoice: the next number of its year (gap-free), due
+    """Issue the call's invoice: the next number of the dues series in the
+    year of issue (2026-0042 for a 2027 call issued in December 2026), due
     after the settings' payment delay, frozen as a stored Factur-X file. Calls
     already issued are left as they are. Refused while the issuer's identity
     is incomplete."""
     with transaction.atomic():
         # Locks: the call first (two people issuing the same call get one
-        # invoice), then the year's counter (two calls never share a number).
+        # invoice), then the series' counter (two calls never share a number).
         call = (
             DuesCall.objects.select_for_update(of=("self",))
             .select_related("member__authority")
@@ -151,7 +152,7 @@ def issue_invoice(call: DuesCall, *, today: dt.date) -> DuesCall:
         due_on = due_date(today, issuer)
         document = documents.issue_document(
             kind=Invoice.Kind.INVOICE,
-            year=call.year,
+            series=Invoice.Series.DUES,
             data=invoice_data(call, issuer, today, due_on),
             call=call,
             issued_on=today,
@@ -160,9 +161,10 @@ def issue_invoice(call: DuesCall, *, today: dt.date) -> DuesCall:
             recipient_name=one_line(legal_name(call.member.authority)),
         )
         call.number = document.sequence
+        call.invoice_number = document.number
         call.issued_on = today
         call.due_on = due_on
-        call.save(update_fields=["number", "issued_on", "due_on"])
+        call.save(update_fields=["number", "invoice_number", "issued_on", "due_on"])
         return call
 
 

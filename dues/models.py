@@ -232,6 +232,7 @@ class DuesCall(FrozenFieldsMixin, models.Model):
         "member",
         "year",
         "number",
+        "invoice_number",
         "amount",
         "scale_amount",
         "override_reason",
@@ -255,8 +256,14 @@ class DuesCall(FrozenFieldsMixin, models.Model):
         related_name="dues_calls",
     )
     year = models.PositiveSmallIntegerField("année")
-    # Gap-free per year (2027-0001…), given when the invoice is issued.
-    number = models.PositiveIntegerField("numéro", null=True, blank=True)
+    # The invoice's rank in its series and its number as printed, given at
+    # issue: numbered by the year of issue (a 2027 call issued in December
+    # 2026 is 2026-0042), never by the dues year. Calls issued before that
+    # rule keep the number they got from their dues year.
+    number = models.PositiveIntegerField("rang", null=True, blank=True)
+    invoice_number = models.CharField(
+        "numéro de facture", max_length=20, blank=True, default=""
+    )
     amount = models.DecimalField("montant (€)", max_digits=9, decimal_places=2)
     population = models.PositiveIntegerField(
         "population municipale retenue", null=True, blank=True
@@ -307,7 +314,7 @@ class DuesCall(FrozenFieldsMixin, models.Model):
     objects = DuesCallQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-year", "number", "member__authority__name"]
+        ordering = ["-year", "invoice_number", "member__authority__name"]
         verbose_name = "appel de cotisation"
         verbose_name_plural = "appels de cotisation"
         constraints = [
@@ -315,7 +322,9 @@ class DuesCall(FrozenFieldsMixin, models.Model):
                 fields=["member", "year"], name="one_dues_call_per_member_and_year"
             ),
             models.UniqueConstraint(
-                fields=["year", "number"], name="dues_call_number_unique_per_year"
+                fields=["invoice_number"],
+                condition=~Q(invoice_number=""),
+                name="dues_call_invoice_number_unique",
             ),
         ]
 
@@ -325,10 +334,6 @@ class DuesCall(FrozenFieldsMixin, models.Model):
     @classmethod
     def frozen_rows(cls, queryset):
         return queryset.filter(number__isnull=False)
-
-    @property
-    def invoice_number(self) -> str:
-        return f"{self.year}-{self.number:04d}" if self.number else ""
 
     @property
     def is_issued(self) -> bool:
@@ -346,12 +351,13 @@ class DuesCall(FrozenFieldsMixin, models.Model):
 
 
 class InvoiceSequence(models.Model):
-    """Last number given to a kind of document (invoice, credit note) in a
-    year; its row is locked while numbering, so that numbers have no gaps even
-    when two people issue at once."""
+    """Last number given in a series of documents (Invoice.Series: dues
+    invoices, registration invoices, credit notes) in a year of issue; its
+    row is locked while numbering, so that numbers have no gaps even when two
+    people issue at once."""
 
-    kind = models.CharField("type", max_length=10, default="facture")
-    year = models.PositiveSmallIntegerField("année")
+    kind = models.CharField("série", max_length=12, default="facture")
+    year = models.PositiveSmallIntegerField("année d’émission")
     last_number = models.PositiveIntegerField("dernier numéro", default=0)
 
     class Meta:
@@ -401,6 +407,16 @@ class Invoice(FrozenFieldsMixin, models.Model):
         INVOICE = "facture", "facture"
         CREDIT_NOTE = "avoir", "avoir"
 
+    class Series(models.TextChoices):
+        """The numbering series, each continuous and chronological within its
+        year of issue: 2027-0001 (dues), INS-2027-0001 (event
+        registrations), AV-2027-0001 (credit notes). Registration invoices
+        issued before their series existed are in the dues' one."""
+
+        DUES = "facture", "factures de cotisation"
+        REGISTRATIONS = "inscription", "factures d’inscription"
+        CREDIT_NOTES = "avoir", "avoirs"
+
     class ChorusStatus(models.TextChoices):
         NOT_DEPOSITED = "", "non déposée"
         DEPOSITED = "deposee", "déposée"
@@ -410,6 +426,9 @@ class Invoice(FrozenFieldsMixin, models.Model):
         PAID = "payee", "payée"
 
     kind = models.CharField("type", max_length=10, choices=Kind)
+    series = models.CharField(
+        "série", max_length=12, choices=Series, default=Series.DUES
+    )
     year = models.PositiveSmallIntegerField("année de numérotation")
     sequence = models.PositiveIntegerField("rang dans l’année")
     number = models.CharField("numéro", max_length=20, unique=True)
@@ -456,6 +475,7 @@ class Invoice(FrozenFieldsMixin, models.Model):
 
     frozen_fields = (
         "kind",
+        "series",
         "year",
         "sequence",
         "number",
@@ -481,7 +501,7 @@ class Invoice(FrozenFieldsMixin, models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "year", "sequence"], name="invoice_sequence_unique"
+                fields=["series", "year", "sequence"], name="invoice_series_unique"
             ),
             models.UniqueConstraint(
                 fields=["call"],

@@ -1,6 +1,6 @@
 """Paying registrations: one order per collectivité and event, invoiced with
-the dues' engine (dues/documents.py: Factur-X, frozen, one gap-free series of
-invoice numbers a year for the association, shared with the dues).
+the dues' engine (dues/documents.py: Factur-X, frozen, numbered in their own
+series by the year of issue, INS-2027-0001).
 
 When: the secretariat issues the invoices of an event once its registrations
 are closed ("Émettre les factures et avoirs"), one invoice per order for its
@@ -202,8 +202,8 @@ def check_vat_number(issuer) -> None:
 
 def issue_invoice(order: Order, *, today: dt.date) -> Invoice | None:
     """One invoice for what the order has not been invoiced yet; None when
-    nothing is left. Numbered in the association's invoice series of the
-    year of issue, shared with the dues."""
+    nothing is left. Numbered in the registrations' series of the year of
+    issue (INS-2027-0001)."""
     with transaction.atomic():
         # Two people issuing at once: the second finds nothing left.
         order = (
@@ -225,7 +225,7 @@ def issue_invoice(order: Order, *, today: dt.date) -> Invoice | None:
         data = invoice_data(order, registrations, issuer, today, due_on)
         document = documents.issue_document(
             kind=Invoice.Kind.INVOICE,
-            year=today.year,
+            series=Invoice.Series.REGISTRATIONS,
             data=data,
             issued_on=today,
             due_on=due_on,

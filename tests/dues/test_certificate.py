@@ -29,6 +29,7 @@ TODAY = dt.date(2027, 5, 3)
 def _paid_call(**kwargs):
     call = DuesCallFactory(
         number=12,
+        invoice_number="2027-0012",
         issued_on=dt.date(2027, 2, 1),
         member__authority__name="Villeurbanne",
         member__authority__code="69266",

@@ -169,7 +169,7 @@ def test_registrations_of_one_authority_form_one_order(client):
 # --- Invoices -----
 
 
-def test_one_invoice_per_order_in_the_series_shared_with_dues():
+def test_one_invoice_per_order_in_the_registrations_own_series():
     settings = RegistrationSettingsFactory()
     lyon, annecy = LocalAuthorityFactory(name="Lyon"), LocalAuthorityFactory()
     paying_registration(settings, lyon, "Martin")
@@ -177,14 +177,17 @@ def test_one_invoice_per_order_in_the_series_shared_with_dues():
     paying_registration(settings, annecy, "Petit")
     free = RateFactory(settings=settings, category=Rate.Category.FREE, amount=0)
     RegistrationFactory(event=settings.event, authority=lyon, rate=free)
-    # A dues invoice of the same year takes the first number.
+    # A dues invoice of the same year is in another series.
     call = dues_invoices.issue_invoice(DuesCallFactory(year=2030), today=TODAY)
     close(settings)
 
     invoices, notes, errors = orders.issue_documents(settings, now=NOW)
 
     assert errors == [] and notes == []
-    assert [invoice.number for invoice in invoices] == ["2030-0002", "2030-0003"]
+    assert [invoice.number for invoice in invoices] == [
+        "INS-2030-0001",
+        "INS-2030-0002",
+    ]
     assert call.invoice_number == "2030-0001"
     lyon_invoice = Invoice.objects.get(recipient_name="Commune de Lyon")
     assert lyon_invoice.total == Decimal("180.00")
@@ -195,7 +198,7 @@ def test_one_invoice_per_order_in_the_series_shared_with_dues():
     ]
     assert lyon_invoice.data["recipient"]["siret"] == valid_siret(lyon)
     text = pdf_text(lyon_invoice)
-    assert "Facture n° 2030-0002" in text
+    assert "Facture n° INS-2030-0001" in text
     assert "Exonération de TVA, article 261-7-1° b du CGI" in text
     # Issuing again issues nothing.
     assert orders.issue_documents(settings, now=NOW)[0] == []
@@ -345,15 +348,15 @@ def test_treasury_view_and_csv_include_registration_invoices(admin_client):
     content = response.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     by_number = {row[0]: row for row in rows[1:]}
-    assert set(by_number) == {"2030-0001", "2030-0002", "2030-0003"}
-    bron = by_number["2030-0002"]
+    assert set(by_number) == {"2030-0001", "INS-2030-0001", "INS-2030-0002"}
+    bron = by_number["INS-2030-0001"]
     assert (bron[1], bron[7], bron[8], bron[10]) == (
         "Commune de Bron",
         "90,00",
         "0,00",
         "90,00",
     )
-    lyon = by_number["2030-0003"]
+    lyon = by_number["INS-2030-0002"]
     assert (lyon[8], lyon[10], lyon[13]) == ("90,00", "0,00", "annulée par avoir")
 
 
@@ -370,12 +373,12 @@ def test_invoice_action_and_admin_cancellation(admin_client):
     year = timezone.localdate().year  # issued today
     messages = [str(m) for m in response.context["messages"]]
     assert messages == [
-        f"{settings.event} : 1 facture(s) et 0 avoir(s) émis ({year}-0001)."
+        f"{settings.event} : 1 facture(s) et 0 avoir(s) émis (INS-{year}-0001)."
     ]
     order_page = admin_client.get(
         reverse("admin:registrations_order_change", args=[martin.order_id])
     )
-    assert f"{year}-0001" in order_page.content.decode()
+    assert f"INS-{year}-0001" in order_page.content.decode()
 
     # Cancelled by changing its status in the admin: a credit note too.
     page = reverse("admin:registrations_registration_change", args=[martin.pk])
