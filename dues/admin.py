@@ -668,7 +668,7 @@ class InvoiceAdmin(admin.ModelAdmin):
     list_select_related = ["credited_invoice"]
     search_fields = ["number", "recipient_name", "chorus_deposit_number"]
     date_hierarchy = "issued_on"
-    actions = ["download_zip"]
+    actions = ["download_zip", "send_documents"]
     fieldsets = [
         (
             None,
@@ -754,6 +754,32 @@ class InvoiceAdmin(admin.ModelAdmin):
     @admin.action(description="Télécharger en ZIP (Factur-X)", permissions=["download"])
     def download_zip(self, request, queryset):
         return _zip_response(request, self, queryset, "factures.zip")
+
+    @admin.action(
+        description="Envoyer par courriel au contact finances (cotisations)",
+        permissions=["download"],
+    )
+    def send_documents(self, request, queryset):
+        """Credit notes are emailed like invoices, to the same contact."""
+        sent, errors = 0, []
+        for document in queryset.select_related("call__member__authority"):
+            try:
+                if document.is_credit_note:
+                    sending.send_credit_note(document)
+                elif document.call is not None:
+                    sending.send_invoice(document.call)
+                else:
+                    raise DuesError(
+                        f"{document} : une facture d’inscription s’envoie depuis "
+                        "sa commande."
+                    )
+                sent += 1
+            except DuesError as error:
+                errors.append(str(error))
+        if sent:
+            self.message_user(request, f"{sent} document(s) envoyé(s).")
+        for error in errors:
+            self.message_user(request, error, messages.WARNING)
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -40,7 +40,7 @@ def certificate_html(call: DuesCall, *, today: dt.date) -> str:
     association = SiteSettings.load()
     missing = [
         str(association._meta.get_field(name).verbose_name)
-        for name in [*SIGNATORY_FIELDS, "treasurer_name"]
+        for name in [*SIGNATORY_FIELDS, "treasurer_name", "treasurer_title"]
         if not str(getattr(association, name)).strip()
     ]
     if missing:

@@ -75,6 +75,9 @@ def issue_credit_note(
             ],
             "total": documents.money(amount),
             "reason": reason,
+            # A credit note asks for no payment: no late-payment mention, no
+            # statutes' clause on unpaid dues.
+            "notes": [],
             "credited": {"number": invoice.number, "issued_on": source["issued_on"]},
             "payment": {
                 "methods": PAYMENT_METHODS,

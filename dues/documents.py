@@ -146,9 +146,61 @@ def issuer_data(issuer: SiteSettings, *, vat_regime: str = "") -> dict:
             # Only an exempt (taxable) seller prints it: outside the scope of
             # VAT, EN 16931 forbids it (BR-O-02).
             "seller_number": issuer.vat_number if category == "E" else "",
+            # Exempt without a VAT number: BR-E-02 accepts the seller's tax
+            # registration identifier (BT-32, scheme FC) instead; a French
+            # legal person's is its SIREN.
+            "tax_id": issuer.siret[:9]
+            if category == "E" and not issuer.vat_number
+            else "",
         },
         "unpaid_dues_text": one_line(issuer.unpaid_dues_text),
     }
+
+
+# --- What each kind of document says ----------------------------------------
+
+
+def is_public_body(siret: str) -> bool:
+    """A legal person of public law (State, collectivité, public body): Insee
+    gives them a SIREN starting with 1 or 2."""
+    return siret[:1] in ("1", "2")
+
+
+def service_invoice_notes(recipient: dict) -> list[str]:
+    """The late-payment mentions of an invoice for a service (a registration
+    fee, within the scope of VAT, unlike the statutory dues).
+
+    A professional buyer: article L. 441-10 of the Code de commerce requires
+    the invoice to state the late-payment penalty rate (at least three times
+    the legal interest rate; by default the ECB's refinancing rate plus 10
+    points) and the fixed recovery indemnity, 40 € (article D. 441-5).
+    A public buyer (State, collectivité, public body) is not under these
+    articles but under the Code de la commande publique: late payment makes
+    interest and the indemnity due of right (article L. 2192-13), at the
+    ECB's main refinancing rate in force on the first day of the half-year
+    plus 8 points (article R. 2192-31), the indemnity being 40 € (article
+    D. 2192-35).
+    Article L. 441-9 also asks for the discount conditions: none."""
+    if is_public_body(recipient.get("siret", "")):
+        late = (
+            "Tout retard de paiement fait courir de plein droit des intérêts "
+            "moratoires au taux de la principale facilité de refinancement de "
+            "la Banque centrale européenne en vigueur au premier jour du semestre de "
+            "l’année civile au cours duquel ils ont commencé à courir, majoré de "
+            "huit points (articles L. 2192-13 et R. 2192-31 du code de la "
+            "commande publique), ainsi qu’une indemnité forfaitaire pour frais "
+            "de recouvrement de 40 € (article D. 2192-35 du même code)."
+        )
+    else:
+        late = (
+            "En cas de retard de paiement, des pénalités sont exigibles dès le "
+            "lendemain de la date d’échéance, au taux appliqué par la Banque "
+            "centrale européenne à son opération de refinancement la plus "
+            "récente majoré de 10 points de pourcentage, ainsi qu’une indemnité "
+            "forfaitaire pour frais de recouvrement de 40 € (articles L. 441-10 "
+            "et D. 441-5 du code de commerce)."
+        )
+    return [late, "Aucun escompte n’est accordé en cas de paiement anticipé."]
 
 
 def money(amount: Decimal) -> str:
@@ -175,6 +227,9 @@ def _context(data: dict) -> dict:
     """The snapshot with dates as dates and amounts in French, for templates."""
     return {
         "doc": data,
+        # Snapshots taken before each kind had its wording printed the
+        # statutes' clause on every document.
+        "notes": data.get("notes", [data["issuer"].get("unpaid_dues_text", "")]),
         "issued_on": _date(data["issued_on"]),
         "due_on": _date(data.get("due_on")),
         "lines": [

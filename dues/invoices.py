@@ -117,6 +117,9 @@ def invoice_data(call: DuesCall, issuer: SiteSettings, issued_on, due_on) -> dic
             }
         ],
         "total": documents.money(call.amount),
+        # Dues are not the price of a service: what the statutes provide
+        # instead of the Code de commerce's late-payment mentions.
+        "notes": [one_line(issuer.unpaid_dues_text)],
         "payment": {
             "methods": PAYMENT_METHODS,
             "terms": f"{PAYMENT_METHODS}, au plus tard le {due_on:%d/%m/%Y}, en "

@@ -210,6 +210,18 @@ class DuesCallQuerySet(models.QuerySet):
         )
         return self.exclude(Exists(in_payment))
 
+    def remindable(self):
+        """Without the calls a reminder must not chase: invoice being paid
+        (not_in_payment), or rejected or disputed, which the treasurer
+        handles first (the treasury view lists them)."""
+        held = self._invoice().filter(
+            chorus_status__in=[
+                Invoice.ChorusStatus.REJECTED,
+                Invoice.ChorusStatus.DISPUTED,
+            ]
+        )
+        return self.not_in_payment().exclude(Exists(held))
+
     def late(self, today: dt.date):
         """Not fully paid after the due date."""
         return self.unpaid().filter(due_on__lt=today)
@@ -422,6 +434,7 @@ class Invoice(FrozenFieldsMixin, models.Model):
         DEPOSITED = "deposee", "déposée"
         AVAILABLE = "disposition", "mise à disposition"
         REJECTED = "rejetee", "rejetée"
+        DISPUTED = "contestee", "contestée / suspendue"
         MANDATED = "mandatee", "mandatée / mise en paiement"
         PAID = "payee", "payée"
 
@@ -580,10 +593,15 @@ class ReminderStep(models.Model):
     days_after_due = models.PositiveSmallIntegerField(
         "jours après l’échéance", unique=True
     )
+    # The text of the n-th step is the text of the n-th reminder a call
+    # actually gets (dues/reminders.py): a call first reminded 75 days late
+    # gets the first step's words, never "Malgré notre précédent courriel".
     subject = OneLineField("objet du courriel", max_length=200)
     body = MultiLineField(
         "texte du courriel",
-        help_text="Variables : {ville}, {numero}, {montant}, {reste}, {echeance}.",
+        help_text="Variables : {ville}, {numero}, {montant}, {reste}, {echeance}, "
+        "{avoirs}. Le texte de la n-ième étape est celui de la n-ième relance "
+        "réellement envoyée à une ville.",
     )
 
     class Meta:

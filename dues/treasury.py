@@ -26,7 +26,8 @@ class YearSummary:
     credit_notes: list[Invoice]
     # (status label, number of invoices) for each Chorus Pro status.
     chorus_counts: list[tuple[str, int]]
-    rejected: list[Invoice]  # by Chorus Pro: to correct and deposit again
+    # Rejected by Chorus Pro or disputed: to correct (not reminded meanwhile).
+    rejected: list[Invoice]
     # Invoices of other things than dues (event registrations), each with
     # `credited_total`; their payments are followed on Chorus Pro.
     other_invoices: list[Invoice] = field(default_factory=list)
@@ -71,9 +72,12 @@ def year_summary(year: int, *, today: dt.date) -> YearSummary:
             for status in Invoice.ChorusStatus
         ],
         rejected=list(
-            invoices.filter(chorus_status=Invoice.ChorusStatus.REJECTED).order_by(
-                "number"
-            )
+            invoices.filter(
+                chorus_status__in=[
+                    Invoice.ChorusStatus.REJECTED,
+                    Invoice.ChorusStatus.DISPUTED,
+                ]
+            ).order_by("number")
         ),
         other_invoices=others,
         other_invoiced=sum((i.total for i in others), Decimal("0")),

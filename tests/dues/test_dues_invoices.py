@@ -227,8 +227,9 @@ def test_pdf_download_from_the_admin(admin_client):
 def test_pdf_carries_the_issuers_identity_from_its_settings(issuer):
     issuer.vat_regime = issuer.VatRegime.EXEMPT
     issuer.save()
-    with pytest.raises(errors.DuesError, match="numéro de TVA intracommunautaire"):
-        invoices.issue_invoice(DuesCallFactory(), today=TODAY)  # exempt: a taxable body
+    # Without a VAT number, the SIREN is the tax identifier (BR-E-02).
+    without = invoices.issue_invoice(DuesCallFactory(), today=TODAY)
+    assert "Identifiant fiscal (SIREN) : 412345670" in _pdf_text(invoice_pdf(without))
     issuer.vat_number = "FR96412345670"
     issuer.save()
     call = invoices.issue_invoice(DuesCallFactory(), today=TODAY)
@@ -243,6 +244,7 @@ def test_pdf_carries_the_issuers_identity_from_its_settings(issuer):
     assert "BDFEFRPPCCT" in text
     assert "Exonération de TVA, article 261-7-1° a du CGI" in text
     assert "TVA intracommunautaire : FR96412345670" in text
+    assert "Identifiant fiscal" not in text
     assert "hors du champ" not in text
     # What the statutes provide for unpaid dues, not commercial penalties.
     assert "radiation du membre" in " ".join(text.split())

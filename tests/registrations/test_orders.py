@@ -436,15 +436,23 @@ def test_invoice_and_credit_note_pass_the_xsd_and_the_en16931_schematron():
         assert schematron_failures(xml) == [], document
 
 
-def test_no_registration_invoice_without_the_vat_number(issuer):
+def test_a_registration_invoice_without_vat_number_is_issued_and_valid(issuer):
+    """Exempt (category E) without an intra-EU VAT number: BR-E-02 is
+    satisfied by the seller's tax registration identifier (BT-32)."""
+    from tests.dues.facturx_checks import embedded_xml, schematron_failures, xpath
+
     issuer.vat_number = ""
     issuer.save()
     settings = RegistrationSettingsFactory()
     paying_registration(settings, LocalAuthorityFactory(), "Martin")
     close(settings)
-    with pytest.raises(errors.DuesError, match="BR-E-02"):
-        orders.issue_documents(settings, now=NOW)
-    assert not Invoice.objects.exists()
+    (invoice,), _, errors = orders.issue_documents(settings, now=NOW)
+    assert errors == []
+    xml = embedded_xml(documents.read_pdf(invoice))
+    assert schematron_failures(xml) == []
+    tax_id = "//ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID"
+    assert xpath(xml, f"{tax_id}[@schemeID='FC']/text()") == ["412345670"]
+    assert xpath(xml, f"{tax_id}[@schemeID='VA']") == []
 
 
 def test_orders_list_queries_do_not_grow(admin_client, django_assert_max_num_queries):
