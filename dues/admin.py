@@ -112,7 +112,17 @@ class DuesScaleAdmin(admin.ModelAdmin):
 
 class PaymentInline(admin.TabularInline):
     model = Payment
+    fk_name = "call"
+    fields = ["paid_on", "amount", "method", "reference"]
     extra = 1
+
+
+class InvoicePaymentInline(PaymentInline):
+    """Payments of an invoice that is not a dues call's (an event
+    registration's, paid by transfer or cheque outside Chorus Pro)."""
+
+    fk_name = "invoice"
+    verbose_name_plural = "paiements reçus (hors Chorus Pro)"
 
 
 class ReminderInline(admin.TabularInline):
@@ -705,6 +715,12 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return self.frozen
+
+    def get_inlines(self, request, obj):
+        """A dues call's payments are on the call; other invoices' here."""
+        if obj is None or obj.call_id is not None or obj.is_credit_note:
+            return []
+        return [InvoicePaymentInline]
 
     def has_add_permission(self, request):
         return False  # issued from the dues calls (or another engine user)

@@ -273,9 +273,7 @@ class DuesCall(FrozenFieldsMixin, models.Model):
     # 2026 is 2026-0042), never by the dues year. Calls issued before that
     # rule keep the number they got from their dues year.
     number = models.PositiveIntegerField("rang", null=True, blank=True)
-    invoice_number = models.CharField(
-        "numéro de facture", max_length=20, blank=True, default=""
-    )
+    invoice_number = OneLineField("numéro de facture", max_length=20, blank=True)
     amount = models.DecimalField("montant (€)", max_digits=9, decimal_places=2)
     population = models.PositiveIntegerField(
         "population municipale retenue", null=True, blank=True
@@ -556,6 +554,9 @@ class Invoice(FrozenFieldsMixin, models.Model):
 
 
 class Payment(models.Model):
+    """Money received for a dues call, or for another invoice (an event
+    registration's, paid by transfer or cheque outside Chorus Pro)."""
+
     class Method(models.TextChoices):
         TRANSFER = "virement", "Virement"
         MANDATE = "mandat", "Mandat administratif"
@@ -566,6 +567,16 @@ class Payment(models.Model):
         verbose_name="appel",
         on_delete=models.CASCADE,
         related_name="payments",
+        null=True,
+        blank=True,
+    )
+    invoice = models.ForeignKey(
+        "Invoice",
+        verbose_name="facture",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        null=True,
+        blank=True,
     )
     paid_on = models.DateField("date")
     amount = models.DecimalField("montant (€)", max_digits=9, decimal_places=2)
@@ -581,10 +592,36 @@ class Payment(models.Model):
                 name="payment_amount_positive",
                 violation_error_message="Le montant doit être positif.",
             ),
+            models.CheckConstraint(
+                condition=Q(call__isnull=False, invoice__isnull=True)
+                | Q(call__isnull=True, invoice__isnull=False),
+                name="payment_for_a_call_or_an_invoice",
+                violation_error_message="Un paiement règle un appel de cotisation "
+                "ou une facture.",
+            ),
         ]
 
     def __str__(self):
         return f"{euros(self.amount)} le {self.paid_on:%d/%m/%Y}"
+
+    def clean(self):
+        """Money is not received for an invoice before it exists."""
+        if self.paid_on is None:
+            return
+        if self.invoice_id is not None:
+            number, issued_on = self.invoice.number, self.invoice.issued_on
+        elif self.call_id is not None and self.call.issued_on is not None:
+            number, issued_on = self.call.invoice_number, self.call.issued_on
+        else:
+            return
+        if self.paid_on < issued_on:
+            raise ValidationError(
+                {
+                    "paid_on": f"Un paiement ne peut pas être daté du "
+                    f"{self.paid_on:%d/%m/%Y}, avant l’émission de la facture "
+                    f"{number} (le {issued_on:%d/%m/%Y})."
+                }
+            )
 
 
 class ReminderStep(models.Model):

@@ -9,6 +9,8 @@ series and year, so new numbers start after it."""
 
 from django.db import migrations, models
 
+import rfve_site.text
+
 
 def keep_issued_numbers(apps, schema_editor):
     DuesCall = apps.get_model("dues", "DuesCall")
@@ -69,8 +71,8 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="duescall",
             name="invoice_number",
-            field=models.CharField(
-                blank=True, default="", max_length=20, verbose_name="numéro de facture"
+            field=rfve_site.text.OneLineField(
+                blank=True, max_length=20, verbose_name="numéro de facture"
             ),
         ),
         migrations.AddField(
