@@ -224,6 +224,11 @@ def _zip_response(request, admin, queryset, filename: str):
     return response
 
 
+def _long_date(date) -> str:
+    """ "1er janvier 2027" (Django's French format says "1 janvier")."""
+    return invoice_lines.long_date(date) if date else "—"
+
+
 def _can(request, codename: str) -> bool:
     return request.user.has_perm(f"dues.{codename}")
 
@@ -259,7 +264,7 @@ class DuesCallAdmin(admin.ModelAdmin):
         "amount_display",
         "paid",
         "status_label",
-        "due_on",
+        "due_on_display",
         "sent_at",
         "no_reminders",
     ]
@@ -366,6 +371,10 @@ class DuesCallAdmin(admin.ModelAdmin):
     @admin.display(description="montant", ordering="amount")
     def amount_display(self, call):
         return formats.euros(call.amount)
+
+    @admin.display(description="échéance", ordering="due_on")
+    def due_on_display(self, call):
+        return _long_date(call.due_on)
 
     @admin.display(description="payé", ordering="paid_total")
     def paid(self, call):
@@ -668,8 +677,8 @@ class InvoiceAdmin(admin.ModelAdmin):
         "number",
         "kind",
         "recipient_name",
-        "issued_on",
-        "due_on",
+        "issued_on_display",
+        "due_on_display",
         "total_display",
         "credited_invoice",
         "chorus_status",
@@ -677,7 +686,6 @@ class InvoiceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "year", "chorus_status"]
     list_select_related = ["credited_invoice"]
     search_fields = ["number", "recipient_name", "chorus_deposit_number"]
-    date_hierarchy = "issued_on"
     actions = ["download_zip", "send_documents"]
     fieldsets = [
         (
@@ -735,6 +743,14 @@ class InvoiceAdmin(admin.ModelAdmin):
     def total_display(self, document):
         return formats.euros(document.total)
 
+    @admin.display(description="émise le", ordering="issued_on")
+    def issued_on_display(self, document):
+        return _long_date(document.issued_on)
+
+    @admin.display(description="échéance", ordering="due_on")
+    def due_on_display(self, document):
+        return _long_date(document.due_on)
+
     @admin.display(description="appel de cotisation")
     def call_link(self, document):
         if document.call_id is None:
@@ -745,7 +761,8 @@ class InvoiceAdmin(admin.ModelAdmin):
     @admin.display(description="avoirs")
     def credit_notes_list(self, document):
         notes = ", ".join(
-            f"{n.number} ({n.total} €)" for n in document.credit_notes.all()
+            f"{n.number} ({formats.euros(n.total)})"
+            for n in document.credit_notes.all()
         )
         return notes or "—"
 

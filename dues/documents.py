@@ -117,6 +117,10 @@ def address(text: str, *, postcode: str = "", city: str = "") -> dict:
     if lines and (match := _POSTCODE_CITY.match(lines[-1])):
         postcode, city = match.groups()
         lines = lines[:-1]
+    # "…\nVilleurbanne" typed above the postcode and city printed after it:
+    # the city once.
+    while lines and city and lines[-1].casefold() == city.casefold():
+        lines = lines[:-1]
     if len(lines) > 3:  # CII has three street lines
         lines = [*lines[:2], ", ".join(lines[2:])]
     return {"lines": lines, "postcode": postcode, "city": city, "country": "FR"}
