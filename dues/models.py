@@ -637,8 +637,9 @@ class ReminderStep(models.Model):
     body = MultiLineField(
         "texte du courriel",
         help_text="Variables : {ville}, {numero}, {montant}, {reste}, {echeance}, "
-        "{avoirs}. Le texte de la n-ième étape est celui de la n-ième relance "
-        "réellement envoyée à une ville.",
+        "{avoirs} (« déduction faite de l’avoir … », vide sans avoir). Le texte "
+        "de la n-ième étape est celui de la n-ième relance réellement envoyée "
+        "à une ville.",
     )
 
     class Meta:

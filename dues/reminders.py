@@ -100,8 +100,13 @@ def _reminder_message(call: DuesCall, wording: ReminderStep, recipient: str):
     notes, and the invoice and its credit notes attached."""
     invoice = invoice_of(call)
     notes = list(invoice.credit_notes.order_by("number"))
-    credited = ", ".join(
-        f"{note.number} ({formats.euros(note.total)})" for note in notes
+    credited = " et ".join(
+        f"{note.number} de {formats.euros(note.total)}" for note in notes
+    )
+    credited = (
+        ("de l’avoir " if len(notes) == 1 else "des avoirs ") + credited
+        if notes
+        else ""
     )
     values = _Blank(
         ville=one_line(str(call.member)),
@@ -109,12 +114,14 @@ def _reminder_message(call: DuesCall, wording: ReminderStep, recipient: str):
         montant=formats.euros(call.net_amount),
         reste=formats.euros(call.net_amount - call.paid_total),
         echeance=f"{call.due_on:%d/%m/%Y}",
-        avoirs=f"avoir(s) déduit(s) : {credited}" if notes else "aucun avoir",
+        avoirs=f"déduction faite {credited}" if notes else "",
     )
     body = multi_line(wording.body.format_map(values))
     if notes and "{avoirs}" not in wording.body:
+        joined = "joint" if len(notes) == 1 else "joints"
         body = body.rstrip("\n") + (
-            f"\n\nMontant net des avoirs joints ({credited}).\n"
+            f"\n\nP.-S. : ces montants tiennent compte {credited}, "
+            f"{joined} à ce message.\n"
         )
     message = EmailMessage(
         # Cleaned again: a line break stored in the subject would make the

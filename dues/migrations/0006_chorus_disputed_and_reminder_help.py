@@ -19,6 +19,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='reminderstep',
             name='body',
-            field=rfve_site.text.MultiLineField(help_text='Variables : {ville}, {numero}, {montant}, {reste}, {echeance}, {avoirs}. Le texte de la n-ième étape est celui de la n-ième relance réellement envoyée à une ville.', verbose_name='texte du courriel'),
+            field=rfve_site.text.MultiLineField(help_text='Variables : {ville}, {numero}, {montant}, {reste}, {echeance}, {avoirs} (« déduction faite de l’avoir … », vide sans avoir). Le texte de la n-ième étape est celui de la n-ième relance réellement envoyée à une ville.', verbose_name='texte du courriel'),
         ),
     ]

@@ -142,3 +142,20 @@ def test_refused_while_nobody_is_named_to_sign(admin_client):
         "« ville du siège », « trésorerie : prénom et nom », « trésorerie : titre »"
         in message
     )
+
+
+def test_a_year_paid_net_of_its_credit_note_gets_its_certificate():
+    """Seen: 2 500 € paid on a 3 000 € call credited 500 € was refused."""
+    from dues import credit_notes, invoices
+
+    member = MemberFactory()
+    call = invoices.issue_invoice(
+        DuesCallFactory(member=member, amount=Decimal("3000")),
+        today=dt.date(2027, 1, 15),
+    )
+    credit_notes.issue_credit_note(
+        invoices.invoice_of(call), Decimal("500"), "Tranche", today=dt.date(2027, 1, 20)
+    )
+    PaymentFactory(call=call, amount=Decimal("2500"), paid_on=dt.date(2027, 2, 1))
+    text = _words(certificate_html(call, today=TODAY))
+    assert "d’un montant de 2 500,00\u00a0€" in text.replace("\u202f", " ")
