@@ -238,7 +238,7 @@ class DocumentInline(admin.TabularInline):
 
     model = Invoice
     extra = 0
-    fields = ["link", "kind", "issued_on", "total", "reason", "chorus_status"]
+    fields = ["link", "kind", "issued_on", "total_display", "reason", "chorus_status"]
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = "facture et avoirs"
@@ -248,6 +248,10 @@ class DocumentInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="montant")
+    def total_display(self, document):
+        return formats.euros(document.total)
 
     @admin.display(description="numéro")
     def link(self, document):

@@ -64,6 +64,13 @@ def test_invoices_are_numbered_by_the_year_of_issue_not_the_dues_year():
     assert document.data["lines"][0]["period"]["text"] == (
         "du 1er janvier au 31 décembre 2027"
     )
+    # A credit note too is numbered by its own year of issue.
+    from dues.credit_notes import issue_credit_note
+
+    note = issue_credit_note(
+        document, Decimal("10"), "Erreur", today=dt.date(2027, 1, 5)
+    )
+    assert note.number == "AV-2027-0001"
 
 
 @pytest.mark.django_db
