@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from dues import documents
@@ -85,8 +85,9 @@ def test_numbering_migration_renumbers_nothing_and_goes_on_after_the_highest():
     assert counters == {("facture", 2027): 3, ("facture", 2026): 10, ("avoir", 2026): 2}
     # The next numbers, as issuing on 03/12/2026 would take them.
     next_day = dt.date(2026, 12, 3)
-    next_numbers = [
-        documents.format_number(s, 2026, documents.next_sequence(s, next_day))
-        for s in Invoice.Series
-    ]
+    with transaction.atomic():
+        next_numbers = [
+            documents.format_number(s, 2026, documents.next_sequence(s, next_day))
+            for s in Invoice.Series
+        ]
     assert next_numbers == ["2026-0011", "INS-2026-0001", "AV-2026-0003"]
