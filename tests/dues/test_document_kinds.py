@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from dues import credit_notes, documents, invoices
 from registrations import orders
-from registrations.models import Rate
+from registrations.models import Order, Rate
 from tests.dues.facturx_checks import embedded_xml, schematron_failures, xpath
 from tests.factories import (
     DuesCallFactory,
@@ -50,7 +50,14 @@ def _registration_invoice(siret: str, *, organisation: bool = False):
     registration = RegistrationFactory(
         event=settings.event, rate=rate, last_name="Martin", **extra
     )
-    order = orders.attach(registration, {"siret": siret})
+    if organisation:  # the order as the form makes it, without its lock
+        order = Order.objects.create(
+            event=settings.event, organisation="Éditions Exemple SA", siret=siret
+        )
+        registration.order = order
+        registration.save(update_fields=["order"])
+    else:
+        order = orders.attach(registration, {"siret": siret})
     order.invoicing_address = "1 rue de la République\n69001 Lyon"
     order.save()
     settings.is_open = False
