@@ -33,6 +33,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
                 "IBAN et BIC sont exigés pour émettre une facture.",
                 "fields": [
                     "treasurer_name",
+                    "treasurer_title",
                     "treasurer_email",
                     "iban",
                     "bic",

@@ -17,6 +17,7 @@ IDENTITY = {
     # A number reserved by the ARCEP for fiction.
     "phone": "04 65 71 20 23",
     "treasurer_name": "Sophie Marchand (donnée de démonstration)",
+    "treasurer_title": "trésorière",
     "treasurer_email": "tresorerie@villeseducatrices.fr",
     "iban": "FR76 3000 1007 9412 3456 7890 185",
     "bic": "BDFEFRPPCCT",

@@ -110,7 +110,15 @@ class SiteSettings(models.Model):
     phone = OneLineField("téléphone", max_length=30, blank=True)
     # Invoicing of the dues.
     treasurer_name = OneLineField(
-        "trésorière ou trésorier (nom)", max_length=200, blank=True
+        "trésorerie : prénom et nom", max_length=200, blank=True
+    )
+    treasurer_title = models.CharField(
+        "trésorerie : titre",
+        max_length=20,
+        blank=True,
+        choices=[("trésorière", "trésorière"), ("trésorier", "trésorier")],
+        help_text="Le titre que l’attestation d’adhésion donne à la personne "
+        "qui la signe.",
     )
     treasurer_email = models.EmailField("courriel de la trésorerie", blank=True)
     iban = models.CharField(
@@ -145,8 +153,9 @@ class SiteSettings(models.Model):
                 "sans espace.",
             )
         ],
-        help_text="Exigé avec l’exonération (une exonération ne concerne qu’un "
-        "assujetti) ; jamais imprimé hors du champ de la TVA.",
+        help_text="Imprimé avec l’exonération s’il existe (sinon la facture "
+        "porte le SIREN comme identifiant fiscal) ; jamais imprimé hors du champ "
+        "de la TVA.",
     )
     registration_vat = models.CharField(
         "mention de TVA des inscriptions",
@@ -291,16 +300,25 @@ class SiteSettings(models.Model):
     ISSUER_FIELDS = ["name", "legal_form", "seat_address", "siret", "iban", "bic"]
 
     def missing_issuer_fields(self) -> list[str]:
-        """The French names of the issuer's required fields left empty. The
-        exempt regime also needs the VAT number (EN 16931 rule BR-E-02)."""
-        required = list(self.ISSUER_FIELDS)
-        if self.vat_regime == self.VatRegime.EXEMPT:
-            required.append("vat_number")
+        """The French names of the issuer's required fields left empty. An
+        exempt invoice needs no VAT number: without one, EN 16931 (rule
+        BR-E-02) is satisfied by the seller's tax registration identifier
+        (BT-32), its SIREN (dues/documents.py)."""
         return [
             str(self._meta.get_field(name).verbose_name)
-            for name in required
+            for name in self.ISSUER_FIELDS
             if not str(getattr(self, name)).strip()
         ]
+
+    def treasury_reply_to(self) -> list[str]:
+        """Where answers to money emails (invoices, credit notes, reminders)
+        go: the treasury, else the secretariat."""
+        address = self.treasurer_email or self.contact_email
+        return [address] if address else []
+
+    def secretariat_reply_to(self) -> list[str]:
+        """Where answers to every other email go: the secretariat."""
+        return [self.contact_email] if self.contact_email else []
 
     # What the legal pages must state: the publisher and the host (LCEN art. 6),
     # the recipients of personal data (RGPD art. 13) and the date of the

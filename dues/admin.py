@@ -115,7 +115,17 @@ class DuesScaleAdmin(admin.ModelAdmin):
 
 class PaymentInline(admin.TabularInline):
     model = Payment
+    fk_name = "call"
+    fields = ["paid_on", "amount", "method", "reference"]
     extra = 1
+
+
+class InvoicePaymentInline(PaymentInline):
+    """Payments of an invoice that is not a dues call's (an event
+    registration's, paid by transfer or cheque outside Chorus Pro)."""
+
+    fk_name = "invoice"
+    verbose_name_plural = "paiements reçus (hors Chorus Pro)"
 
 
 class ReminderInline(admin.TabularInline):
@@ -217,6 +227,11 @@ def _zip_response(request, admin, queryset, filename: str):
     return response
 
 
+def _long_date(date) -> str:
+    """ "1er janvier 2027" (Django's French format says "1 janvier")."""
+    return invoice_lines.long_date(date) if date else "—"
+
+
 def _can(request, codename: str) -> bool:
     return request.user.has_perm(f"dues.{codename}")
 
@@ -226,7 +241,7 @@ class DocumentInline(admin.TabularInline):
 
     model = Invoice
     extra = 0
-    fields = ["link", "kind", "issued_on", "total", "reason", "chorus_status"]
+    fields = ["link", "kind", "issued_on", "total_display", "reason", "chorus_status"]
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = "facture et avoirs"
@@ -236,6 +251,10 @@ class DocumentInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="montant")
+    def total_display(self, document):
+        return formats.euros(document.total)
 
     @admin.display(description="numéro")
     def link(self, document):
@@ -252,7 +271,7 @@ class DuesCallAdmin(admin.ModelAdmin):
         "amount_display",
         "paid",
         "status_label",
-        "due_on",
+        "due_on_display",
         "sent_at",
         "no_reminders",
     ]
@@ -352,13 +371,17 @@ class DuesCallAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_status(timezone.localdate())
 
-    @admin.display(description="facture", ordering="number")
+    @admin.display(description="facture", ordering="invoice_number")
     def invoice(self, call):
         return call.invoice_number or "—"
 
     @admin.display(description="montant", ordering="amount")
     def amount_display(self, call):
         return formats.euros(call.amount)
+
+    @admin.display(description="échéance", ordering="due_on")
+    def due_on_display(self, call):
+        return _long_date(call.due_on)
 
     @admin.display(description="payé", ordering="paid_total")
     def paid(self, call):
@@ -665,8 +688,8 @@ class InvoiceAdmin(admin.ModelAdmin):
         "number",
         "kind",
         "recipient_name",
-        "issued_on",
-        "due_on",
+        "issued_on_display",
+        "due_on_display",
         "total_display",
         "credited_invoice",
         "chorus_status",
@@ -674,8 +697,7 @@ class InvoiceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "year", "chorus_status"]
     list_select_related = ["credited_invoice"]
     search_fields = ["number", "recipient_name", "chorus_deposit_number"]
-    date_hierarchy = "issued_on"
-    actions = ["download_zip"]
+    actions = ["download_zip", "send_documents"]
     fieldsets = [
         (
             None,
@@ -713,6 +735,12 @@ class InvoiceAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.frozen
 
+    def get_inlines(self, request, obj):
+        """A dues call's payments are on the call; other invoices' here."""
+        if obj is None or obj.call_id is not None or obj.is_credit_note:
+            return []
+        return [InvoicePaymentInline]
+
     def has_add_permission(self, request):
         return False  # issued from the dues calls (or another engine user)
 
@@ -726,6 +754,14 @@ class InvoiceAdmin(admin.ModelAdmin):
     def total_display(self, document):
         return formats.euros(document.total)
 
+    @admin.display(description="émise le", ordering="issued_on")
+    def issued_on_display(self, document):
+        return _long_date(document.issued_on)
+
+    @admin.display(description="échéance", ordering="due_on")
+    def due_on_display(self, document):
+        return _long_date(document.due_on)
+
     @admin.display(description="appel de cotisation")
     def call_link(self, document):
         if document.call_id is None:
@@ -736,7 +772,8 @@ class InvoiceAdmin(admin.ModelAdmin):
     @admin.display(description="avoirs")
     def credit_notes_list(self, document):
         notes = ", ".join(
-            f"{n.number} ({n.total} €)" for n in document.credit_notes.all()
+            f"{n.number} ({formats.euros(n.total)})"
+            for n in document.credit_notes.all()
         )
         return notes or "—"
 
@@ -761,6 +798,32 @@ class InvoiceAdmin(admin.ModelAdmin):
     @admin.action(description="Télécharger en ZIP (Factur-X)", permissions=["download"])
     def download_zip(self, request, queryset):
         return _zip_response(request, self, queryset, "factures.zip")
+
+    @admin.action(
+        description="Envoyer par courriel au contact finances (cotisations)",
+        permissions=["download"],
+    )
+    def send_documents(self, request, queryset):
+        """Credit notes are emailed like invoices, to the same contact."""
+        sent, errors = 0, []
+        for document in queryset.select_related("call__member__authority"):
+            try:
+                if document.is_credit_note:
+                    sending.send_credit_note(document)
+                elif document.call is not None:
+                    sending.send_invoice(document.call)
+                else:
+                    raise DuesError(
+                        f"{document} : une facture d’inscription s’envoie depuis "
+                        "sa commande."
+                    )
+                sent += 1
+            except DuesError as error:
+                errors.append(str(error))
+        if sent:
+            self.message_user(request, f"{sent} document(s) envoyé(s).")
+        for error in errors:
+            self.message_user(request, error, messages.WARNING)
 
     def get_urls(self):
         view = self.admin_site.admin_view

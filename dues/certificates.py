@@ -15,7 +15,7 @@ from rfve_site.typography import french_html
 
 from .errors import DuesError
 from .invoice_lines import invoice_line, long_date
-from .models import DuesCall
+from .models import DuesCall, Invoice
 
 # Who certifies and where: without them the certificate would not be signed.
 SIGNATORY_FIELDS = ["name", "legal_form", "seat_address", "seat_city"]
@@ -30,17 +30,21 @@ def certificate_html(call: DuesCall, *, today: dt.date) -> str:
     association's settings say who certifies, and where."""
     payments = call.payments.aggregate(total=Sum("amount"), last=Max("paid_on"))
     paid = payments["total"] or Decimal("0")
-    if paid < call.amount:
+    # What is owed: the call less its credit notes.
+    credited = call.documents.filter(kind=Invoice.Kind.CREDIT_NOTE).aggregate(
+        total=Sum("total")
+    )["total"] or Decimal("0")
+    net = call.amount - credited
+    if paid < net:
         raise DuesError(
             f"Pas d’attestation d’adhésion {call.year} pour {call.member} : la "
             f"cotisation n’est pas entièrement payée (reste "
-            f"{formats.euros(call.amount - paid)} sur "
-            f"{formats.euros(call.amount)})."
+            f"{formats.euros(net - paid)} sur {formats.euros(net)})."
         )
     association = SiteSettings.load()
     missing = [
         str(association._meta.get_field(name).verbose_name)
-        for name in [*SIGNATORY_FIELDS, "treasurer_name"]
+        for name in [*SIGNATORY_FIELDS, "treasurer_name", "treasurer_title"]
         if not str(getattr(association, name)).strip()
     ]
     if missing:
@@ -57,7 +61,7 @@ def certificate_html(call: DuesCall, *, today: dt.date) -> str:
         "authority": authority,
         "code_label": "code Insee" if authority.kind == "commune" else "SIREN",
         "line": invoice_line(call),
-        "amount": formats.euros(call.amount),
+        "amount": formats.euros(net),
         "paid_on": long_date(payments["last"]) if payments["last"] else "",
         "association": association,
         "seat": ", ".join(

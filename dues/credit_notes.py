@@ -47,6 +47,12 @@ def issue_credit_note(
                 f"Le montant de l’avoir doit être positif et d’au plus "
                 f"{euros(left)} € (reste de la facture {invoice.number})."
             )
+        if today < invoice.issued_on:
+            raise DuesError(
+                f"Un avoir ne peut pas être daté du {today:%d/%m/%Y}, avant la "
+                f"facture {invoice.number} qu’il corrige "
+                f"({invoice.issued_on:%d/%m/%Y})."
+            )
         issuer = check_issuer()
         source = invoice.data
         line = line or source["lines"][0]
@@ -69,6 +75,9 @@ def issue_credit_note(
             ],
             "total": documents.money(amount),
             "reason": reason,
+            # A credit note asks for no payment: no late-payment mention, no
+            # statutes' clause on unpaid dues.
+            "notes": [],
             "credited": {"number": invoice.number, "issued_on": source["issued_on"]},
             "payment": {
                 "methods": PAYMENT_METHODS,
@@ -78,7 +87,7 @@ def issue_credit_note(
         }
         return documents.issue_document(
             kind=Invoice.Kind.CREDIT_NOTE,
-            year=today.year,
+            series=Invoice.Series.CREDIT_NOTES,
             data=data,
             call=invoice.call,
             credited_invoice=invoice,

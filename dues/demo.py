@@ -68,6 +68,7 @@ CHORUS = [
     Invoice.ChorusStatus.REJECTED,
     Invoice.ChorusStatus.DEPOSITED,
     Invoice.ChorusStatus.NOT_DEPOSITED,
+    Invoice.ChorusStatus.DISPUTED,  # unpaid, on the treasurer's list
 ]
 REJECTION = "Code service absent ou erroné (donnée de démonstration)."
 CREDIT_REASON = "Population légale corrigée : tranche inférieure (démonstration)."
@@ -97,7 +98,7 @@ def load_campaign(year: int):
             call.save(update_fields=["commitment_number"])
         call = invoices.issue_invoice(call, today=issued_on)
         invoice = invoices.invoice_of(call)
-        unpaid = index in (5, 6)  # late
+        unpaid = index in (5, 6, 8)  # late
         if invoice.chorus_status == Invoice.ChorusStatus.NOT_DEPOSITED:
             _chorus(invoice, index, issued_on)
         if call.payments.exists() or unpaid:

@@ -26,11 +26,18 @@ from association.models import SiteSettings
 from rfve_site.text import multi_line, one_line
 from rfve_site.typography import french_html
 
+from .errors import DuesError
 from .models import Invoice, InvoiceSequence
 
 logger = logging.getLogger(__name__)
 
-CREDIT_NOTE_PREFIX = "AV-"
+# The numbering rule (README, "Numbering"): one series per kind of document,
+# numbered by the year of issue, each continuous and chronological.
+PREFIXES = {
+    Invoice.Series.DUES: "",
+    Invoice.Series.REGISTRATIONS: "INS-",
+    Invoice.Series.CREDIT_NOTES: "AV-",
+}
 # The VAT regimes of statutory dues and how EN 16931 says them: category O
 # (outside the scope of VAT) or E (exempt: article 261-7-1° a of the CGI
 # transposes article 132 (1) (l) of the VAT directive, non-profit bodies'
@@ -58,18 +65,38 @@ def storage():
 # --- Numbering --------------------------------------------------------------
 
 
-def format_number(kind: str, year: int, sequence: int) -> str:
-    """2027-0001 for an invoice, AV-2027-0001 for a credit note."""
-    prefix = CREDIT_NOTE_PREFIX if kind == Invoice.Kind.CREDIT_NOTE else ""
-    return f"{prefix}{year}-{sequence:04d}"
+def format_number(series: str, year: int, sequence: int) -> str:
+    """2027-0001 (dues), INS-2027-0001 (registrations), AV-2027-0001 (credit
+    notes)."""
+    return f"{PREFIXES[series]}{year}-{sequence:04d}"
 
 
-def next_sequence(kind: str, year: int) -> int:
-    """The next number of a kind of document in a year. Must run inside the
+def series_of(kind: str, *, registrations: bool = False) -> str:
+    if kind == Invoice.Kind.CREDIT_NOTE:
+        return Invoice.Series.CREDIT_NOTES
+    return Invoice.Series.REGISTRATIONS if registrations else Invoice.Series.DUES
+
+
+def next_sequence(series: str, issued_on: dt.date) -> int:
+    """The next number of a series in the year of issue. Must run inside the
     transaction that saves the document: the counter's row stays locked until
-    it commits, and a rollback gives the number back (no gap)."""
-    InvoiceSequence.objects.get_or_create(kind=kind, year=year)
-    counter = InvoiceSequence.objects.select_for_update().get(kind=kind, year=year)
+    it commits, and a rollback gives the number back (no gap). Refuses an
+    issue date before the series' last one: numbers follow the dates."""
+    year = issued_on.year
+    InvoiceSequence.objects.get_or_create(kind=series, year=year)
+    counter = InvoiceSequence.objects.select_for_update().get(kind=series, year=year)
+    last = (
+        Invoice.objects.filter(series=series, year=year)
+        .order_by("-issued_on")
+        .values_list("issued_on", flat=True)
+        .first()
+    )
+    if last is not None and issued_on < last:
+        raise DuesError(
+            f"Date d’émission {issued_on:%d/%m/%Y} antérieure au dernier "
+            f"document de la série ({last:%d/%m/%Y}) : les numéros doivent "
+            "suivre l’ordre des dates."
+        )
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number
@@ -89,6 +116,10 @@ def address(text: str, *, postcode: str = "", city: str = "") -> dict:
     lines = [line for line in lines if line]
     if lines and (match := _POSTCODE_CITY.match(lines[-1])):
         postcode, city = match.groups()
+        lines = lines[:-1]
+    # "…\nVilleurbanne" typed above the postcode and city printed after it:
+    # the city once.
+    while lines and city and lines[-1].casefold() == city.casefold():
         lines = lines[:-1]
     if len(lines) > 3:  # CII has three street lines
         lines = [*lines[:2], ", ".join(lines[2:])]
@@ -119,9 +150,61 @@ def issuer_data(issuer: SiteSettings, *, vat_regime: str = "") -> dict:
             # Only an exempt (taxable) seller prints it: outside the scope of
             # VAT, EN 16931 forbids it (BR-O-02).
             "seller_number": issuer.vat_number if category == "E" else "",
+            # Exempt without a VAT number: BR-E-02 accepts the seller's tax
+            # registration identifier (BT-32, scheme FC) instead; a French
+            # legal person's is its SIREN.
+            "tax_id": issuer.siret[:9]
+            if category == "E" and not issuer.vat_number
+            else "",
         },
         "unpaid_dues_text": one_line(issuer.unpaid_dues_text),
     }
+
+
+# --- What each kind of document says ----------------------------------------
+
+
+def is_public_body(siret: str) -> bool:
+    """A legal person of public law (State, collectivité, public body): Insee
+    gives them a SIREN starting with 1 or 2."""
+    return siret[:1] in ("1", "2")
+
+
+def service_invoice_notes(recipient: dict) -> list[str]:
+    """The late-payment mentions of an invoice for a service (a registration
+    fee, within the scope of VAT, unlike the statutory dues).
+
+    A professional buyer: article L. 441-10 of the Code de commerce requires
+    the invoice to state the late-payment penalty rate (at least three times
+    the legal interest rate; by default the ECB's refinancing rate plus 10
+    points) and the fixed recovery indemnity, 40 € (article D. 441-5).
+    A public buyer (State, collectivité, public body) is not under these
+    articles but under the Code de la commande publique: late payment makes
+    interest and the indemnity due of right (article L. 2192-13), at the
+    ECB's main refinancing rate in force on the first day of the half-year
+    plus 8 points (article R. 2192-31), the indemnity being 40 € (article
+    D. 2192-35).
+    Article L. 441-9 also asks for the discount conditions: none."""
+    if is_public_body(recipient.get("siret", "")):
+        late = (
+            "Tout retard de paiement fait courir de plein droit des intérêts "
+            "moratoires au taux de la principale facilité de refinancement de "
+            "la Banque centrale européenne en vigueur au premier jour du semestre de "
+            "l’année civile au cours duquel ils ont commencé à courir, majoré de "
+            "huit points (articles L. 2192-13 et R. 2192-31 du code de la "
+            "commande publique), ainsi qu’une indemnité forfaitaire pour frais "
+            "de recouvrement de 40 € (article D. 2192-35 du même code)."
+        )
+    else:
+        late = (
+            "En cas de retard de paiement, des pénalités sont exigibles dès le "
+            "lendemain de la date d’échéance, au taux appliqué par la Banque "
+            "centrale européenne à son opération de refinancement la plus "
+            "récente majoré de 10 points de pourcentage, ainsi qu’une indemnité "
+            "forfaitaire pour frais de recouvrement de 40 € (articles L. 441-10 "
+            "et D. 441-5 du code de commerce)."
+        )
+    return [late, "Aucun escompte n’est accordé en cas de paiement anticipé."]
 
 
 def money(amount: Decimal) -> str:
@@ -148,6 +231,9 @@ def _context(data: dict) -> dict:
     """The snapshot with dates as dates and amounts in French, for templates."""
     return {
         "doc": data,
+        # Snapshots taken before each kind had its wording printed the
+        # statutes' clause on every document.
+        "notes": data.get("notes", [data["issuer"].get("unpaid_dues_text", "")]),
         "issued_on": _date(data["issued_on"]),
         "due_on": _date(data.get("due_on")),
         "lines": [
@@ -227,30 +313,43 @@ def render(data: dict) -> bytes:
 # --- Issuing and reading ----------------------------------------------------
 
 
-def issue_document(*, kind: str, year: int, data: dict, **columns) -> Invoice:
-    """Number, render, store and record a document. `data` is the snapshot
-    without its number; `columns` are the Invoice fields queried (call,
-    credited_invoice, issued_on, due_on, total, recipient_name, reason). Runs
-    in one transaction: the PDF is rendered while the year's counter is
-    locked, since it prints the number."""
+def issue_document(
+    *, kind: str, series: str, issued_on: dt.date, data: dict, **columns
+) -> Invoice:
+    """Number, render, store and record a document: the next number of its
+    series in the year of issue (issued_on: today in Paris for every caller
+    but the demo). `data` is the snapshot without its number; `columns` are
+    the Invoice fields queried (call, credited_invoice, due_on, total,
+    recipient_name, reason). Runs in one transaction: the PDF is rendered
+    while the series' counter is locked, since it prints the number."""
     with transaction.atomic():
-        sequence = next_sequence(kind, year)
+        sequence = next_sequence(series, issued_on)
         return record_document(
-            kind=kind, year=year, sequence=sequence, data=data, **columns
+            kind=kind,
+            series=series,
+            year=issued_on.year,
+            sequence=sequence,
+            data=data,
+            issued_on=issued_on,
+            **columns,
         )
 
 
-def record_document(*, kind: str, year: int, sequence: int, data: dict, **columns):
+def record_document(
+    *, kind: str, year: int, sequence: int, data: dict, series: str = "", **columns
+):
     """Render, store and record a document whose number is already given (by
     issue_document, or by the numbering of calls issued before documents
     were frozen: see the freeze_issued_invoices command)."""
-    number = format_number(kind, year, sequence)
+    series = series or series_of(kind)
+    number = format_number(series, year, sequence)
     data = {**data, "kind": kind, "number": number}
     pdf = render(data)
     folder = "avoirs" if kind == Invoice.Kind.CREDIT_NOTE else "factures"
     name = storage().save(f"{folder}/{year}/{number}.pdf", ContentFile(pdf))
     return Invoice.objects.create(
         kind=kind,
+        series=series,
         year=year,
         sequence=sequence,
         number=number,

@@ -43,27 +43,13 @@ def invoice_line_label(call: DuesCall, issuer: SiteSettings) -> str:
     return f"Cotisation {call.year} au {issuer.name}"
 
 
-def legal_name(authority) -> str:
-    """The recipient as a legal person: "Commune de Lyon", "Commune d’Annecy",
-    "Commune du Havre"; an EPCI's name is already its full name."""
-    name = authority.name
-    if authority.kind != authority.Kind.COMMUNE:
-        return name
-    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
-        if name.startswith(article):
-            return f"Commune {contracted}{name[len(article) :]}"
-    if name[:1].upper() in "AEIOUYÉÈÊÎÔH":
-        return f"Commune d’{name}"
-    return f"Commune de {name}"
-
-
 def recipient_data(member: Member, commitment_number: str) -> dict:
     """The recipient block; texts cleaned again (stored before text hygiene,
     they would break the XML)."""
     authority = member.authority
     postcode = (authority.postcodes.split() or [""])[0]
     return {
-        "legal_name": one_line(legal_name(authority)),
+        "legal_name": one_line(authority.legal_name),
         "address": documents.address(
             multi_line(member.invoicing_address),
             postcode=postcode,
@@ -117,6 +103,9 @@ def invoice_data(call: DuesCall, issuer: SiteSettings, issued_on, due_on) -> dic
             }
         ],
         "total": documents.money(call.amount),
+        # Dues are not the price of a service: what the statutes provide
+        # instead of the Code de commerce's late-payment mentions.
+        "notes": [one_line(issuer.unpaid_dues_text)],
         "payment": {
             "methods": PAYMENT_METHODS,
             "terms": f"{PAYMENT_METHODS}, au plus tard le {due_on:%d/%m/%Y}, en "
@@ -126,13 +115,14 @@ def invoice_data(call: DuesCall, issuer: SiteSettings, issued_on, due_on) -> dic
 
 
 def issue_invoice(call: DuesCall, *, today: dt.date) -> DuesCall:
-    """Issue the call's invoice: the next number of its year (gap-free), due
+    """Issue the call's invoice: the next number of the dues series in the
+    year of issue (2026-0042 for a 2027 call issued in December 2026), due
     after the settings' payment delay, frozen as a stored Factur-X file. Calls
     already issued are left as they are. Refused while the issuer's identity
     is incomplete."""
     with transaction.atomic():
         # Locks: the call first (two people issuing the same call get one
-        # invoice), then the year's counter (two calls never share a number).
+        # invoice), then the series' counter (two calls never share a number).
         call = (
             DuesCall.objects.select_for_update(of=("self",))
             .select_related("member__authority")
@@ -151,18 +141,19 @@ def issue_invoice(call: DuesCall, *, today: dt.date) -> DuesCall:
         due_on = due_date(today, issuer)
         document = documents.issue_document(
             kind=Invoice.Kind.INVOICE,
-            year=call.year,
+            series=Invoice.Series.DUES,
             data=invoice_data(call, issuer, today, due_on),
             call=call,
             issued_on=today,
             due_on=due_on,
             total=call.amount,
-            recipient_name=one_line(legal_name(call.member.authority)),
+            recipient_name=one_line(call.member.authority.legal_name),
         )
         call.number = document.sequence
+        call.invoice_number = document.number
         call.issued_on = today
         call.due_on = due_on
-        call.save(update_fields=["number", "issued_on", "due_on"])
+        call.save(update_fields=["number", "invoice_number", "issued_on", "due_on"])
         return call
 
 

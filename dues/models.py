@@ -212,6 +212,18 @@ class DuesCallQuerySet(models.QuerySet):
         )
         return self.exclude(Exists(in_payment))
 
+    def remindable(self):
+        """Without the calls a reminder must not chase: invoice being paid
+        (not_in_payment), or rejected or disputed, which the treasurer
+        handles first (the treasury view lists them)."""
+        held = self._invoice().filter(
+            chorus_status__in=[
+                Invoice.ChorusStatus.REJECTED,
+                Invoice.ChorusStatus.DISPUTED,
+            ]
+        )
+        return self.not_in_payment().exclude(Exists(held))
+
     def late(self, today: dt.date):
         """Not fully paid after the due date."""
         return self.unpaid().filter(due_on__lt=today)
@@ -234,6 +246,7 @@ class DuesCall(FrozenFieldsMixin, models.Model):
         "member",
         "year",
         "number",
+        "invoice_number",
         "amount",
         "scale_amount",
         "override_reason",
@@ -257,8 +270,12 @@ class DuesCall(FrozenFieldsMixin, models.Model):
         related_name="dues_calls",
     )
     year = models.PositiveSmallIntegerField("année")
-    # Gap-free per year (2027-0001…), given when the invoice is issued.
-    number = models.PositiveIntegerField("numéro", null=True, blank=True)
+    # The invoice's rank in its series and its number as printed, given at
+    # issue: numbered by the year of issue (a 2027 call issued in December
+    # 2026 is 2026-0042), never by the dues year. Calls issued before that
+    # rule keep the number they got from their dues year.
+    number = models.PositiveIntegerField("rang", null=True, blank=True)
+    invoice_number = OneLineField("numéro de facture", max_length=20, blank=True)
     amount = models.DecimalField("montant (€)", max_digits=9, decimal_places=2)
     population = models.PositiveIntegerField(
         "population municipale retenue", null=True, blank=True
@@ -309,7 +326,7 @@ class DuesCall(FrozenFieldsMixin, models.Model):
     objects = DuesCallQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-year", "number", "member__authority__name"]
+        ordering = ["-year", "invoice_number", "member__authority__name"]
         verbose_name = "appel de cotisation"
         verbose_name_plural = "appels de cotisation"
         constraints = [
@@ -317,7 +334,9 @@ class DuesCall(FrozenFieldsMixin, models.Model):
                 fields=["member", "year"], name="one_dues_call_per_member_and_year"
             ),
             models.UniqueConstraint(
-                fields=["year", "number"], name="dues_call_number_unique_per_year"
+                fields=["invoice_number"],
+                condition=~Q(invoice_number=""),
+                name="dues_call_invoice_number_unique",
             ),
         ]
 
@@ -327,10 +346,6 @@ class DuesCall(FrozenFieldsMixin, models.Model):
     @classmethod
     def frozen_rows(cls, queryset):
         return queryset.filter(number__isnull=False)
-
-    @property
-    def invoice_number(self) -> str:
-        return f"{self.year}-{self.number:04d}" if self.number else ""
 
     @property
     def is_issued(self) -> bool:
@@ -348,12 +363,13 @@ class DuesCall(FrozenFieldsMixin, models.Model):
 
 
 class InvoiceSequence(models.Model):
-    """Last number given to a kind of document (invoice, credit note) in a
-    year; its row is locked while numbering, so that numbers have no gaps even
-    when two people issue at once."""
+    """Last number given in a series of documents (Invoice.Series: dues
+    invoices, registration invoices, credit notes) in a year of issue; its
+    row is locked while numbering, so that numbers have no gaps even when two
+    people issue at once."""
 
-    kind = models.CharField("type", max_length=10, default="facture")
-    year = models.PositiveSmallIntegerField("année")
+    kind = models.CharField("série", max_length=12, default="facture")
+    year = models.PositiveSmallIntegerField("année d’émission")
     last_number = models.PositiveIntegerField("dernier numéro", default=0)
 
     class Meta:
@@ -403,15 +419,29 @@ class Invoice(FrozenFieldsMixin, models.Model):
         INVOICE = "facture", "facture"
         CREDIT_NOTE = "avoir", "avoir"
 
+    class Series(models.TextChoices):
+        """The numbering series, each continuous and chronological within its
+        year of issue: 2027-0001 (dues), INS-2027-0001 (event
+        registrations), AV-2027-0001 (credit notes). Registration invoices
+        issued before their series existed are in the dues' one."""
+
+        DUES = "facture", "factures de cotisation"
+        REGISTRATIONS = "inscription", "factures d’inscription"
+        CREDIT_NOTES = "avoir", "avoirs"
+
     class ChorusStatus(models.TextChoices):
         NOT_DEPOSITED = "", "non déposée"
         DEPOSITED = "deposee", "déposée"
         AVAILABLE = "disposition", "mise à disposition"
         REJECTED = "rejetee", "rejetée"
+        DISPUTED = "contestee", "contestée / suspendue"
         MANDATED = "mandatee", "mandatée / mise en paiement"
         PAID = "payee", "payée"
 
     kind = models.CharField("type", max_length=10, choices=Kind)
+    series = models.CharField(
+        "série", max_length=12, choices=Series, default=Series.DUES
+    )
     year = models.PositiveSmallIntegerField("année de numérotation")
     sequence = models.PositiveIntegerField("rang dans l’année")
     number = models.CharField("numéro", max_length=20, unique=True)
@@ -458,6 +488,7 @@ class Invoice(FrozenFieldsMixin, models.Model):
 
     frozen_fields = (
         "kind",
+        "series",
         "year",
         "sequence",
         "number",
@@ -483,7 +514,7 @@ class Invoice(FrozenFieldsMixin, models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "year", "sequence"], name="invoice_sequence_unique"
+                fields=["series", "year", "sequence"], name="invoice_series_unique"
             ),
             models.UniqueConstraint(
                 fields=["call"],
@@ -525,6 +556,9 @@ class Invoice(FrozenFieldsMixin, models.Model):
 
 
 class Payment(models.Model):
+    """Money received for a dues call, or for another invoice (an event
+    registration's, paid by transfer or cheque outside Chorus Pro)."""
+
     class Method(models.TextChoices):
         TRANSFER = "virement", "Virement"
         MANDATE = "mandat", "Mandat administratif"
@@ -535,6 +569,16 @@ class Payment(models.Model):
         verbose_name="appel",
         on_delete=models.CASCADE,
         related_name="payments",
+        null=True,
+        blank=True,
+    )
+    invoice = models.ForeignKey(
+        "Invoice",
+        verbose_name="facture",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        null=True,
+        blank=True,
     )
     paid_on = models.DateField("date")
     amount = models.DecimalField("montant (€)", max_digits=9, decimal_places=2)
@@ -550,10 +594,36 @@ class Payment(models.Model):
                 name="payment_amount_positive",
                 violation_error_message="Le montant doit être positif.",
             ),
+            models.CheckConstraint(
+                condition=Q(call__isnull=False, invoice__isnull=True)
+                | Q(call__isnull=True, invoice__isnull=False),
+                name="payment_for_a_call_or_an_invoice",
+                violation_error_message="Un paiement règle un appel de cotisation "
+                "ou une facture.",
+            ),
         ]
 
     def __str__(self):
         return f"{euros(self.amount)} le {self.paid_on:%d/%m/%Y}"
+
+    def clean(self):
+        """Money is not received for an invoice before it exists."""
+        if self.paid_on is None:
+            return
+        if self.invoice_id is not None:
+            number, issued_on = self.invoice.number, self.invoice.issued_on
+        elif self.call_id is not None and self.call.issued_on is not None:
+            number, issued_on = self.call.invoice_number, self.call.issued_on
+        else:
+            return
+        if self.paid_on < issued_on:
+            raise ValidationError(
+                {
+                    "paid_on": f"Un paiement ne peut pas être daté du "
+                    f"{self.paid_on:%d/%m/%Y}, avant l’émission de la facture "
+                    f"{number} (le {issued_on:%d/%m/%Y})."
+                }
+            )
 
 
 class ReminderStep(models.Model):
@@ -562,10 +632,16 @@ class ReminderStep(models.Model):
     days_after_due = models.PositiveSmallIntegerField(
         "jours après l’échéance", unique=True
     )
+    # The text of the n-th step is the text of the n-th reminder a call
+    # actually gets (dues/reminders.py): a call first reminded 75 days late
+    # gets the first step's words, never "Malgré notre précédent courriel".
     subject = OneLineField("objet du courriel", max_length=200)
     body = MultiLineField(
         "texte du courriel",
-        help_text="Variables : {ville}, {numero}, {montant}, {reste}, {echeance}.",
+        help_text="Variables : {ville}, {numero}, {montant}, {reste}, {echeance}, "
+        "{avoirs} (« déduction faite de l’avoir … », vide sans avoir). Le texte "
+        "de la n-ième étape est celui de la n-ième relance réellement envoyée "
+        "à une ville.",
     )
 
     class Meta:

@@ -6,6 +6,7 @@ import datetime as dt
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 
+from association.models import SiteSettings
 from rfve_site import formats
 from rfve_site.text import multi_line, one_line
 from rfve_site.typography import french
@@ -33,12 +34,13 @@ def step_due(call: DuesCall, steps: list[ReminderStep], today: dt.date):
 def reminders_due(calls, *, today: dt.date) -> list[tuple[DuesCall, ReminderStep]]:
     """The reminders to send today: each late call with its step due, unless
     that step was already sent. Calls whose invoice Chorus Pro reports
-    mandated or paid are left out (the payment is on its way). Three queries,
-    however many calls."""
+    mandated or paid are left out (the payment is on its way), and so are
+    rejected or disputed ones (the treasurer's list). Three queries, however
+    many calls."""
     steps = list(ReminderStep.objects.order_by("days_after_due"))
     late = list(
         calls.late(today)
-        .not_in_payment()
+        .remindable()
         .select_related("member__authority")
         .order_by("due_on", "member__authority__name")
     )
@@ -61,16 +63,20 @@ def send_reminders(calls, *, today: dt.date) -> list[Reminder]:
     logged in the same transaction as it is sent: a failed send logs nothing,
     and a step logged meanwhile by another run is skipped."""
     sent = []
+    steps = steps_in_order()
     for call, step in reminders_due(calls, today=today):
         recipient = call.member.finance_contact_email
         if not recipient:
             continue
         try:
             with transaction.atomic():
+                already = Reminder.objects.filter(call=call).count()
                 reminder = Reminder.objects.create(
                     call=call, step=step, recipient=recipient
                 )
-                _reminder_message(call, step, recipient).send()
+                # The words of the reminder's real rank, not of its delay.
+                wording = steps[min(already, len(steps) - 1)]
+                _reminder_message(call, wording, recipient).send()
         except IntegrityError:  # sent meanwhile by another run
             continue
         except DuesError:  # the stored file failed its check: logged
@@ -79,26 +85,52 @@ def send_reminders(calls, *, today: dt.date) -> list[Reminder]:
     return sent
 
 
+def steps_in_order() -> list[ReminderStep]:
+    return list(ReminderStep.objects.order_by("days_after_due"))
+
+
 class _Blank(dict):
     def __missing__(self, key):
         return "{" + key + "}"
 
 
-def _reminder_message(call: DuesCall, step: ReminderStep, recipient: str):
+def _reminder_message(call: DuesCall, wording: ReminderStep, recipient: str):
+    """The reminder in the words of `wording` (the step of its rank among
+    the reminders the call actually got), with the amounts net of credit
+    notes, and the invoice and its credit notes attached."""
     invoice = invoice_of(call)
+    notes = list(invoice.credit_notes.order_by("number"))
+    credited = " et ".join(
+        f"{note.number} de {formats.euros(note.total)}" for note in notes
+    )
+    credited = (
+        ("de l’avoir " if len(notes) == 1 else "des avoirs ") + credited
+        if notes
+        else ""
+    )
     values = _Blank(
         ville=one_line(str(call.member)),
         numero=invoice.number,
         montant=formats.euros(call.net_amount),
         reste=formats.euros(call.net_amount - call.paid_total),
         echeance=f"{call.due_on:%d/%m/%Y}",
+        avoirs=f"déduction faite {credited}" if notes else "",
     )
+    body = multi_line(wording.body.format_map(values))
+    if notes and "{avoirs}" not in wording.body:
+        joined = "joint" if len(notes) == 1 else "joints"
+        body = body.rstrip("\n") + (
+            f"\n\nP.-S. : ces montants tiennent compte {credited}, "
+            f"{joined} à ce message.\n"
+        )
     message = EmailMessage(
         # Cleaned again: a line break stored in the subject would make the
         # mail refuse the header and stop every reminder after it.
-        subject=french(one_line(step.subject.format_map(values))),
-        body=french(multi_line(step.body.format_map(values))),
+        subject=french(one_line(wording.subject.format_map(values))),
+        body=french(body),
         to=[recipient],
+        reply_to=SiteSettings.load().treasury_reply_to(),
     )
-    message.attach(invoice.filename, pdf_of(invoice), "application/pdf")
+    for document in [invoice, *notes]:
+        message.attach(document.filename, pdf_of(document), "application/pdf")
     return message

@@ -4,7 +4,9 @@ a scale and copying it to a new year."""
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max
 
+from members.models import LocalAuthority
 from rfve_site import formats
 
 from .errors import DuesError
@@ -87,14 +89,17 @@ def copy_scale(from_year: int, to_year: int) -> DuesScale:
         raise DuesError(f"Il n’y a pas de barème {from_year}.") from None
     if DuesScale.objects.filter(year=to_year).exists():
         raise DuesError(f"Le barème {to_year} existe déjà.")
+    # The millésime of the populations the site actually has (the reference
+    # loaded by load_communes), not a guess a year ahead: a campaign refuses
+    # every city whose population is of another millésime.
+    loaded = LocalAuthority.objects.aggregate(year=Max("population_year"))["year"]
     scale = DuesScale.objects.create(
         year=to_year,
-        # INSEE publishes a millésime a year: the next one, a year later.
-        population_year=source.population_year
-        and source.population_year + (to_year - from_year),
+        population_year=loaded or source.population_year,
         first_year_rule=source.first_year_rule,
-        notes=f"Copie du barème {from_year} : vérifiez les montants et le "
-        "millésime de la population.",
+        notes=f"Copie du barème {from_year} : vérifiez les montants ; population "
+        f"municipale millésime {loaded or source.population_year}, celle du "
+        "référentiel des collectivités chargé.",
     )
     DuesBracket.objects.bulk_create(
         DuesBracket(

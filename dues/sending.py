@@ -1,19 +1,19 @@
-"""Sending an issued invoice by email, with its stored Factur-X file."""
+"""Sending an issued invoice or credit note by email, with its stored
+Factur-X file, from the treasury (answers go to its address)."""
 
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from association.models import SiteSettings
+from rfve_site import formats
 from rfve_site.text import one_line
 from rfve_site.typography import french
 
 from . import documents
 from .errors import DuesError
-from .invoices import euros, invoice_of
-from .models import (
-    DuesCall,
-    Invoice,
-)
+from .invoices import invoice_of
+from .models import DuesCall, Invoice
 
 
 def pdf_of(document: Invoice) -> bytes:
@@ -24,27 +24,44 @@ def pdf_of(document: Invoice) -> bytes:
         raise DuesError(str(error)) from error
 
 
-def send_invoice(call: DuesCall) -> None:
-    """Email the invoice (its stored Factur-X file) to the finance contact."""
-    invoice = invoice_of(call)
+def _message(document: Invoice, call: DuesCall, template: str) -> EmailMessage:
     recipient = call.member.finance_contact_email
     if not recipient:
         raise DuesError(f"{call.member} : aucun courriel du contact finances.")
     context = {
-        "association": invoice.data["issuer"]["name"],
-        "invoice": invoice,
+        "association": document.data["issuer"]["name"],
+        "document": document,
         "call": call,
         "member": one_line(str(call.member)),
-        "amount": euros(invoice.total),
+        "amount": formats.euros(document.total),
+        # Invoicing a public body goes through Chorus Pro, the supplier's
+        # duty (ordonnance 2014-697, code de la commande publique L. 2192-1).
+        "public_buyer": documents.is_public_body(
+            document.data["recipient"].get("siret", "")
+        ),
     }
     message = EmailMessage(
         subject=french(
-            one_line(render_to_string("dues/emails/invoice_subject.txt", context))
+            one_line(render_to_string(f"dues/emails/{template}_subject.txt", context))
         ),
-        body=french(render_to_string("dues/emails/invoice_body.txt", context)),
+        body=french(render_to_string(f"dues/emails/{template}_body.txt", context)),
         to=[recipient],
+        reply_to=SiteSettings.load().treasury_reply_to(),
     )
-    message.attach(invoice.filename, pdf_of(invoice), "application/pdf")
-    message.send()
+    message.attach(document.filename, pdf_of(document), "application/pdf")
+    return message
+
+
+def send_invoice(call: DuesCall) -> None:
+    """Email the invoice (its stored Factur-X file) to the finance contact."""
+    _message(invoice_of(call), call, "invoice").send()
     call.sent_at = timezone.now()
     call.save(update_fields=["sent_at"])
+
+
+def send_credit_note(note: Invoice) -> None:
+    """Email a credit note of a dues invoice to the finance contact, as the
+    invoice was."""
+    if not note.is_credit_note or note.call is None:
+        raise DuesError(f"{note} : seuls les avoirs de cotisation s’envoient ici.")
+    _message(note, note.call, "credit_note").send()

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from .models import (
     DuesCall,
     Invoice,
+    Payment,
 )
 
 
@@ -26,12 +27,17 @@ class YearSummary:
     credit_notes: list[Invoice]
     # (status label, number of invoices) for each Chorus Pro status.
     chorus_counts: list[tuple[str, int]]
-    rejected: list[Invoice]  # by Chorus Pro: to correct and deposit again
+    # Rejected by Chorus Pro or disputed: to correct (not reminded meanwhile).
+    rejected: list[Invoice]
     # Invoices of other things than dues (event registrations), each with
     # `credited_total`; their payments are followed on Chorus Pro.
     other_invoices: list[Invoice] = field(default_factory=list)
     other_invoiced: Decimal = Decimal("0")
     other_credited: Decimal = Decimal("0")
+
+    @property
+    def other_net(self) -> Decimal:
+        return self.other_invoiced - self.other_credited
 
 
 def year_summary(year: int, *, today: dt.date) -> YearSummary:
@@ -71,9 +77,12 @@ def year_summary(year: int, *, today: dt.date) -> YearSummary:
             for status in Invoice.ChorusStatus
         ],
         rejected=list(
-            invoices.filter(chorus_status=Invoice.ChorusStatus.REJECTED).order_by(
-                "number"
-            )
+            invoices.filter(
+                chorus_status__in=[
+                    Invoice.ChorusStatus.REJECTED,
+                    Invoice.ChorusStatus.DISPUTED,
+                ]
+            ).order_by("number")
         ),
         other_invoices=others,
         other_invoiced=sum((i.total for i in others), Decimal("0")),
@@ -90,15 +99,23 @@ def other_invoices(year: int):
         .annotate(sum=Sum("total"))
         .values("sum")
     )
+    paid = (
+        Payment.objects.filter(invoice=OuterRef("pk"))
+        .values("invoice")
+        .annotate(sum=Sum("amount"))
+        .values("sum")
+    )
+    money = DecimalField(max_digits=9, decimal_places=2)
     return (
         Invoice.objects.without_call()
         .filter(year=year)
         .annotate(
             credited_total=Coalesce(
-                Subquery(credited),
-                Value(Decimal("0")),
-                output_field=DecimalField(max_digits=9, decimal_places=2),
-            )
+                Subquery(credited), Value(Decimal("0")), output_field=money
+            ),
+            paid_total=Coalesce(
+                Subquery(paid), Value(Decimal("0")), output_field=money
+            ),
         )
         .order_by("number")
     )
@@ -153,19 +170,24 @@ def csv_rows(calls):
 
 def other_csv_rows(invoices, *, today: dt.date):
     """Rows of CSV_HEADER for invoices of other things than dues (from
-    other_invoices): paid once Chorus Pro says so."""
+    other_invoices): paid by the payments recorded (transfer, cheque), or in
+    full once Chorus Pro says so."""
     cent = Decimal("0.01")
     for invoice in invoices:
         amount = invoice.total.quantize(cent)
         credited = invoice.credited_total.quantize(cent)
         net = max(amount - credited, Decimal("0.00"))
-        is_paid = invoice.chorus_status == Invoice.ChorusStatus.PAID
+        paid = min(invoice.paid_total.quantize(cent), net)
+        if invoice.chorus_status == Invoice.ChorusStatus.PAID:
+            paid = net
         if net == 0:
             status = DuesCall.Status.CANCELLED.label
-        elif is_paid:
+        elif paid >= net:
             status = DuesCall.Status.PAID.label
         elif invoice.due_on and invoice.due_on < today:
             status = DuesCall.Status.LATE.label
+        elif paid > 0:
+            status = DuesCall.Status.PARTLY_PAID.label
         else:
             status = DuesCall.Status.DUE.label
         recipient = invoice.data.get("recipient", {})
@@ -179,8 +201,8 @@ def other_csv_rows(invoices, *, today: dt.date):
             None,
             amount,
             credited,
-            net if is_paid else Decimal("0.00"),
-            Decimal("0.00") if is_paid else net,
+            paid,
+            net - paid,
             invoice.issued_on,
             invoice.due_on,
             status,

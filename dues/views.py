@@ -22,7 +22,10 @@ def join(request):
         .order_by("-year")
         .first()
     )
-    form = DuesSimulatorForm(request.GET or None)
+    # Bound only when the simulator was used: a link with ?utm_source=… is
+    # a visit, not an empty answer ("Ce champ est obligatoire.").
+    asked = any(name in request.GET for name in DuesSimulatorForm.base_fields)
+    form = DuesSimulatorForm(request.GET if asked else None)
     choices, authority, amount = [], None, None
     if form.is_valid():
         matches = list(

@@ -320,6 +320,7 @@ def send_certificates(
                 },
             ),
             to=[registration.email],
+            reply_to=association.secretariat_reply_to(),
         )
         message.attach(
             certificate_filename(registration),

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
+from association.models import SiteSettings
 from calendar_app import ical
 from rfve_site.text import one_line
 
@@ -35,6 +36,7 @@ def build(registration, kind: str) -> EmailMessage:
         subject=SUBJECTS[kind].format(title=one_line(event.title)),
         body=render_to_string(f"registrations/email/{kind}.txt", context),
         to=[registration.email],
+        reply_to=SiteSettings.load().secretariat_reply_to(),
     )
     message.attach(f"{event.slug}.ics", ical.event_calendar(event), "text/calendar")
     return message

@@ -1,6 +1,6 @@
 """Paying registrations: one order per collectivité and event, invoiced with
-the dues' engine (dues/documents.py: Factur-X, frozen, one gap-free series of
-invoice numbers a year for the association, shared with the dues).
+the dues' engine (dues/documents.py: Factur-X, frozen, numbered in their own
+series by the year of issue, INS-2027-0001).
 
 When: the secretariat issues the invoices of an event once its registrations
 are closed ("Émettre les factures et avoirs"), one invoice per order for its
@@ -260,13 +260,16 @@ def recipient_data(order: Order) -> dict:
 def invoice_data(order: Order, registrations, issuer, issued_on, due_on) -> dict:
     lines = [invoice_line(registration) for registration in registrations]
     total = sum((Decimal(line["amount"]) for line in lines), Decimal("0"))
+    recipient = recipient_data(order)
     return {
         "issued_on": issued_on.isoformat(),
         "due_on": due_on.isoformat(),
         "issuer": documents.issuer_data(issuer, vat_regime=issuer.registration_vat),
-        "recipient": recipient_data(order),
+        "recipient": recipient,
         "lines": lines,
         "total": documents.money(total),
+        # The price of a service: the late-payment mentions, no statutes.
+        "notes": documents.service_invoice_notes(recipient),
         "payment": {
             "methods": PAYMENT_METHODS,
             "terms": f"{PAYMENT_METHODS}, au plus tard le {due_on:%d/%m/%Y}, en "
@@ -286,22 +289,10 @@ def to_invoice(order: Order):
     )
 
 
-def check_vat_number(issuer) -> None:
-    """Registration fees are exempt (EN 16931 category E), which needs the
-    seller's VAT number on the invoice (rule BR-E-02), as for exempt dues."""
-    if not issuer.vat_number:
-        raise DuesError(
-            "Les droits d’inscription sont exonérés de TVA : la facture doit "
-            "alors porter le numéro de TVA intracommunautaire de l’association "
-            "(norme EN 16931, règle BR-E-02). Renseignez-le d’abord dans "
-            "« Informations de l’association »."
-        )
-
-
 def issue_invoice(order: Order, *, today: dt.date) -> Invoice | None:
     """One invoice for what the order has not been invoiced yet; None when
-    nothing is left. Numbered in the association's invoice series of the
-    year of issue, shared with the dues."""
+    nothing is left. Numbered in the registrations' series of the year of
+    issue (INS-2027-0001)."""
     with transaction.atomic():
         # Two people issuing at once: the second finds nothing left.
         order = (
@@ -313,14 +304,13 @@ def issue_invoice(order: Order, *, today: dt.date) -> Invoice | None:
         if not registrations:
             return None
         issuer = check_issuer()
-        check_vat_number(issuer)
         if problems := billing_problems(order):
             raise DuesError(" ".join(problems))
         due_on = due_date(today, issuer)
         data = invoice_data(order, registrations, issuer, today, due_on)
         document = documents.issue_document(
             kind=Invoice.Kind.INVOICE,
-            year=today.year,
+            series=Invoice.Series.REGISTRATIONS,
             data=data,
             issued_on=today,
             due_on=due_on,
@@ -383,7 +373,7 @@ def issue_documents(settings, *, now: dt.datetime) -> tuple[list, list, list[str
             f"{settings.event} : les inscriptions sont encore ouvertes ; "
             "fermez-les (ou attendez leur clôture) avant d’émettre les factures."
         )
-    check_vat_number(check_issuer())
+    check_issuer()
     today = timezone.localdate(now)
     invoices, notes, errors = [], [], []
     orders = Order.objects.filter(event=settings.event_id).select_related("authority")

@@ -29,6 +29,7 @@ TODAY = dt.date(2027, 5, 3)
 def _paid_call(**kwargs):
     call = DuesCallFactory(
         number=12,
+        invoice_number="2027-0012",
         issued_on=dt.date(2027, 2, 1),
         member__authority__name="Villeurbanne",
         member__authority__code="69266",
@@ -54,7 +55,7 @@ def test_certificate_says_who_certifies_what_when_and_where():
     assert "Attestation d’adhésion 2027" in text
     assert (
         "Sophie Marchand (donnée de démonstration), "
-        "trésorière ou trésorier du Réseau français des villes éducatrices, "
+        "trésorière du Réseau français des villes éducatrices, "
         "association régie par la loi du 1er juillet 1901, dont le siège est situé "
         "Hôtel de ville, Place Lazare-Goujon, 69100 Villeurbanne (SIRET "
         "41234567000019), atteste que\u202f:"
@@ -70,6 +71,8 @@ def test_certificate_says_who_certifies_what_when_and_where():
     ) in text
     assert "pour servir et valoir ce que de droit" in text
     assert "Fait à Villeurbanne, le 3 mai 2027." in text
+    assert "Trésorière du Réseau français des villes éducatrices" in text
+    assert "trésorière ou trésorier" not in text and "(e)" not in text
 
 
 def test_certificate_of_a_first_year_pro_rata_states_its_period():
@@ -129,8 +132,30 @@ def test_refused_in_french_while_the_year_is_not_fully_paid(admin_client):
 
 def test_refused_while_nobody_is_named_to_sign(admin_client):
     call = _paid_call()
-    SiteSettings.objects.filter(pk=1).update(treasurer_name="", seat_city="")
+    SiteSettings.objects.filter(pk=1).update(
+        treasurer_name="", treasurer_title="", seat_city=""
+    )
     response = admin_client.get(_url(call))
     message = " ".join(str(m) for m in get_messages(response.wsgi_request))
     assert response.status_code == 302
-    assert "« ville du siège », « trésorière ou trésorier (nom) »" in message
+    assert (
+        "« ville du siège », « trésorerie : prénom et nom », « trésorerie : titre »"
+        in message
+    )
+
+
+def test_a_year_paid_net_of_its_credit_note_gets_its_certificate():
+    """Seen: 2 500 € paid on a 3 000 € call credited 500 € was refused."""
+    from dues import credit_notes, invoices
+
+    member = MemberFactory()
+    call = invoices.issue_invoice(
+        DuesCallFactory(member=member, amount=Decimal("3000")),
+        today=dt.date(2027, 1, 15),
+    )
+    credit_notes.issue_credit_note(
+        invoices.invoice_of(call), Decimal("500"), "Tranche", today=dt.date(2027, 1, 20)
+    )
+    PaymentFactory(call=call, amount=Decimal("2500"), paid_on=dt.date(2027, 2, 1))
+    text = _words(certificate_html(call, today=TODAY))
+    assert "d’un montant de 2 500,00\u00a0€" in text.replace("\u202f", " ")

@@ -30,18 +30,24 @@ def _invoice(status=Invoice.ChorusStatus.NOT_DEPOSITED, **chorus):
     return invoice
 
 
-def test_reminders_skip_invoices_mandated_or_paid_on_chorus_pro():
+def test_reminders_skip_invoices_mandated_paid_rejected_or_disputed():
+    """Being paid: no reminder. Rejected or disputed: the treasurer's list,
+    not a reminder that would chase an invoice the buyer cannot pay."""
     _invoice(Invoice.ChorusStatus.MANDATED)
     _invoice(Invoice.ChorusStatus.PAID)
+    _invoice(
+        Invoice.ChorusStatus.REJECTED,
+        chorus_rejection_reason="Code service inconnu",
+    )
+    _invoice(Invoice.ChorusStatus.DISPUTED)
     deposited = _invoice(Invoice.ChorusStatus.DEPOSITED)
-    rejected = _invoice(Invoice.ChorusStatus.REJECTED)
 
     sent = reminders.send_reminders(DuesCall.objects.all(), today=LATE)
 
-    assert {r.call_id for r in sent} == {deposited.call_id, rejected.call_id}
+    assert {r.call_id for r in sent} == {deposited.call_id}
     # Each reminder carries the stored file.
     attachments = {m.attachments[0][1] for m in mail.outbox}
-    assert attachments == {documents.read_pdf(deposited), documents.read_pdf(rejected)}
+    assert attachments == {documents.read_pdf(deposited)}
 
 
 def test_a_rejection_needs_its_reason(admin_client):
@@ -78,7 +84,7 @@ def test_treasury_counts_by_status_and_lists_rejected(admin_client, monkeypatch)
     page = admin_client.get(
         reverse("admin:dues_duescall_treasury"), {"annee": 2027}
     ).content.decode()
-    assert "Factures rejetées par Chorus Pro, à corriger (1)" in page
+    assert "Factures rejetées ou contestées, à traiter, non relancées (1)" in page
     assert "SIRET du destinataire inconnu" in page and "22/01/2027" in page
     assert '<th scope="row">Mandatée / mise en paiement</th><td>2</td>' in page
 

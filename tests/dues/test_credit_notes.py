@@ -192,7 +192,7 @@ def test_credit_note_numbers_have_no_gaps_when_people_issue_at_once(
     invoices = [_invoice("100") for _ in range(12)]
     workers = 4
     start = threading.Barrier(workers)
-    errors = []
+    failures = []
 
     def credit(chunk):
         try:
@@ -205,7 +205,7 @@ def test_credit_note_numbers_have_no_gaps_when_people_issue_at_once(
                 except errors.DuesError:
                     pass  # the other worker credited it first: 40 € left
         except Exception as error:
-            errors.append(error)
+            failures.append(error)
         finally:
             connections.close_all()
 
@@ -219,7 +219,7 @@ def test_credit_note_numbers_have_no_gaps_when_people_issue_at_once(
     for thread in threads:
         thread.join()
 
-    assert errors == []
+    assert failures == []
     numbers = sorted(Invoice.objects.credit_notes().values_list("sequence", flat=True))
     assert numbers == list(range(1, 13))
     for invoice in invoices:

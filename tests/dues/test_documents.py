@@ -82,7 +82,7 @@ def test_the_recipient_is_named_as_a_legal_person():
         authority = MemberFactory(
             authority__name=authority_name, authority__kind=kind
         ).authority
-        return invoices.legal_name(authority)
+        return authority.legal_name
 
     assert name("Lyon") == "Commune de Lyon"
     assert name("Annecy") == "Commune d’Annecy"

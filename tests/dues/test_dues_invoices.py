@@ -39,10 +39,46 @@ def test_numbers_follow_each_other_per_year():
         invoices.issue_invoice(call, today=TODAY).invoice_number for call in calls
     ]
     assert numbers == ["2027-0001", "2027-0002", "2027-0003"]
-    # Issuing again keeps the number; another year starts at 1.
+    # Issuing again keeps the number.
     assert invoices.issue_invoice(calls[0], today=TODAY).invoice_number == "2027-0001"
-    other_year = DuesCallFactory(year=2028)
-    assert invoices.issue_invoice(other_year, today=TODAY).invoice_number == "2028-0001"
+
+
+@pytest.mark.django_db
+def test_invoices_are_numbered_by_the_year_of_issue_not_the_dues_year():
+    """Seen on 02/12/2026: 2027 calls issued then took 2027-0001…0003, and the
+    2026 ones 2026-0009… from another counter. One series per year of issue,
+    continuous and chronological; the dues year is the period on the line."""
+    december = dt.date(2026, 12, 2)
+    early = invoices.issue_invoice(DuesCallFactory(year=2027), today=december)
+    late_payer = invoices.issue_invoice(DuesCallFactory(year=2026), today=december)
+    january = invoices.issue_invoice(
+        DuesCallFactory(year=2027), today=dt.date(2027, 1, 4)
+    )
+    assert [early.invoice_number, late_payer.invoice_number] == [
+        "2026-0001",
+        "2026-0002",
+    ]
+    assert january.invoice_number == "2027-0001"
+    document = invoices.invoice_of(early)
+    assert (document.number, document.year) == ("2026-0001", 2026)
+    assert document.data["lines"][0]["period"]["text"] == (
+        "du 1er janvier au 31 décembre 2027"
+    )
+    # A credit note too is numbered by its own year of issue.
+    from dues.credit_notes import issue_credit_note
+
+    note = issue_credit_note(
+        document, Decimal("10"), "Erreur", today=dt.date(2027, 1, 5)
+    )
+    assert note.number == "AV-2027-0001"
+
+
+@pytest.mark.django_db
+def test_an_issue_date_before_the_series_last_one_is_refused():
+    invoices.issue_invoice(DuesCallFactory(), today=TODAY)
+    with pytest.raises(errors.DuesError, match="ordre des dates"):
+        invoices.issue_invoice(DuesCallFactory(), today=TODAY - dt.timedelta(1))
+    assert InvoiceSequence.objects.get().last_number == 1  # no number used up
 
 
 @pytest.mark.django_db
@@ -203,8 +239,9 @@ def test_pdf_download_from_the_admin(admin_client):
 def test_pdf_carries_the_issuers_identity_from_its_settings(issuer):
     issuer.vat_regime = issuer.VatRegime.EXEMPT
     issuer.save()
-    with pytest.raises(errors.DuesError, match="numéro de TVA intracommunautaire"):
-        invoices.issue_invoice(DuesCallFactory(), today=TODAY)  # exempt: a taxable body
+    # Without a VAT number, the SIREN is the tax identifier (BR-E-02).
+    without = invoices.issue_invoice(DuesCallFactory(), today=TODAY)
+    assert "Identifiant fiscal (SIREN) : 412345670" in _pdf_text(invoice_pdf(without))
     issuer.vat_number = "FR96412345670"
     issuer.save()
     call = invoices.issue_invoice(DuesCallFactory(), today=TODAY)
@@ -219,6 +256,7 @@ def test_pdf_carries_the_issuers_identity_from_its_settings(issuer):
     assert "BDFEFRPPCCT" in text
     assert "Exonération de TVA, article 261-7-1° a du CGI" in text
     assert "TVA intracommunautaire : FR96412345670" in text
+    assert "Identifiant fiscal" not in text
     assert "hors du champ" not in text
     # What the statutes provide for unpaid dues, not commercial penalties.
     assert "radiation du membre" in " ".join(text.split())

@@ -33,10 +33,15 @@ def _issued(**member):
     return invoices.invoice_of(invoices.issue_invoice(call, today=TODAY))
 
 
+@pytest.mark.parametrize("vat_number", ["FR96412345670", ""])
 @pytest.mark.parametrize("regime", list(SiteSettings.VatRegime))
-def test_invoice_and_credit_note_pass_the_xsd_and_the_schematron(issuer, regime):
+def test_invoice_and_credit_note_pass_the_xsd_and_the_schematron(
+    issuer, regime, vat_number
+):
+    """Exempt without a VAT number too: the SIREN as the seller's tax
+    registration identifier (BT-32) satisfies BR-E-02."""
     issuer.vat_regime = regime
-    issuer.vat_number = "FR96412345670"  # printed only when exempt
+    issuer.vat_number = vat_number  # printed only when exempt
     issuer.save()
     invoice = _issued()
     note = credit_notes.issue_credit_note(

@@ -150,13 +150,24 @@ def test_the_scale_form_requires_its_millesime(admin_client):
     assert not DuesScale.objects.filter(year=2028).exists()
 
 
-def test_copying_a_scale_moves_its_millesime_and_keeps_its_rule():
+def test_copying_a_scale_takes_the_millesime_of_the_loaded_reference():
+    """Seen: "Copier le barème" set 2024 for 2027 while the bundled data is
+    2023, and the 2027 campaign refused all 35 demo cities."""
     DuesScaleFactory(
-        year=2026, population_year=2022, first_year_rule=DuesScale.FirstYear.PRO_RATA
+        year=2026, population_year=2023, first_year_rule=DuesScale.FirstYear.PRO_RATA
     )
+    LocalAuthorityFactory(population=1000, population_year=2023)
     copy = scales.copy_scale(2026, 2027)
     assert copy.population_year == 2023
     assert copy.first_year_rule == DuesScale.FirstYear.PRO_RATA
+    assert "millésime 2023" in copy.notes
+
+
+def test_copying_a_scale_after_refreshing_the_reference_takes_the_new_millesime():
+    DuesScaleFactory(year=2026, population_year=2023)
+    LocalAuthorityFactory(population_year=2023)
+    LocalAuthorityFactory(population_year=2024)
+    assert scales.copy_scale(2026, 2027).population_year == 2024
 
 
 def test_join_page_states_the_scales_millesime(client):

@@ -261,9 +261,11 @@ def test_certificates_go_to_attendees_only_once_with_the_pdf(signatory, two_days
     assert "Léa Durand, Adjointe au maire" in text
     assert "les 12 et 13 mars 2030, soit 2 journées" in text
     assert "Marie Dupont" in text and "Fait à Lyon, le 20 mars 2030" in text
-    # No hedged gender marks: invariable wording.
+    # A named person, no hedged gender marks: invariable wording.
     assert "(e)" not in text and "soussign" not in text
+    assert "Marie Dupont, au nom du" in text
     assert "a participé à « Rencontres nationales »" in text
+    assert message.reply_to == [signatory.contact_email]  # the secretariat
     vidal = next(m for m in mail.outbox if m.to == [half.email])
     assert "le 13 mars 2030" in " ".join(pdf_pages(vidal.attachments[0][1])[0].split())
 

@@ -263,7 +263,7 @@ def test_typed_billing_data_are_proposals_never_the_orders(client):
 # --- Invoices -----
 
 
-def test_one_invoice_per_order_in_the_series_shared_with_dues():
+def test_one_invoice_per_order_in_the_registrations_own_series():
     settings = RegistrationSettingsFactory()
     lyon, annecy = LocalAuthorityFactory(name="Lyon"), LocalAuthorityFactory()
     paying_registration(settings, lyon, "Martin")
@@ -271,14 +271,17 @@ def test_one_invoice_per_order_in_the_series_shared_with_dues():
     paying_registration(settings, annecy, "Petit")
     free = RateFactory(settings=settings, category=Rate.Category.INVITED, amount=0)
     RegistrationFactory(event=settings.event, authority=lyon, rate=free)
-    # A dues invoice of the same year takes the first number.
+    # A dues invoice of the same year is in another series.
     call = dues_invoices.issue_invoice(DuesCallFactory(year=2030), today=TODAY)
     close(settings)
 
     invoices, notes, errors = orders.issue_documents(settings, now=NOW)
 
     assert errors == [] and notes == []
-    assert [invoice.number for invoice in invoices] == ["2030-0002", "2030-0003"]
+    assert [invoice.number for invoice in invoices] == [
+        "INS-2030-0001",
+        "INS-2030-0002",
+    ]
     assert call.invoice_number == "2030-0001"
     lyon_invoice = Invoice.objects.get(recipient_name="Commune de Lyon")
     assert lyon_invoice.total == Decimal("180.00")
@@ -289,7 +292,7 @@ def test_one_invoice_per_order_in_the_series_shared_with_dues():
     ]
     assert lyon_invoice.data["recipient"]["siret"] == valid_siret(lyon)
     text = pdf_text(lyon_invoice)
-    assert "Facture n° 2030-0002" in text
+    assert "Facture n° INS-2030-0001" in text
     assert "Exonération de TVA, article 261-7-1° b du CGI" in text
     # Issuing again issues nothing.
     assert orders.issue_documents(settings, now=NOW)[0] == []
@@ -439,15 +442,15 @@ def test_treasury_view_and_csv_include_registration_invoices(admin_client):
     content = response.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     by_number = {row[0]: row for row in rows[1:]}
-    assert set(by_number) == {"2030-0001", "2030-0002", "2030-0003"}
-    bron = by_number["2030-0002"]
+    assert set(by_number) == {"2030-0001", "INS-2030-0001", "INS-2030-0002"}
+    bron = by_number["INS-2030-0001"]
     assert (bron[1], bron[7], bron[8], bron[10]) == (
         "Commune de Bron",
         "90,00",
         "0,00",
         "90,00",
     )
-    lyon = by_number["2030-0003"]
+    lyon = by_number["INS-2030-0002"]
     assert (lyon[8], lyon[10], lyon[13]) == ("90,00", "0,00", "annulée par avoir")
 
 
@@ -464,12 +467,12 @@ def test_invoice_action_and_admin_cancellation(admin_client):
     year = timezone.localdate().year  # issued today
     messages = [str(m) for m in response.context["messages"]]
     assert messages == [
-        f"{settings.event} : 1 facture(s) et 0 avoir(s) émis ({year}-0001)."
+        f"{settings.event} : 1 facture(s) et 0 avoir(s) émis (INS-{year}-0001)."
     ]
     order_page = admin_client.get(
         reverse("admin:registrations_order_change", args=[martin.order_id])
     )
-    assert f"{year}-0001" in order_page.content.decode()
+    assert f"INS-{year}-0001" in order_page.content.decode()
 
     # Cancelled by changing its status in the admin: a credit note too.
     page = reverse("admin:registrations_registration_change", args=[martin.pk])
@@ -529,15 +532,23 @@ def test_invoice_and_credit_note_pass_the_xsd_and_the_en16931_schematron():
         assert schematron_failures(xml) == [], document
 
 
-def test_no_registration_invoice_without_the_vat_number(issuer):
+def test_a_registration_invoice_without_vat_number_is_issued_and_valid(issuer):
+    """Exempt (category E) without an intra-EU VAT number: BR-E-02 is
+    satisfied by the seller's tax registration identifier (BT-32)."""
+    from tests.dues.facturx_checks import embedded_xml, schematron_failures, xpath
+
     issuer.vat_number = ""
     issuer.save()
     settings = RegistrationSettingsFactory()
     paying_registration(settings, LocalAuthorityFactory(), "Martin")
     close(settings)
-    with pytest.raises(errors.DuesError, match="BR-E-02"):
-        orders.issue_documents(settings, now=NOW)
-    assert not Invoice.objects.exists()
+    (invoice,), _, errors = orders.issue_documents(settings, now=NOW)
+    assert errors == []
+    xml = embedded_xml(documents.read_pdf(invoice))
+    assert schematron_failures(xml) == []
+    tax_id = "//ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID"
+    assert xpath(xml, f"{tax_id}[@schemeID='FC']/text()") == ["412345670"]
+    assert xpath(xml, f"{tax_id}[@schemeID='VA']") == []
 
 
 def test_orders_list_queries_do_not_grow(admin_client, django_assert_max_num_queries):

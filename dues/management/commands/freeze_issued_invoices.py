@@ -37,7 +37,7 @@ class Command(BaseCommand):
         due_on = call.due_on or invoices.due_date(call.issued_on, issuer)
         if call.due_on is None:
             DuesCall.objects.filter(pk=call.pk).update(due_on=due_on)
-        documents.record_document(
+        document = documents.record_document(
             kind=Invoice.Kind.INVOICE,
             year=call.year,
             sequence=call.number,
@@ -46,5 +46,7 @@ class Command(BaseCommand):
             issued_on=call.issued_on,
             due_on=due_on,
             total=call.amount,
-            recipient_name=one_line(invoices.legal_name(call.member.authority)),
+            recipient_name=one_line(call.member.authority.legal_name),
         )
+        if not call.invoice_number:
+            DuesCall.objects.filter(pk=call.pk).update(invoice_number=document.number)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dues', '0004_invoice_documents'),
+        ('dues', '0007_payments_of_other_invoices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
