@@ -12,8 +12,15 @@ from .facturx_checks import embedded_xml, schematron_failures
 
 def test_demo_invoices(demo):
     issued = DuesCall.objects.filter(number__isnull=False)
-    invoices = Invoice.objects.invoices()
+    invoices = Invoice.objects.invoices().filter(call__isnull=False)
     assert issued.count() == invoices.count() >= 8
+    # The registrations' demo invoices a past paying event in its own series.
+    registration_invoices = Invoice.objects.invoices().filter(call__isnull=True)
+    assert registration_invoices.exists()
+    assert all(
+        number.startswith("INS-")
+        for number in registration_invoices.values_list("number", flat=True)
+    )
     assert DuesCall.objects.filter(number__isnull=True).exists()  # left to issue
     statuses = set(invoices.values_list("chorus_status", flat=True))
     assert statuses == set(Invoice.ChorusStatus.values)

@@ -52,14 +52,20 @@ def _registration_invoice(siret: str, *, organisation: bool = False):
     )
     if organisation:  # the order as the form makes it, without its lock
         order = Order.objects.create(
-            event=settings.event, organisation="Éditions Exemple SA", siret=siret
+            event=settings.event,
+            organisation="Éditions Exemple SA",
+            legal_name="Éditions Exemple SA",
+            siret=siret,
         )
         registration.order = order
         registration.save(update_fields=["order"])
     else:
-        order = orders.attach(registration, {"siret": siret})
+        order = orders.attach(registration, {})
+        order.legal_name = "Commune de Lyon"
+        order.siret = siret
     order.invoicing_address = "1 rue de la République\n69001 Lyon"
     order.save()
+    orders.confirm_billing(order, by="secretariat", now=NOW)
     settings.is_open = False
     settings.save()
     (invoice,), _, errors = orders.issue_documents(settings, now=NOW)

@@ -37,7 +37,12 @@ def _registration_invoice():
     registration = RegistrationFactory(
         event=settings.event, rate=rate, authority=LocalAuthorityFactory(name="Bron")
     )
-    orders.attach(registration, {"siret": "21690123400019"})
+    order = orders.attach(registration, {})
+    order.legal_name = "Commune de Bron"
+    order.invoicing_address = "Place de Weingarten\n69500 Bron"
+    order.siret = "21690123400019"
+    order.save()
+    orders.confirm_billing(order, by="secretariat", now=NOW)
     settings.is_open = False
     settings.save()
     (invoice,), _, _ = orders.issue_documents(settings, now=NOW)
