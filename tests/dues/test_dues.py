@@ -24,7 +24,7 @@ from tests.factories import (
     PaymentFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 DUE = dt.date(2027, 3, 31)
 

@@ -11,7 +11,6 @@ import pytest
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import timezone
 
 from dues import dues
 from dues.models import DuesCall, DuesScale
@@ -23,7 +22,7 @@ from tests.factories import (
     MemberFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 DUE = dt.date(2027, 3, 31)
 CAMPAIGN_URL = reverse("admin:dues_duescall_campaign")
@@ -49,10 +48,12 @@ def staff(client, django_user_model):
 # --- The figure is the population municipale --------------------------------
 
 
-def test_the_reference_figure_is_labelled_population_municipale(client, admin_client):
+def test_the_reference_figure_is_labelled_population_municipale(
+    client, admin_client, today
+):
     field = LocalAuthority._meta.get_field("population")
     assert field.verbose_name == "population municipale (Insee)"
-    DuesScaleFactory(year=timezone.localdate().year, population_year=2023)
+    DuesScaleFactory(year=today.year, population_year=2023)
     authority = LocalAuthorityFactory(
         name="Villeurbanne", population=163_684, population_year=2023
     )
@@ -159,8 +160,8 @@ def test_copying_a_scale_moves_its_millesime_and_keeps_its_rule():
     assert copy.first_year_rule == DuesScale.FirstYear.PRO_RATA
 
 
-def test_join_page_states_the_scales_millesime(client):
-    DuesScaleFactory(year=timezone.localdate().year, population_year=2023)
+def test_join_page_states_the_scales_millesime(client, today):
+    DuesScaleFactory(year=today.year, population_year=2023)
     page = client.get(reverse("dues:join")).content.decode()
     assert "selon la population municipale (Insee, millésime 2023)" in page
 

@@ -3,12 +3,14 @@ screen, and the dashboard leads to a late call and back by keyboard alone."""
 
 import re
 
+import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.dates
 
 PASSWORD = "un-mot-de-passe-solide-2026"
 
@@ -81,7 +83,7 @@ def _tab_to(page: Page, matches, limit: int = 150) -> dict:
 
 
 def test_treasurer_reaches_a_late_call_and_comes_back_by_keyboard(
-    site, page: Page, strict_csp
+    site, page: Page, strict_csp, today
 ):
     user = get_user_model().objects.create_user(
         "tresoriere", "t@example.org", PASSWORD, is_staff=True
@@ -89,7 +91,7 @@ def test_treasurer_reaches_a_late_call_and_comes_back_by_keyboard(
     user.groups.add(Group.objects.get(name="Trésorerie"))
     page.set_viewport_size({"width": 1280, "height": 800})
     _log_in(page, site, "tresoriere")
-    year = timezone.localdate().year
+    year = today.year
 
     late = f"Appels {year} en retard"
     _tab_to(page, lambda focused: late in focused["text"])

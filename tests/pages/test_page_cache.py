@@ -29,7 +29,7 @@ from tests.factories import (
 )
 from tests.markup import inner
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 FEBRUARY = "/agenda/2023/02/"
 HOME = "/"

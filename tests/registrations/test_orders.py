@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from pypdf import PdfReader
 
 from association.models import SiteSettings
@@ -30,7 +29,7 @@ from tests.factories import (
 )
 from tests.markup import start_tags
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 # After the event of RegistrationSettingsFactory (12 March 2030).
 NOW = paris(2030, 3, 20, 10)
@@ -354,7 +353,7 @@ def test_treasury_view_and_csv_include_registration_invoices(admin_client):
     assert (lyon[8], lyon[10], lyon[13]) == ("90,00", "0,00", "annulée par avoir")
 
 
-def test_invoice_action_and_admin_cancellation(admin_client):
+def test_invoice_action_and_admin_cancellation(admin_client, today):
     settings = RegistrationSettingsFactory()
     martin = paying_registration(settings, LocalAuthorityFactory(name="Lyon"), "M")
     close(settings)
@@ -364,7 +363,7 @@ def test_invoice_action_and_admin_cancellation(admin_client):
         {"action": "issue_invoices", "_selected_action": [settings.pk]},
         follow=True,
     )
-    year = timezone.localdate().year  # issued today
+    year = today.year  # issued today
     messages = [str(m) for m in response.context["messages"]]
     assert messages == [
         f"{settings.event} : 1 facture(s) et 0 avoir(s) émis ({year}-0001)."

@@ -21,7 +21,7 @@ from tests.factories import (
     paris,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def form_url(settings):
