@@ -24,7 +24,7 @@ from tests.factories import (
     PaymentFactory,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.dates]
+pytestmark = pytest.mark.django_db
 
 DUE = dt.date(2027, 3, 31)
 

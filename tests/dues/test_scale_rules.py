@@ -22,7 +22,7 @@ from tests.factories import (
     MemberFactory,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.dates]
+pytestmark = pytest.mark.django_db
 
 DUE = dt.date(2027, 3, 31)
 CAMPAIGN_URL = reverse("admin:dues_duescall_campaign")
@@ -48,6 +48,7 @@ def staff(client, django_user_model):
 # --- The figure is the population municipale --------------------------------
 
 
+@pytest.mark.dates
 def test_the_reference_figure_is_labelled_population_municipale(
     client, admin_client, today
 ):
@@ -160,6 +161,7 @@ def test_copying_a_scale_moves_its_millesime_and_keeps_its_rule():
     assert copy.first_year_rule == DuesScale.FirstYear.PRO_RATA
 
 
+@pytest.mark.dates
 def test_join_page_states_the_scales_millesime(client, today):
     DuesScaleFactory(year=today.year, population_year=2023)
     page = client.get(reverse("dues:join")).content.decode()

@@ -21,7 +21,7 @@ from rfve_site.typography import french_html as typeset
 from tests.factories import MemberFactory
 from tests.markup import inner, outer
 
-pytestmark = [pytest.mark.django_db, pytest.mark.dates]
+pytestmark = pytest.mark.django_db
 
 COMPLETE = {
     "name": "Réseau des villes test",
@@ -157,6 +157,7 @@ def test_privacy_page_states_the_purges_retentions(client, complete):
     assert duration(LOGIN_LOG_RETENTION) == "un an"
 
 
+@pytest.mark.dates
 def test_the_daily_purge_applies_those_retentions(db, today):
     from axes.models import AccessLog
 

@@ -29,7 +29,7 @@ from tests.factories import (
 )
 from tests.markup import start_tags
 
-pytestmark = [pytest.mark.django_db, pytest.mark.dates]
+pytestmark = pytest.mark.django_db
 
 # After the event of RegistrationSettingsFactory (12 March 2030).
 NOW = paris(2030, 3, 20, 10)
@@ -353,6 +353,7 @@ def test_treasury_view_and_csv_include_registration_invoices(admin_client):
     assert (lyon[8], lyon[10], lyon[13]) == ("90,00", "0,00", "annulée par avoir")
 
 
+@pytest.mark.dates
 def test_invoice_action_and_admin_cancellation(admin_client, today):
     settings = RegistrationSettingsFactory()
     martin = paying_registration(settings, LocalAuthorityFactory(name="Lyon"), "M")
