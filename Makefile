@@ -43,7 +43,8 @@ run: install staticfiles/staticfiles.json
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## The whole test suite (DATABASE_URL chooses the database; SQLite by default),
-## on WORKERS processes (pytest-xdist; WORKERS=0 runs in this one).
+## on WORKERS processes (pytest-xdist; WORKERS=0 runs in this one; tests marked
+## xdist_group("name") share one worker).
 ## PYTEST_ARGS selects: a file, a folder, a test, -m "not engine_independent"...
 WORKERS ?= 2
 PYTEST_ARGS ?=
@@ -51,7 +52,7 @@ test: export SECRET_KEY ?= insecure-key-for-tests-only
 test: install staticfiles/staticfiles.json node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest -n $(WORKERS) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## The tests that read today's date (marker `dates`) at instants that broke
 ## calendars elsewhere, in Paris time: 15 October (one-digit neighbour), the

@@ -21,6 +21,10 @@ from tests.deploy.servers import (
     prepare_database,
 )
 
+# Both tests on one xdist worker (make test uses --dist loadgroup): the
+# servers and their database are set up once.
+pytestmark = pytest.mark.xdist_group("two-workers")
+
 
 @pytest.fixture(scope="module")
 def two_workers(tmp_path_factory):
