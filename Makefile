@@ -9,7 +9,7 @@ MANAGE := $(VENV)/bin/python manage.py
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint format bench install clean
+.PHONY: run test test-dates lint format bench install clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -47,12 +47,39 @@ run: install staticfiles/staticfiles.json
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-## The whole test suite (DATABASE_URL chooses the database; SQLite by default).
+## The whole test suite (DATABASE_URL chooses the database; SQLite by default),
+## on WORKERS processes (pytest-xdist; WORKERS=0 runs in this one; tests marked
+## xdist_group("name") share one worker).
+## PYTEST_ARGS selects: a file, a folder, a test, -m "not engine_independent"...
+WORKERS ?= 2
+PYTEST_ARGS ?=
 test: export SECRET_KEY ?= insecure-key-for-tests-only
 test: install staticfiles/staticfiles.json node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+## The tests that read today's date (marker `dates`) at instants that broke
+## calendars elsewhere, in Paris time: 15 October (one-digit neighbour), the
+## night the clocks go back (25 October 2026, 02:50 CEST), 31 December 23:30,
+## 1 January 00:05 (still 31 December in UTC), the night the clocks go forward
+## (28 March 2027, 01:50 CET), 29 February 2028. libfaketime shifts the clock
+## of every process (live server, Chromium, gunicorn) by the same offset.
+## DATES_ARGS="" runs the whole suite at each instant.
+DATES ?= 2026-10-15T10:00:00Z 2026-10-25T00:50:00Z 2026-12-31T22:30:00Z \
+	2026-12-31T23:05:00Z 2027-03-28T00:50:00Z 2028-02-29T11:00:00Z
+DATES_ARGS ?= -m dates
+test-dates: export SECRET_KEY ?= insecure-key-for-tests-only
+test-dates: install staticfiles/staticfiles.json node_modules/.installed
+	@command -v faketime >/dev/null || { echo "faketime not found: apt-get install faketime"; exit 1; }
+	@failed=""; for instant in $(DATES); do \
+		offset=$$(( $$(date -ud "$$instant" +%s) - $$(date -u +%s) )); \
+		echo "== $$(TZ=Europe/Paris date -d "$$instant" '+%A %-d %B %Y %H:%M %Z') (Paris) =="; \
+		case $$offset in -*) ;; *) offset="+$$offset";; esac; \
+		faketime -f "$$offset" $(VENV)/bin/pytest -q -n $(WORKERS) -p no:cacheprovider \
+			$(DATES_ARGS) $(PYTEST_ARGS) || failed="$$failed $$instant"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "Failed at:$$failed"; exit 1; fi
 
 ## Benchmark (a command, not a test): BENCH_EVENTS events (default 5,000) in a throwaway SQLite
 ## database, gunicorn on 127.0.0.1, wrk. BENCH_SECONDS per URL (default 10).

@@ -2,6 +2,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared_data import (
+    documents_rendered_once,
+    load_demo,
+    load_once_for_the_module,
+)
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
@@ -18,6 +24,19 @@ def _collected_static_files():
 
     if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
         call_command("collectstatic", "--noinput", verbosity=0)
+
+
+@pytest.fixture
+def today():
+    """Today in Paris, as the site sees it: the one place a test reads the
+    date from when its expectations depend on it (the next month, this
+    year's dues...). Such tests carry the `dates` marker: `make test-dates`
+    runs them at fixed instants (31 December, 1 January, 29 February, the
+    days the clocks change) under libfaketime, which the browser, the live
+    server and the subprocesses see too."""
+    from django.utils import timezone
+
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -72,30 +91,29 @@ def _private_invoices(settings, tmp_path):
     }
 
 
-_demo_documents: dict[str, bytes] = {}
+@pytest.fixture
+def demo(db):
+    """The demo data, as `make run` shows it, loaded for this test (which
+    may change it at will). Read-only tests use `shared_demo`."""
+    with documents_rendered_once():
+        load_demo()
+        yield
+
+
+@pytest.fixture(scope="module")
+def _module_demo(django_db_setup, django_db_blocker):
+    yield from load_once_for_the_module(django_db_blocker, load_demo)
 
 
 @pytest.fixture
-def demo(db, monkeypatch):
-    """The demo data, as `make run` shows it. Its invoices are the same
-    snapshots in every test: each is rendered once per test session (a
-    rendering takes a third of a second), then its bytes are reused."""
-    import json
-
-    from django.core.management import call_command
-
-    from dues import documents
-
-    render = documents.render
-
-    def render_once(data: dict) -> bytes:
-        key = json.dumps(data, sort_keys=True, default=str)
-        if key not in _demo_documents:
-            _demo_documents[key] = render(data)
-        return _demo_documents[key]
-
-    monkeypatch.setattr(documents, "render", render_once)
-    call_command("load_demo", verbosity=0)
+def shared_demo(_module_demo, db):
+    """The demo data, loaded once per module (and per xdist worker) for the
+    tests that only read it: the per-route checks (budgets, security, faults,
+    hostile input...). Each test runs in a savepoint rolled back at its end,
+    so what one changes the next does not see; not for tests that need
+    transaction=True (their commits and flushes would reach the shared rows)."""
+    with documents_rendered_once():
+        yield
 
 
 @pytest.fixture

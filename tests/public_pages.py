@@ -49,8 +49,12 @@ def iter_routes(patterns=None, prefix="", namespace=None, params=()):
             yield Route(name, prefix + str(pattern.pattern), params + converters)
 
 
+# Every sample is one row whatever the data: ties are broken by primary key
+# (with ten times more events, ten share each start time).
+
+
 def _public_event() -> Event:
-    return Event.objects.public().order_by("starts_at").first()
+    return Event.objects.public().order_by("starts_at", "pk").first()
 
 
 def _past_year() -> int:
@@ -69,18 +73,20 @@ def _article_with_links() -> Article:
 
 def _main_document() -> Document:
     """A published document with its accessible version."""
-    return Document.objects.published().exclude(body="").first()
+    return Document.objects.published().exclude(body="").order_by("-date", "pk")[0]
 
 
 def _rencontres_slug() -> str:
     """The next Rencontres nationales, open for registration in the demo."""
-    return Event.objects.rencontres().upcoming().first().slug
+    return Event.objects.rencontres().upcoming().order_by("starts_at", "pk")[0].slug
 
 
 def _registration_token() -> dict:
-    registration = Registration.objects.confirmed().filter(
-        event__event_type__is_rencontres=True
-    )[0]
+    registration = (
+        Registration.objects.confirmed()
+        .filter(event__event_type__is_rencontres=True)
+        .order_by("pk")[0]
+    )
     return {"slug": registration.event.slug, "token": personal_token(registration)}
 
 

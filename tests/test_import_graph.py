@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+# The same on any database: run once, on SQLite (.ci/run).
+pytestmark = pytest.mark.engine_independent
+
 ROOT = Path(settings.BASE_DIR)
 # Each app's layer; an app may import the apps of lower layers only.
 LAYERS = {

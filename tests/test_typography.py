@@ -7,6 +7,9 @@ import pytest
 
 from rfve_site.typography import french, french_html
 
+# The same on any database: run once, on SQLite (.ci/run).
+pytestmark = pytest.mark.engine_independent
+
 NNBSP, NBSP = "\u202f", "\u00a0"
 
 

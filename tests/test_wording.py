@@ -14,6 +14,9 @@ from members.models import Person
 from news.models import Article, Document
 from pages.models import Page
 
+# The same on any database: run once, on SQLite (.ci/run).
+pytestmark = pytest.mark.engine_independent
+
 BASE = Path(settings.BASE_DIR)
 # Inclusive writing with a middle dot ("élu·e", "élu·es"); a "·" between
 # spaces stays a separator ("Audience · En ligne").

@@ -12,7 +12,7 @@ from tests.calendar_app.pages import html, json_ld, structured_data
 from tests.factories import EventFactory, paris
 from tests.markup import inner
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def event_url(event: Event) -> str:

@@ -12,7 +12,7 @@ from calendar_app import ical
 from calendar_app.models import Event
 from tests.factories import PARIS, EventFactory, EventTypeFactory, paris
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 FEED_URL = reverse_lazy("calendar:feed")
 

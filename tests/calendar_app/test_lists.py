@@ -13,7 +13,7 @@ from tests.calendar_app.pages import html
 from tests.factories import EventFactory, EventTypeFactory, paris
 from tests.markup import elements, inner
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 UPCOMING_URL = reverse_lazy("calendar:upcoming")
 

@@ -17,7 +17,7 @@ from rfve_site.typography import french_html as typeset
 from tests.calendar_app.pages import cell, day_list, html, titles_by_day
 from tests.factories import EventFactory, EventTypeFactory, paris
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 JANUARY_URL = reverse_lazy("calendar:month", args=[2023, 1])
 FEBRUARY_URL = reverse_lazy("calendar:month", args=[2023, 2])
@@ -491,9 +491,7 @@ def test_cancelled_and_postponed_events_stay_on_the_grid_marked(client):
     assert '<strong class="badge badge-postponed">Reporté</strong>' in postponed
 
 
-def test_current_month_page(client):
-    today = timezone.localdate()
-
+def test_current_month_page(client, today):
     response = client.get(reverse("calendar:current-month"))
 
     assert response.status_code == 200

@@ -14,6 +14,8 @@ from calendar_app.months import (
 )
 from tests.factories import EventFactory, paris
 
+pytestmark = pytest.mark.dates
+
 # A day in none of the months below: no cell is "today".
 ELSEWHERE = dt.date(2000, 1, 1)
 

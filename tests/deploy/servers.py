@@ -13,11 +13,13 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
+import environ
 import pytest
 
 from tests.markup import outer
@@ -64,6 +66,48 @@ def node_environment(**values) -> dict:
         and not key.startswith(("PYTEST", "DJANGO_"))
     }
     return env | NODE_ENV | values
+
+
+def database_config() -> dict | None:
+    """The suite's PostgreSQL server (DATABASE_URL), or None on SQLite."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return None
+    return environ.Env.db_url_config(url)
+
+
+def database_url(config: dict, port=None) -> str:
+    port = port or config["PORT"] or 5432
+    return (
+        f"postgres://{config['USER']}:{config['PASSWORD']}@127.0.0.1:{port}/"
+        f"{config['NAME']}"
+    )
+
+
+@contextmanager
+def own_postgres_database(config: dict, purpose: str):
+    """A PostgreSQL database of the test's own, dropped at the end: the
+    nodes share it. Its name carries the xdist worker's: two workers never
+    drop each other's."""
+    import psycopg
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"{config['NAME']}_{purpose}_{worker}"
+    admin = psycopg.connect(
+        host=config["HOST"],
+        port=config["PORT"] or 5432,
+        user=config["USER"],
+        password=config["PASSWORD"],
+        dbname="postgres",
+        autocommit=True,
+    )
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield config | {"NAME": name}
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
 
 
 def manage(env: dict, *args: str) -> str:

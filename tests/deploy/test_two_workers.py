@@ -3,6 +3,7 @@ database: what one of them learns from an admin edit, the other shows on its
 next request. A cache dropped by a signal in the process that saved would
 leave the other one serving the old header and footer, or the old pages."""
 
+from contextlib import ExitStack
 from types import SimpleNamespace
 
 import pytest
@@ -10,26 +11,43 @@ import pytest
 from tests.deploy.servers import (
     Servers,
     Visitor,
+    database_config,
+    database_url,
     footer,
     form_values,
     free_port,
     node_environment,
+    own_postgres_database,
     prepare_database,
 )
 
+# Both tests on one xdist worker (make test uses --dist loadgroup): the
+# servers and their database are set up once.
+pytestmark = pytest.mark.xdist_group("two-workers")
 
-@pytest.fixture
-def two_workers(tmp_path):
-    env = node_environment(DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}")
-    draft_pk, draft_url = prepare_database(env)
-    servers = Servers(tmp_path)
-    try:
+
+@pytest.fixture(scope="module")
+def two_workers(tmp_path_factory):
+    """Migrated and loaded once for the module (the tests change different
+    rows); the suite's database server when it is PostgreSQL, a SQLite file
+    otherwise."""
+    folder = tmp_path_factory.mktemp("two-workers")
+    with ExitStack() as stack:
+        config = database_config()
+        if config is None:
+            url = f"sqlite:///{folder / 'site.sqlite3'}"
+        else:
+            url = database_url(
+                stack.enter_context(own_postgres_database(config, "workers"))
+            )
+        env = node_environment(DATABASE_URL=url)
+        draft_pk, draft_url = prepare_database(env)
+        servers = Servers(folder)
+        stack.callback(servers.stop)
         ports = [free_port(), free_port()]
         for number, port in enumerate(ports):
             servers.gunicorn(f"worker-{number}", port, env)
         yield SimpleNamespace(ports=ports, draft=(draft_pk, draft_url))
-    finally:
-        servers.stop()
 
 
 def test_an_admin_edit_is_seen_by_the_next_request_to_either_worker(two_workers):

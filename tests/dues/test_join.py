@@ -4,21 +4,18 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from dues.models import DuesBracket, DuesScale
 from tests.factories import LocalAuthorityFactory
 from tests.markup import inner
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 JOIN_URL = reverse("dues:join")
 
 
 @pytest.fixture
-def scale(db):
-    scale = DuesScale.objects.create(
-        year=timezone.localdate().year, population_year=2022
-    )
+def scale(db, today):
+    scale = DuesScale.objects.create(year=today.year, population_year=2022)
     for low, high, amount in [
         (0, 9_999, "300"),
         (10_000, 49_999, "900"),

@@ -11,7 +11,6 @@ import pytest
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import timezone
 
 from dues import campaign, errors, invoice_lines, scales
 from dues.models import DuesCall, DuesScale
@@ -49,10 +48,13 @@ def staff(client, django_user_model):
 # --- The figure is the population municipale --------------------------------
 
 
-def test_the_reference_figure_is_labelled_population_municipale(client, admin_client):
+@pytest.mark.dates
+def test_the_reference_figure_is_labelled_population_municipale(
+    client, admin_client, today
+):
     field = LocalAuthority._meta.get_field("population")
     assert field.verbose_name == "population municipale (Insee)"
-    DuesScaleFactory(year=timezone.localdate().year, population_year=2023)
+    DuesScaleFactory(year=today.year, population_year=2023)
     authority = LocalAuthorityFactory(
         name="Villeurbanne", population=163_684, population_year=2023
     )
@@ -170,8 +172,9 @@ def test_copying_a_scale_after_refreshing_the_reference_takes_the_new_millesime(
     assert scales.copy_scale(2026, 2027).population_year == 2024
 
 
-def test_join_page_states_the_scales_millesime(client):
-    DuesScaleFactory(year=timezone.localdate().year, population_year=2023)
+@pytest.mark.dates
+def test_join_page_states_the_scales_millesime(client, today):
+    DuesScaleFactory(year=today.year, population_year=2023)
     page = client.get(reverse("dues:join")).content.decode()
     assert "selon la population municipale (Insee, millésime 2023)" in page
 

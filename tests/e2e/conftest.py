@@ -18,8 +18,12 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests run last: Playwright keeps an event loop running in the
     main thread until the session ends, which Django's sync-only guard would
     then see in every later test. Without Chromium (a developer's machine)
-    they are skipped; in CI they are required."""
+    they are skipped; in CI they are required. They are `engine_independent`:
+    CI runs them on SQLite only."""
     items.sort(key=lambda item: "/e2e/" in item.nodeid.replace("::", "/"))
+    for item in items:
+        if "/e2e/" in item.nodeid:  # what a browser shows: the same on any database
+            item.add_marker(pytest.mark.engine_independent)
     missing = [str(path) for path in (CHROMIUM, AXE) if not path.exists()]
     if not missing:
         return

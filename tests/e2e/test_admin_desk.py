@@ -1,14 +1,19 @@
 """The secretariat's desk in a real browser: every list fits a 1280 px
 screen, and the dashboard leads to a late call and back by keyboard alone."""
 
+import datetime as dt
 import re
 
+import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import Page, expect
+
+from dues.models import DuesCall
+
+pytestmark = pytest.mark.dates
 
 PASSWORD = "un-mot-de-passe-solide-2026"
 
@@ -81,15 +86,21 @@ def _tab_to(page: Page, matches, limit: int = 150) -> dict:
 
 
 def test_treasurer_reaches_a_late_call_and_comes_back_by_keyboard(
-    site, page: Page, strict_csp
+    site, page: Page, strict_csp, today
 ):
     user = get_user_model().objects.create_user(
         "tresoriere", "t@example.org", PASSWORD, is_staff=True
     )
     user.groups.add(Group.objects.get(name="Trésorerie"))
+    # The demo's unpaid invoices fall due in March: before then (1 January,
+    # 29 February) none is late yet, so the first of them is made overdue.
+    overdue = DuesCall.objects.filter(year=today.year).late(dt.date(today.year, 12, 31))
+    DuesCall.objects.filter(pk=overdue.order_by("pk")[0].pk, due_on__gte=today).update(
+        due_on=today - dt.timedelta(days=1)
+    )
     page.set_viewport_size({"width": 1280, "height": 800})
     _log_in(page, site, "tresoriere")
-    year = timezone.localdate().year
+    year = today.year
 
     late = f"Appels {year} en retard"
     _tab_to(page, lambda focused: late in focused["text"])

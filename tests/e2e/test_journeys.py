@@ -4,14 +4,16 @@ import datetime as dt
 import re
 from urllib.parse import quote
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from calendar_app.models import Event
 from calendar_app.months import shift_month
 from pages.models import ContactMessage
+
+pytestmark = pytest.mark.dates
 
 PASSWORD = "un-mot-de-passe-solide-2026"
 
@@ -27,8 +29,8 @@ def _focus_is_visible(page: Page) -> bool:
     )
 
 
-def _next_month_with_event() -> tuple[dt.date, Event]:
-    next_month = shift_month(timezone.localdate().replace(day=1), 1)
+def _next_month_with_event(today: dt.date) -> tuple[dt.date, Event]:
+    next_month = shift_month(today.replace(day=1), 1)
     event = (
         Event.objects.public()
         .in_month(next_month.year, next_month.month)
@@ -39,8 +41,8 @@ def _next_month_with_event() -> tuple[dt.date, Event]:
     return next_month, event
 
 
-def test_visitor_goes_from_home_to_a_calendar_file(site, page: Page, strict_csp):
-    next_month, event = _next_month_with_event()
+def test_visitor_goes_from_home_to_a_calendar_file(site, page: Page, strict_csp, today):
+    next_month, event = _next_month_with_event(today)
     page.goto(site + "/")
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Agenda", exact=True
@@ -72,8 +74,10 @@ def _tab_to(page: Page, name_pattern: str, limit: int = 80) -> None:
     raise AssertionError(f"never reached {name_pattern!r} with Tab")
 
 
-def test_visitor_uses_the_agenda_with_the_keyboard_only(site, page: Page, strict_csp):
-    next_month, event = _next_month_with_event()
+def test_visitor_uses_the_agenda_with_the_keyboard_only(
+    site, page: Page, strict_csp, today
+):
+    next_month, event = _next_month_with_event(today)
     page.goto(site + "/agenda/")
     page.keyboard.press("Tab")
     assert (

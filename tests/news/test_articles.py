@@ -21,7 +21,7 @@ from tests.factories import (
     paris,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 TOMORROW_NINE = paris(2026, 12, 1, 9)

@@ -18,7 +18,7 @@ from tests.factories import (
 )
 from tests.markup import outer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def _main(response) -> str:
@@ -33,10 +33,10 @@ def _soon(days: int) -> dt.datetime:
 # --- Home -------------------------------------------------------------------
 
 
-def test_home_figures_are_counts_from_the_database(client, demo):
+def test_home_figures_are_counts_from_the_database(client, demo, today):
     response = client.get("/")
     figures = response.context["figures"]
-    year = timezone.localdate().year
+    year = today.year
     assert figures["members"] == Member.objects.active().count()
     assert figures["events_this_year"] == (
         Event.objects.public()
@@ -105,15 +105,15 @@ def test_governance_lists_current_mandates_by_body(client, db):
     assert president.member.name in bureau
 
 
-def test_governance_follows_mandates(client, db):
+def test_governance_follows_mandates(client, db, today):
     person = PersonFactory(first_name="Ancienne", last_name="Trésorière")
     mandate = MandateFactory(person=person, role=Mandate.Role.TREASURER)
     assert "Ancienne Trésorière" in _main(client.get("/le-reseau/gouvernance/"))
-    mandate.end = timezone.localdate() - dt.timedelta(days=1)
+    mandate.end = today - dt.timedelta(days=1)
     mandate.save()
     MandateFactory(
         person=PersonFactory(first_name="Future", last_name="Élue"),
-        start=timezone.localdate() + dt.timedelta(days=10),
+        start=today + dt.timedelta(days=10),
     )
     successor = PersonFactory(first_name="Nouveau", last_name="Trésorier")
     MandateFactory(person=successor, role=Mandate.Role.TREASURER)

@@ -157,7 +157,8 @@ def test_privacy_page_states_the_purges_retentions(client, complete):
     assert duration(LOGIN_LOG_RETENTION) == "un an"
 
 
-def test_the_daily_purge_applies_those_retentions(db):
+@pytest.mark.dates
+def test_the_daily_purge_applies_those_retentions(db, today):
     from axes.models import AccessLog
 
     now = timezone.now()
@@ -174,7 +175,6 @@ def test_the_daily_purge_applies_those_retentions(db):
         log = AccessLog.objects.create(username="equipe", ip_address="127.0.0.1")
         AccessLog.objects.filter(pk=log.pk).update(attempt_time=now - age)
     member = MemberFactory()
-    today = timezone.localdate()
     long_ago = today - dt.timedelta(days=366 * PERSON_RETENTION_YEARS + 1)
     former = Person.objects.create(first_name="Ancienne", last_name="Élue")
     recent = Person.objects.create(first_name="Récente", last_name="Élue")

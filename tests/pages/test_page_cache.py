@@ -189,6 +189,7 @@ def test_a_deactivated_working_group_leaves_the_home_page_figures(
     assert "<strong>0</strong> groupes de travail" in text(client.get(HOME))
 
 
+@pytest.mark.dates
 def test_midnight_in_paris_moves_today(client, clock, django_assert_num_queries):
     clock.moment = paris(2023, 2, 13, 23, 59)
     client.get(FEBRUARY)

@@ -1,6 +1,7 @@
 import pytest
 
 from calendar_app.models import Event
+from tests.shared_data import load_demo, load_once_for_the_module
 
 
 def multiply_events(factor: int):
@@ -20,12 +21,21 @@ def multiply_events(factor: int):
     Event.objects.bulk_create(copies)
 
 
-@pytest.fixture(params=[1, 10], ids=["demo-data", "ten-times-more"])
-def demo_scaled(request, demo):
-    """The demo data, then ten times as many events."""
-    if request.param > 1:
-        multiply_events(request.param)
-    return request.param
+@pytest.fixture(scope="module", params=[1, 10], ids=["demo-data", "ten-times-more"])
+def _module_demo_scaled(request, django_db_setup, django_db_blocker):
+    def load():
+        load_demo()
+        if request.param > 1:
+            multiply_events(request.param)
+
+    yield from load_once_for_the_module(django_db_blocker, load)
+
+
+@pytest.fixture
+def demo_scaled(request, _module_demo_scaled, db):
+    """The demo data, then ten times as many events: loaded once per module
+    and size (each test in a savepoint, as with `shared_demo`)."""
+    return request.node.callspec.params["_module_demo_scaled"]
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -52,6 +52,7 @@ def page_weight(html: bytes) -> int:
     return weight
 
 
+@pytest.mark.engine_independent
 @pytest.mark.parametrize("name", ROUTES)
 def test_pages_weigh_under_60_kb(name, client, demo_scaled):
     response = client.get(public_urls()[name], follow=True)
@@ -61,7 +62,7 @@ def test_pages_weigh_under_60_kb(name, client, demo_scaled):
 
 
 @pytest.mark.parametrize("name", sorted(set(ROUTES) - UNCACHEABLE))
-def test_unchanged_pages_answer_304(name, client, demo):
+def test_unchanged_pages_answer_304(name, client, shared_demo):
     url = public_urls()[name]
     first = client.get(url)
     if first.status_code != 200:

@@ -22,7 +22,7 @@ def _database_down(execute, sql, params, many, context):
 
 
 @pytest.mark.parametrize("name", ROUTES)
-def test_database_down_gives_a_french_503(name, demo):
+def test_database_down_gives_a_french_503(name, shared_demo):
     url = public_urls()[name]
     client = Client(raise_request_exception=False)
     with connection.execute_wrapper(_database_down):

@@ -39,7 +39,7 @@ def test_foreign_host_gets_the_french_400_page(
     _assert_french_400(response)
 
 
-def test_every_public_page_refuses_a_foreign_host(client, demo):
+def test_every_public_page_refuses_a_foreign_host(client, shared_demo):
     for name, url in public_urls().items():
         if name in PROBES:
             continue

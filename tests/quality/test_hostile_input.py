@@ -58,7 +58,7 @@ def _path(route: str, values: list[str]) -> str:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
-def test_no_500_on_hostile_urls(route, demo, data):
+def test_no_500_on_hostile_urls(route, shared_demo, data):
     client = Client(raise_request_exception=False)
     values = [data.draw(segments) for _ in route.params]
     query = urlencode(data.draw(query_strings), doseq=True)

@@ -18,6 +18,9 @@ from django.urls import reverse
 from rfve_site.views import server_error
 from tests.public_pages import public_urls
 
+# The same on any database: run once, on SQLite (.ci/run).
+pytestmark = pytest.mark.engine_independent
+
 VNU = Path(__file__).resolve().parents[2] / "node_modules/vnu-jar/build/dist/vnu.jar"
 JAVA = shutil.which("java")
 CONTACT = {

@@ -65,7 +65,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
 
 
 @pytest.mark.parametrize("name", ROUTES)
-def test_security_headers_on_every_page(name, client, demo):
+def test_security_headers_on_every_page(name, client, shared_demo):
     response = client.get(public_urls()[name], secure=True)
     csp = response["Content-Security-Policy"]
     assert "default-src 'none'" in csp
@@ -86,7 +86,7 @@ def test_static_files_carry_the_headers_too(client):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_no_inline_script_or_style_on_any_page(client, demo):
+def test_no_inline_script_or_style_on_any_page(client, shared_demo):
     for name, url in public_urls().items():
         response = client.get(url, follow=True)
         if response.streaming:  # a file download, not a page
@@ -186,7 +186,7 @@ def test_too_many_pixels_is_refused():
         )
 
 
-def test_admin_form_shows_the_image_error(client, staff, demo):
+def test_admin_form_shows_the_image_error(client, staff, shared_demo):
     from calendar_app.models import Event
 
     event = Event.objects.first()

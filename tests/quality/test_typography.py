@@ -12,6 +12,9 @@ from django.test import Client
 
 from tests.public_pages import public_urls
 
+# The same on any database: run once, on SQLite (.ci/run).
+pytestmark = pytest.mark.engine_independent
+
 # Where text is not French prose: scripts (JSON-LD), styles, code.
 SKIPPED = {"script", "style", "pre", "code", "textarea"}
 VOID = {

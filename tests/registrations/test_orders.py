@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from pypdf import PdfReader
 
 from association.models import SiteSettings
@@ -454,7 +453,8 @@ def test_treasury_view_and_csv_include_registration_invoices(admin_client):
     assert (lyon[8], lyon[10], lyon[13]) == ("90,00", "0,00", "annulée par avoir")
 
 
-def test_invoice_action_and_admin_cancellation(admin_client):
+@pytest.mark.dates
+def test_invoice_action_and_admin_cancellation(admin_client, today):
     settings = RegistrationSettingsFactory()
     martin = paying_registration(settings, LocalAuthorityFactory(name="Lyon"), "M")
     close(settings)
@@ -464,7 +464,7 @@ def test_invoice_action_and_admin_cancellation(admin_client):
         {"action": "issue_invoices", "_selected_action": [settings.pk]},
         follow=True,
     )
-    year = timezone.localdate().year  # issued today
+    year = today.year  # issued today
     messages = [str(m) for m in response.context["messages"]]
     assert messages == [
         f"{settings.event} : 1 facture(s) et 0 avoir(s) émis (INS-{year}-0001)."

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
 from registrations import booking, links
@@ -21,7 +21,7 @@ from tests.factories import (
     paris,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def form_url(settings):
@@ -191,6 +191,33 @@ def test_a_forged_link_is_not_found_and_an_old_one_expired(client):
     response = client.get(reverse("registrations:manage", args=[slug, token]))
     assert response.status_code == 410
     assert "Ce lien a expiré" in response.content.decode()
+
+
+def test_the_confirmation_leaves_when_the_registration_commits(
+    django_capture_on_commit_callbacks,
+):
+    settings = RegistrationSettingsFactory()
+    person = Registration(first_name="Léa", last_name="Durand", email="l@x.example")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        booking.register(settings, person, list(settings.days.all()))
+        assert mail.outbox == []  # not before the commit
+    assert len(callbacks) == 1
+    (message,) = mail.outbox
+    assert message.to == ["l@x.example"]
+
+
+def test_no_email_for_a_registration_rolled_back(django_capture_on_commit_callbacks):
+    """The registration is saved, then its transaction fails: nobody is told
+    they are registered."""
+    settings = RegistrationSettingsFactory()
+    person = Registration(first_name="Léa", last_name="Durand", email="l@x.example")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            booking.register(settings, person, list(settings.days.all()))
+            raise RuntimeError("what follows in the same transaction fails")
+    assert callbacks == []
+    assert mail.outbox == []
+    assert not Registration.objects.exists()
 
 
 def test_honeypot_registers_nobody(client):

@@ -1,0 +1,64 @@
+"""Data set up once for many tests: the demo, and the way to share it."""
+
+from contextlib import contextmanager
+
+import pytest
+
+_demo_documents: dict[str, bytes] = {}
+
+
+@contextmanager
+def documents_rendered_once():
+    """The demo's invoices are the same snapshots in every test: each is
+    rendered once per test session (a rendering takes a third of a second),
+    then its bytes are reused."""
+    import json
+
+    from dues import documents
+
+    render = documents.render
+
+    def render_once(data: dict) -> bytes:
+        key = json.dumps(data, sort_keys=True, default=str)
+        if key not in _demo_documents:
+            _demo_documents[key] = render(data)
+        return _demo_documents[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(documents, "render", render_once)
+        yield
+
+
+def load_once_for_the_module(django_db_blocker, load):
+    """Run `load()` in a transaction that stays open for the whole module,
+    then rolled back: the module's tests (each in a savepoint inside it, as
+    the `db` fixture gives) share its rows. pytest-django's recipe for data
+    set up once (django_db_blocker), with the rollback of TestCase's
+    setUpTestData. Yields for a module-scoped fixture."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+            with override_settings(PASSWORD_HASHERS=fast):
+                load()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def load_demo():
+    from django.core.management import call_command
+
+    with documents_rendered_once():
+        call_command("load_demo", verbosity=0)
