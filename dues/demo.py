@@ -79,13 +79,15 @@ CREDIT_REASON = "Population légale corrigée : tranche inférieure (démonstrat
 DEMO_ISSUED = len(CHORUS)
 
 
-def load_campaign(year: int):
+def load_campaign(year: int, today: dt.date):
     """This year's campaign: the first invoices issued on 1 February (due 30
     days later, frozen with their Factur-X file), most paid by transfer or
     administrative mandate, one in part, some late; one credit note; Chorus
     Pro statuses spread over the invoices; the other calls not issued yet.
-    Payments, the credit note and statuses are added only once."""
-    issued_on = dt.date(year, 2, 1)
+    Payments, the credit note and statuses are added only once. Nothing is
+    dated after today: loaded before April, the invoices were issued two
+    months ago (a year's calls may go out late in the year before)."""
+    issued_on = min(dt.date(year, 2, 1), today - dt.timedelta(days=60))
     campaign.launch_campaign(year)
     calls = list(
         DuesCall.objects.filter(year=year)
@@ -107,11 +109,11 @@ def load_campaign(year: int):
         paid = call.amount if index != 4 else (call.amount / 2).quantize(Decimal("1"))
         Payment.objects.create(
             call=call,
-            paid_on=dt.date(year, 3, 1 + index % 28),
+            paid_on=issued_on + dt.timedelta(days=28 + index % 28),
             amount=paid,
             method=method,
         )
-    _credit_note(calls, year)
+    _credit_note(calls, year, issued_on)
 
 
 def _chorus(invoice: Invoice, index: int, issued_on: dt.date):
@@ -132,13 +134,15 @@ def _chorus(invoice: Invoice, index: int, issued_on: dt.date):
     )
 
 
-def _credit_note(calls: list[DuesCall], year: int):
+def _credit_note(calls: list[DuesCall], year: int, issued_on: dt.date):
     """One credit note: an unpaid call's population was corrected after
     issue, its bracket is lower (half the amount credited)."""
-    if len(calls) < 6 or Invoice.objects.credit_notes().filter(year=year).exists():
+    if len(calls) < 6:
         return
     invoice = invoices.invoice_of(calls[5])
+    if Invoice.objects.credit_notes().filter(credited_invoice=invoice).exists():
+        return
     amount = (invoice.total / 2).quantize(Decimal("0.01"))
     credit_notes.issue_credit_note(
-        invoice, amount, CREDIT_REASON, today=dt.date(year, 2, 15)
+        invoice, amount, CREDIT_REASON, today=issued_on + dt.timedelta(days=14)
     )

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         association_demo.load()
         members = members_demo.load()
         dues_demo.load_scales(today.year)
-        dues_demo.load_campaign(today.year)
+        dues_demo.load_campaign(today.year, today)
         self.stdout.write(self.style.SUCCESS(f"Demo members: {len(members)} cities."))
         # Registrations protect their event: cleared before the agenda moves.
         registrations_demo.unload()
