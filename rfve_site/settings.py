@@ -172,7 +172,7 @@ AXES_VERBOSE = False
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 if PROXY_COUNT < 0:
     raise ImproperlyConfigured("PROXY_COUNT must be 0 or more.")
-AXES_CLIENT_IP_CALLABLE = "rfve_site.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "rfve_site.client_address.rate_limited_address"
 
 LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"
