@@ -103,6 +103,17 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# SQLite under several workers: a transaction that reads then writes (a
+# registration counts the places, then saves) would take the write lock only
+# at its first write, and two of them at once fail at once with "database is
+# locked" (SQLite cannot wait there without a deadlock). Taking the write lock
+# when the transaction begins makes the others wait for it, up to `timeout`
+# seconds (tests/test_sqlite_concurrency.py).
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS | DATABASES["default"].get(
+        "OPTIONS", {}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
