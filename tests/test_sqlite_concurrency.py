@@ -71,6 +71,8 @@ def unblocked(django_db_blocker):
     with django_db_blocker.unblock():
         yield
     for alias in set(connections.settings) - known:  # other tests never see them
+        connections[alias].close()
+        del connections[alias]
         del connections.settings[alias]
 
 
