@@ -31,6 +31,7 @@ from .models import (
     Payment,
     Reminder,
     ReminderStep,
+    may_read_private_recipients,
 )
 
 # --- Dues -------------------------------------------------------------------
@@ -590,6 +591,7 @@ class DuesCallAdmin(admin.ModelAdmin):
             "year": year,
             "can_export": self.has_change_permission(request),
             "can_download": _can(request, "download_invoice"),
+            "can_read_private": may_read_private_recipients(request.user),
         }
         return TemplateResponse(request, "admin/dues/duescall/treasury.html", context)
 
@@ -689,10 +691,38 @@ class InvoiceAdmin(admin.ModelAdmin):
     frozen = fieldsets[0][1]["fields"]
 
     def get_readonly_fields(self, request, obj=None):
-        return self.frozen
+        return [*self.frozen, "recipient_masked"]
 
     def has_add_permission(self, request):
         return False  # issued from the dues calls (or another engine user)
+
+    # A private person's name (an event's registration) only for those who
+    # read the registrations: the Bureau sees "Particulier", and cannot
+    # search by name (a hit would tell it).
+    def _masked(self, request, names):
+        if may_read_private_recipients(request.user):
+            return names
+        return [
+            "recipient_masked" if name == "recipient_name" else name for name in names
+        ]
+
+    def get_list_display(self, request):
+        return self._masked(request, super().get_list_display(request))
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (name, {**options, "fields": self._masked(request, options["fields"])})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_search_fields(self, request):
+        if may_read_private_recipients(request.user):
+            return self.search_fields
+        return [name for name in self.search_fields if name != "recipient_name"]
+
+    @admin.display(description="destinataire", ordering="recipient_name")
+    def recipient_masked(self, obj):
+        return obj.recipient_masked
 
     def has_delete_permission(self, request, obj=None):
         return False  # never, superusers included: corrections are credit notes

@@ -132,10 +132,11 @@ class EventDocumentsMixin:
 
     def csv_view(self, request, pk):
         settings = self._settings(request, pk)
+        with_needs = documents.may_read_needs(request.user)
         return csv_response(
             f"inscriptions-{settings.event.slug}.csv",
-            documents.CSV_HEADER,
-            documents.csv_rows(settings),
+            documents.csv_header(with_needs=with_needs),
+            documents.csv_rows(settings, with_needs=with_needs),
         )
 
     def badges_view(self, request, pk):
