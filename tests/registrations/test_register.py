@@ -497,3 +497,22 @@ def test_ipv6_clients_are_limited_by_their_64_network(client):
 
     assert same_network.status_code == 429
     assert other_network.status_code == 302
+
+
+def test_free_text_answers_are_capped_with_a_french_answer(client):
+    settings = RegistrationSettingsFactory(
+        ask_accessibility=Question.OPTIONAL, ask_dietary=Question.OPTIONAL
+    )
+    page = client.get(form_url(settings)).content.decode()
+    assert 'maxlength="1000"' in page
+
+    response = client.post(
+        form_url(settings),
+        answers(accessibility_needs="a" + " " * 120_000 + "b", dietary_needs="x" * 501),
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "1\u202f000 caractères au plus" in page
+    assert "500 caractères au plus" in page
+    assert not Registration.objects.exists()
