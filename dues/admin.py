@@ -457,9 +457,9 @@ class DuesCallAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<int:pk>/facture.pdf", view(self.pdf_view), name="dues_duescall_pdf"),
+            path("<id:pk>/facture.pdf", view(self.pdf_view), name="dues_duescall_pdf"),
             path(
-                "<int:pk>/attestation.pdf",
+                "<id:pk>/attestation.pdf",
                 view(self.certificate_view),
                 name="dues_duescall_certificate",
             ),
@@ -773,8 +773,8 @@ class InvoiceAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<int:pk>/fichier.pdf", view(self.pdf_view), name="dues_invoice_pdf"),
-            path("<int:pk>/avoir/", view(self.credit_view), name="dues_invoice_credit"),
+            path("<id:pk>/fichier.pdf", view(self.pdf_view), name="dues_invoice_pdf"),
+            path("<id:pk>/avoir/", view(self.credit_view), name="dues_invoice_credit"),
         ] + super().get_urls()
 
     def pdf_view(self, request, pk):

@@ -76,23 +76,23 @@ class EventDocumentsMixin:
         name = "registrations_registrationsettings"
         return [
             path(
-                "<int:pk>/documents/",
+                "<id:pk>/documents/",
                 view(self.documents_view),
                 name=f"{name}_documents",
             ),
             path(
-                "<int:pk>/inscriptions.csv",
+                "<id:pk>/inscriptions.csv",
                 view(self.csv_view),
                 name=f"{name}_csv",
             ),
-            path("<int:pk>/badges.pdf", view(self.badges_view), name=f"{name}_badges"),
+            path("<id:pk>/badges.pdf", view(self.badges_view), name=f"{name}_badges"),
             path(
-                "<int:pk>/jour/<int:day>/emargement.pdf",
+                "<id:pk>/jour/<id:day>/emargement.pdf",
                 view(self.attendance_sheet_view),
                 name=f"{name}_sheet",
             ),
             path(
-                "<int:pk>/jour/<int:day>/presence/",
+                "<id:pk>/jour/<id:day>/presence/",
                 view(self.attendance_view),
                 name=f"{name}_attendance",
             ),

@@ -21,3 +21,18 @@ class MonthConverter:
 
     def to_url(self, value) -> str:
         return f"{int(value):02d}"
+
+
+class IdConverter:
+    """A row's id in a URL (the back office's own views): at most 18 digits,
+    so that it fits the database's 64-bit integers. A longer one does not
+    match (404) rather than overflow in a query (a lookup through a foreign
+    key is not guarded by Django, `call=<id>`)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(int(value))

@@ -9,7 +9,7 @@ from pages.models import PATH_PATTERN
 from pages.sitemaps import SITEMAPS
 
 from . import views
-from .converters import MonthConverter, YearConverter
+from .converters import IdConverter, MonthConverter, YearConverter
 
 
 class PagePathConverter:
@@ -29,6 +29,7 @@ register_converter(PagePathConverter, "pagepath")
 # Before the apps' URLs, which use them.
 register_converter(YearConverter, "year")
 register_converter(MonthConverter, "month")
+register_converter(IdConverter, "id")
 
 
 urlpatterns = [
