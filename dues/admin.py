@@ -18,7 +18,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from members.models import Member
-from rfve_site import formats
+from rfve_site import (
+    converters,  # noqa: F401 - the "id" converter
+    formats,
+)
 from rfve_site.csv_export import csv_response
 from rfve_site.text import MultiLineFormField
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from dues.dues import DuesError
+from rfve_site import converters  # noqa: F401 - the "id" converter
 from rfve_site.csv_export import csv_response
 
 from . import documents, orders

@@ -1,6 +1,10 @@
 """URL converters with one spelling per value: a month is `01`–`12`, a year
-four digits. Other spellings do not match (see `calendar_app.urls` for the
-redirect of `/agenda/2027/1/`), and no digit run can overflow a date."""
+four digits, a row's id at most 18 digits. Other spellings do not match (see
+`calendar_app.urls` for the redirect of `/agenda/2027/1/`), and no digit run
+can overflow a date or a database integer. Registered on import: the URLs and
+the admin modules that use them import this module."""
+
+from django.urls import register_converter
 
 
 class YearConverter:
@@ -36,3 +40,8 @@ class IdConverter:
 
     def to_url(self, value) -> str:
         return str(int(value))
+
+
+register_converter(YearConverter, "year")
+register_converter(MonthConverter, "month")
+register_converter(IdConverter, "id")
