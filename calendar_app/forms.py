@@ -56,6 +56,14 @@ class EventFilterForm(forms.Form):
         )
 
     @property
+    def canonical(self) -> dict:
+        """The filters as the site's links spell them (page_cache.canonical_query)."""
+        return {
+            "type": self.event_type and self.event_type.slug,
+            "groupe": self.group and self.group.slug,
+        }
+
+    @property
     def query_string(self) -> str:
         """ "?type=…&groupe=…" to keep the filters across links, or ""."""
         params = {

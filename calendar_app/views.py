@@ -19,7 +19,7 @@ from django.views.decorators.http import condition
 
 from members.models import WorkingGroup
 from rfve_site.data_version import data_version
-from rfve_site.page_cache import cached_page, code_version, keep_until
+from rfve_site.page_cache import cached_page, canonical_query, code_version, keep_until
 
 from . import ical
 from .dates import local_midnight
@@ -72,6 +72,7 @@ def month_calendar(request, year: int | None = None, month: int | None = None):
     else:
         first_day = _first_day_or_404(year, month)
     filters = EventFilterForm(request.GET)
+    canonical_query(request, **filters.canonical)
     events = list(
         filters.apply(Event.objects.public())
         .in_month(first_day.year, first_day.month)
@@ -115,6 +116,7 @@ def upcoming(request):
     page = Paginator(events.select_related("event_type"), UPCOMING_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    canonical_query(request, **filters.canonical, page=page.number)
     context = {
         "page": page,
         "archive_year": timezone.localdate().year,
@@ -127,6 +129,7 @@ def upcoming(request):
 def archives(request, year: int):
     _first_day_or_404(year)
     filters = EventFilterForm(request.GET)
+    canonical_query(request, **filters.canonical)
     of_year = filters.apply(Event.objects.public()).in_year(year)
     now = timezone.now()
     events = of_year.filter(ends_at__lt=now).select_related("event_type")

@@ -19,7 +19,10 @@ from django.utils.html import format_html, format_html_join
 
 from members.models import Member
 from outbox.sending import kind
-from rfve_site import formats
+from rfve_site import (
+    converters,  # noqa: F401 - the "id" converter
+    formats,
+)
 from rfve_site.csv_export import csv_response
 from rfve_site.text import MultiLineFormField
 
@@ -45,6 +48,7 @@ from .models import (
     Payment,
     Reminder,
     ReminderStep,
+    may_read_private_recipients,
 )
 
 # --- Dues -------------------------------------------------------------------
@@ -499,9 +503,9 @@ class DuesCallAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<int:pk>/facture.pdf", view(self.pdf_view), name="dues_duescall_pdf"),
+            path("<id:pk>/facture.pdf", view(self.pdf_view), name="dues_duescall_pdf"),
             path(
-                "<int:pk>/attestation.pdf",
+                "<id:pk>/attestation.pdf",
                 view(self.certificate_view),
                 name="dues_duescall_certificate",
             ),
@@ -633,6 +637,7 @@ class DuesCallAdmin(admin.ModelAdmin):
             "year": year,
             "can_export": self.has_change_permission(request),
             "can_download": _can(request, "download_invoice"),
+            "can_read_private": may_read_private_recipients(request.user),
         }
         return TemplateResponse(request, "admin/dues/duescall/treasury.html", context)
 
@@ -733,7 +738,7 @@ class InvoiceAdmin(admin.ModelAdmin):
     frozen = fieldsets[0][1]["fields"]
 
     def get_readonly_fields(self, request, obj=None):
-        return self.frozen
+        return [*self.frozen, "recipient_masked"]
 
     def get_inlines(self, request, obj):
         """A dues call's payments are on the call; other invoices' here."""
@@ -743,6 +748,34 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # issued from the dues calls (or another engine user)
+
+    # A private person's name (an event's registration) only for those who
+    # read the registrations: the Bureau sees "Particulier", and cannot
+    # search by name (a hit would tell it).
+    def _masked(self, request, names):
+        if may_read_private_recipients(request.user):
+            return names
+        return [
+            "recipient_masked" if name == "recipient_name" else name for name in names
+        ]
+
+    def get_list_display(self, request):
+        return self._masked(request, super().get_list_display(request))
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (name, {**options, "fields": self._masked(request, options["fields"])})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_search_fields(self, request):
+        if may_read_private_recipients(request.user):
+            return self.search_fields
+        return [name for name in self.search_fields if name != "recipient_name"]
+
+    @admin.display(description="destinataire", ordering="recipient_name")
+    def recipient_masked(self, obj):
+        return obj.recipient_masked
 
     def has_delete_permission(self, request, obj=None):
         return False  # never, superusers included: corrections are credit notes
@@ -828,8 +861,8 @@ class InvoiceAdmin(admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<int:pk>/fichier.pdf", view(self.pdf_view), name="dues_invoice_pdf"),
-            path("<int:pk>/avoir/", view(self.credit_view), name="dues_invoice_credit"),
+            path("<id:pk>/fichier.pdf", view(self.pdf_view), name="dues_invoice_pdf"),
+            path("<id:pk>/avoir/", view(self.credit_view), name="dues_invoice_credit"),
         ] + super().get_urls()
 
     def pdf_view(self, request, pk):

@@ -407,6 +407,13 @@ class InvoiceQuerySet(models.QuerySet):
         return self.invoices().filter(call=None)
 
 
+PRIVATE_RECIPIENT = "Particulier (nom réservé au secrétariat et à la trésorerie)"
+
+
+def may_read_private_recipients(user) -> bool:
+    return user.has_perm("registrations.view_registration")
+
+
 class Invoice(FrozenFieldsMixin, models.Model):
     """An invoice or a credit note as issued: `data` holds everything it
     prints (the PDF is rendered from it alone, once), the file is the
@@ -537,6 +544,24 @@ class Invoice(FrozenFieldsMixin, models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display().capitalize()} {self.number}"
+
+    @property
+    def is_to_a_private_person(self) -> bool:
+        """Addressed to someone registered in their own name (an event's
+        registration; no SIRET): a name only those who read the
+        registrations see (recipient_masked, may_read_private_recipients)."""
+        if self.call_id is not None:
+            return False
+        recipient = self.data.get("recipient") if isinstance(self.data, dict) else None
+        if recipient is None and self.credited_invoice_id is not None:
+            return self.credited_invoice.is_to_a_private_person
+        return not (recipient or {}).get("siret")
+
+    @property
+    def recipient_masked(self) -> str:
+        """The recipient as shown to those who may not read the registrations
+        (the Bureau): a private person's name is not."""
+        return PRIVATE_RECIPIENT if self.is_to_a_private_person else self.recipient_name
 
     def clean(self):
         rejected = self.chorus_status == self.ChorusStatus.REJECTED

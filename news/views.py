@@ -11,7 +11,7 @@ from django.views.decorators.http import condition
 
 from calendar_app.models import Event
 from members.models import LocalAuthority, Member, WorkingGroup
-from rfve_site.page_cache import cached_page, keep_until
+from rfve_site.page_cache import cached_page, canonical_query, keep_until
 
 from .models import Article, Category, Document
 
@@ -32,6 +32,7 @@ def _article_list(request, articles, template_context: dict):
     page = Paginator(articles.select_related("category"), ARTICLES_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    canonical_query(request, page=page.number)
     context = {
         "page": page,
         "categories": Category.objects.all(),
@@ -96,6 +97,7 @@ def press(request):
     keep_until(request, Article.objects.next_publication(timezone.now()))
     releases = Article.objects.published().press_releases().select_related("document")
     page = Paginator(releases, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    canonical_query(request, page=page.number)
     context = {
         "page": page,
         "press_kit": Document.objects.published().filter(in_press_kit=True),
@@ -113,6 +115,7 @@ def document_list(request):
     if kind:
         documents = documents.filter(kind=kind)
     page = Paginator(documents, ARTICLES_PER_PAGE * 2).get_page(request.GET.get("page"))
+    canonical_query(request, type=kind, page=page.number)
     context = {
         "page": page,
         "kinds": kinds.choices,

@@ -15,7 +15,7 @@ from calendar_app.months import WEEKDAY_NAMES, month_weeks
 from members.models import LocalAuthority, Mandate, Member, Person, WorkingGroup
 from news.models import Article, Category, Document
 from rfve_site.markup import render_markdown
-from rfve_site.page_cache import cached_page, keep_until
+from rfve_site.page_cache import cached_page, canonical_query, keep_until
 
 from . import privacy as privacy_statement
 from .chrome import load_chrome
@@ -296,10 +296,12 @@ def security_txt(request):
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
-@cached_page(*SEARCHED_MODELS, query=("q",))
+# Every query is a page of its own: stored apart, briefly (settings.CACHES).
+@cached_page(*SEARCHED_MODELS, query=("q",), cache_alias="search")
 def search(request):
     form = SearchForm(request.GET or None)
     groups = []
+    canonical_query(request, q=form.is_valid() and form.cleaned_data["q"] or None)
     if form.is_valid():
         groups = site_search(form.cleaned_data["q"])
         # A scheduled article joins the results at its publication time.

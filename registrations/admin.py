@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import booking, orders
+from . import booking, documents, orders
 from .admin_documents import EventDocumentsMixin, EventFilter
 from .models import EventDay, Rate, Registration, RegistrationSettings
 
@@ -182,6 +182,13 @@ class RegistrationAdmin(admin.ModelAdmin):
         ),
     ]
     raw_id_fields = ["member", "rate"]
+
+    def get_fieldsets(self, request, obj=None):
+        """Health data (the needs) only for those who run registrations."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if documents.may_read_needs(request.user):
+            return fieldsets
+        return [(name, options) for name, options in fieldsets if name != "Besoins"]
 
     def has_delete_permission(self, request, obj=None):
         # An invoiced registration is a line of an issued invoice: it is

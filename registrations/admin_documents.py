@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 
 from calendar_app.models import Event
 from dues.errors import DuesError
+from rfve_site import converters  # noqa: F401 - the "id" converter
 from rfve_site.csv_export import csv_response
 
 from . import documents, orders, tasks
@@ -77,23 +78,23 @@ class EventDocumentsMixin:
         name = "registrations_registrationsettings"
         return [
             path(
-                "<int:pk>/documents/",
+                "<id:pk>/documents/",
                 view(self.documents_view),
                 name=f"{name}_documents",
             ),
             path(
-                "<int:pk>/inscriptions.csv",
+                "<id:pk>/inscriptions.csv",
                 view(self.csv_view),
                 name=f"{name}_csv",
             ),
-            path("<int:pk>/badges.pdf", view(self.badges_view), name=f"{name}_badges"),
+            path("<id:pk>/badges.pdf", view(self.badges_view), name=f"{name}_badges"),
             path(
-                "<int:pk>/jour/<int:day>/emargement.pdf",
+                "<id:pk>/jour/<id:day>/emargement.pdf",
                 view(self.attendance_sheet_view),
                 name=f"{name}_sheet",
             ),
             path(
-                "<int:pk>/jour/<int:day>/presence/",
+                "<id:pk>/jour/<id:day>/presence/",
                 view(self.attendance_view),
                 name=f"{name}_attendance",
             ),
@@ -138,10 +139,11 @@ class EventDocumentsMixin:
 
     def csv_view(self, request, pk):
         settings = self._settings(request, pk)
+        with_needs = documents.may_read_needs(request.user)
         return csv_response(
             f"inscriptions-{settings.event.slug}.csv",
-            documents.CSV_HEADER,
-            documents.csv_rows(settings),
+            documents.csv_header(with_needs=with_needs),
+            documents.csv_rows(settings, with_needs=with_needs),
         )
 
     def badges_view(self, request, pk):

@@ -12,9 +12,11 @@ the waiting registrations are considered in the order they arrived, and each
 one whose days all have room again is confirmed."""
 
 import datetime as dt
+import hashlib
 import logging
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
@@ -37,10 +39,19 @@ class Refused(Exception):
     """The registration cannot be taken; the message says why, in French."""
 
 
+FULL = "Cet événement est complet : il n’y a plus de place."
+
+
 class AlreadyRegistered(Exception):
-    def __init__(self, registration: Registration):
+    """The address is registered to the event already. `status` is what a new
+    registration would have got (None: refused, the event is full), so that
+    the visitor sees the same answer either way and learns nothing of who is
+    registered: the email sent to the address tells its owner."""
+
+    def __init__(self, registration: Registration, status: str | None):
         super().__init__(registration.email)
         self.registration = registration
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -81,10 +92,29 @@ def _lock(settings: RegistrationSettings) -> RegistrationSettings:
 
 
 def too_many(email: str, key: str, now: dt.datetime) -> bool:
+    """Count this attempt, whatever comes of it (a new registration, an
+    address already registered, a full event), and tell whether the address
+    or the client has made too many within the window."""
+    window = int(now.timestamp() // RATE_WINDOW.total_seconds())
+    attempts = max(
+        _count_attempt(f"{kind}:{hashlib.sha256(value.encode()).hexdigest()}", window)
+        for kind, value in (("email", email.lower()), ("client", key))
+    )
     recent = Registration.objects.recent_from(
         email=email, sender_key=key, since=now - RATE_WINDOW
     )
-    return recent.count() >= RATE_LIMIT
+    return attempts > RATE_LIMIT or recent.count() >= RATE_LIMIT
+
+
+def _count_attempt(who: str, window: int) -> int:
+    """Attempts from `who` in this window of the shared cache, this one included."""
+    key = f"registration-attempts:{who}:{window}"
+    cache.add(key, 0, timeout=int(RATE_WINDOW.total_seconds()) * 2)
+    try:
+        return cache.incr(key)
+    except ValueError:  # evicted between the two calls
+        cache.set(key, 1, timeout=int(RATE_WINDOW.total_seconds()) * 2)
+        return 1
 
 
 def register(
@@ -102,21 +132,31 @@ def register(
             .filter(event=settings.event_id, email__iexact=registration.email)
             .first()
         )
-        if existing:
-            raise AlreadyRegistered(existing)
         free = {place.day.pk: place.left for place in places(settings)}
         if _has_room(free, [day.pk for day in days]):
-            registration.status = Registration.Status.CONFIRMED
+            status = Registration.Status.CONFIRMED
         elif settings.has_waiting_list:
-            registration.status = Registration.Status.WAITING
+            status = Registration.Status.WAITING
         else:
-            raise Refused("Cet événement est complet : il n’y a plus de place.")
+            status = None
+        if existing:
+            raise AlreadyRegistered(existing, status)
+        if status is None:
+            raise Refused(FULL)
+        registration.status = status
         registration.event_id = settings.event_id
         try:
             with transaction.atomic():
                 registration.save()
         except IntegrityError:  # same address, in a race the lock did not see
-            raise Refused("Cette adresse est déjà inscrite à cet événement.") from None
+            existing = (
+                Registration.objects.active()
+                .filter(event=settings.event_id, email__iexact=registration.email)
+                .first()
+            )
+            if existing is None:
+                raise
+            raise AlreadyRegistered(existing, status) from None
         registration.days.set(days)
         # Written to the outbox with the registration: both or neither.
         send(registration, "confirmation")

@@ -132,6 +132,15 @@ def summary(settings: RegistrationSettings) -> Summary:
 
 # --- CSV -----------------------------------------------------------------------
 
+# Accessibility and dietary needs are health data (RGPD art. 9): read only by
+# those who run registrations (the Secrétariat), never by the treasury.
+NEEDS_HEADER = ["Besoins d’accessibilité", "Régime alimentaire"]
+
+
+def may_read_needs(user) -> bool:
+    return user.has_perm("registrations.change_registration")
+
+
 CSV_HEADER = [
     "Nom",
     "Prénom",
@@ -152,11 +161,20 @@ CSV_HEADER = [
 ]
 
 
-def csv_rows(settings: RegistrationSettings):
-    """The rows of CSV_HEADER (raw values: rfve_site.csv_export formats them),
-    alphabetical."""
+def csv_header(*, with_needs: bool) -> list[str]:
+    return [name for name in CSV_HEADER if with_needs or name not in NEEDS_HEADER]
+
+
+def csv_rows(settings: RegistrationSettings, *, with_needs: bool = True):
+    """The rows of csv_header() (raw values: rfve_site.csv_export formats
+    them), alphabetical; the needs only `with_needs`."""
     for registration in alphabetical(_registrations(settings)):
         rate = registration.rate
+        needs = (
+            [registration.accessibility_needs, registration.dietary_needs]
+            if with_needs
+            else []
+        )
         yield [
             registration.last_name,
             registration.first_name,
@@ -172,8 +190,7 @@ def csv_rows(settings: RegistrationSettings):
             ", ".join(
                 date_format(d.date, "d/m/Y") for d in registration.attended_days.all()
             ),
-            registration.accessibility_needs,
-            registration.dietary_needs,
+            *needs,
             registration.created_at,
             registration.invoice.number if registration.invoice_id else "",
         ]

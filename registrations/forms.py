@@ -2,8 +2,10 @@ import copy
 
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.validators import MaxLengthValidator
 
 from members.models import LocalAuthority
+from rfve_site.formats import number
 
 from . import rates as rate_rules
 from .models import Question, Rate, Registration, RegistrationSettings
@@ -34,6 +36,12 @@ class RateField(forms.ModelChoiceField):
         return str(rate)
 
 
+# What a visitor may type in the free-text answers: every other field has
+# its model's max_length. The models' text has no limit (the admin writes
+# there too), so the public forms set it.
+NEEDS_MAX_LENGTH = {"accessibility_needs": 1000, "dietary_needs": 500}
+
+
 class _QuestionsMixin:
     """Fields set by the event's questions: off (removed), optional, required."""
 
@@ -56,6 +64,18 @@ class _QuestionsMixin:
                 self.fields[name].required = question == Question.REQUIRED
                 if not self.fields[name].required:
                     self.fields[name].label += " (facultatif)"
+        for name, limit in NEEDS_MAX_LENGTH.items():
+            if name in self.fields:
+                field = self.fields[name]
+                field.max_length = limit
+                field.widget.attrs["maxlength"] = limit
+                field.validators.append(
+                    MaxLengthValidator(
+                        limit,
+                        f"{number(limit)} caractères au plus : précisez l’essentiel, "
+                        "le secrétariat vous recontactera si besoin.",
+                    )
+                )
 
 
 class RegistrationForm(_QuestionsMixin, BillingFields, forms.ModelForm):

@@ -31,7 +31,8 @@ def processing() -> dict[str, str]:
         "données de facturation de la collectivité (SIRET, code service, numéro "
         "d’engagement) ; une empreinte chiffrée de votre adresse IP, qui ne permet "
         "pas de la retrouver.",
-        recipients="Le secrétariat de l’association ; la trésorerie et Chorus "
+        recipients="Le secrétariat de l’association, seul à lire les besoins "
+        "d’accessibilité et de régime alimentaire ; la trésorerie et Chorus "
         "Pro pour les inscriptions facturées",
         retention=f"Les besoins d’accessibilité et de régime alimentaire sont "
         f"effacés {needs_wording} ; le nom, le courriel et la fonction "

@@ -19,11 +19,5 @@ urlpatterns = [
         {"template": "registrations/waiting.html"},
         name="waiting",
     ),
-    path(
-        "deja-inscrit/",
-        views.done,
-        {"template": "registrations/already.html"},
-        name="already",
-    ),
     path("<str:token>/", views.manage, name="manage"),
 ]

@@ -11,7 +11,7 @@ from rfve_site.client_address import client_key
 
 from . import booking, links, orders, rates
 from .forms import ChangeForm, RegistrationForm
-from .models import RegistrationSettings
+from .models import Registration, RegistrationSettings
 from .purge import REGISTRATION_RETENTION
 
 
@@ -57,19 +57,27 @@ def register(request, slug: str):
         else:
             registration = form.save(commit=False)
             registration.sender_key = key
+            answer = None
             try:
                 booking.register(settings, registration, form.chosen_days)
             except booking.AlreadyRegistered as already:
+                # The answer a new registration would get; the email tells
+                # the address's owner it was registered already.
                 booking.resend_link(already.registration, now)
-                return redirect("registrations:already", slug=slug)
+                answer = already.status
             except booking.Refused as refusal:
                 form.add_error(None, str(refusal))
-                day_places = booking.places(settings)
-                status = 409
             else:
                 orders.attach(registration, form.billing)  # paying rates
-                name = "done" if registration.is_confirmed else "waiting"
+                answer = registration.status
+            if answer is not None:
+                confirmed = answer == Registration.Status.CONFIRMED
+                name = "done" if confirmed else "waiting"
                 return redirect(f"registrations:{name}", slug=slug)
+            if not form.non_field_errors():
+                form.add_error(None, booking.FULL)
+            day_places = booking.places(settings)
+            status = 409
     elif request.method == "POST":
         status = 400
     context = {

@@ -16,8 +16,7 @@ def client_address(request) -> str | None:
     PROXY_COUNT-th entry from the right; everything to its left was written by
     the client and is ignored. Without proxies, or when the header is too short
     or its entry is not an address (a request that bypassed the proxies), the
-    socket's address is used: a client can never choose its address.
-    Also django-axes' AXES_CLIENT_IP_CALLABLE."""
+    socket's address is used: a client can never choose its address."""
     remote = _address(request.META.get("REMOTE_ADDR", ""))
     if settings.PROXY_COUNT <= 0:
         return remote
@@ -35,10 +34,27 @@ def _address(text: str) -> str | None:
         return None
 
 
+def rate_limited_address(request) -> str | None:
+    """The address a rate limit counts: the client's, or for IPv6 the first
+    address of its /64 network. A single IPv6 client (a home, a server) gets a
+    whole /64 and can pick any address in it: counted one by one, it would
+    never reach a limit. Also django-axes' AXES_CLIENT_IP_CALLABLE (its
+    lockouts are rate limits too)."""
+    address = client_address(request)
+    if address is None:
+        return None
+    ip = ipaddress.ip_address(address)
+    if ip.version == 4:
+        return address
+    if ip.ipv4_mapped is not None:  # ::ffff:192.0.2.1, an IPv4 client
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+
+
 def client_key(request) -> str:
-    """A keyed hash of the client's address: enough for a rate limit to
-    recognise a repeat sender, useless to anyone else (the address itself is
-    never stored)."""
-    address = client_address(request) or ""
+    """A keyed hash of the client's address (its /64 network for IPv6):
+    enough for a rate limit to recognise a repeat sender, useless to anyone
+    else (the address itself is never stored)."""
+    address = rate_limited_address(request) or ""
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()

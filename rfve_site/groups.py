@@ -12,12 +12,17 @@ migration. Models are named "app_label.model"; superusers bypass the table.
 - Trésorerie runs the dues: invoicing data of members (finance contacts
   included), scales, calls (deletes those not issued yet), invoices (Chorus
   Pro follow-up: `change_invoice`), credit notes (`credit_invoice`), payments,
-  the reminder schedule; reads the agenda.
+  the reminder schedule; reads the agenda. It reads registrations (to
+  invoice them) but not their accessibility and dietary needs: health data,
+  read only by those who may change registrations, the Secrétariat
+  (registrations.documents.may_read_needs: the admin form and the CSV).
 - Bureau reads figures, not personal data: agenda, member cities (private
   finance contacts hidden, see MemberAdmin), dues scales, calls and the list
   of invoices with the treasury summary, news and publications. No people,
   payments, reminder log, invoice file (`download_invoice`) or CSV
-  (`change_duescall`), no inbox.
+  (`change_duescall`), no inbox; an invoice addressed to a private person
+  (an event's registration without SIRET) shows "Particulier", and the
+  invoices are not searched by recipient (dues.models.may_read_private_recipients).
 
 Actions named here beyond view/add/change/delete are the custom permissions
 of the model (Invoice.Meta.permissions). The reminder log is read-only for

@@ -18,6 +18,16 @@ keys): a key names one content forever, since the version in it is read from
 the database on every request, so that copy can never be stale; it saves
 reading and decoding the shared cache's copy, the main cost of a cached page.
 
+Only the pages the site links to are stored: a view declares the query
+parameters it showed, in their one spelling (canonical_query: a known filter's
+slug, the page number the paginator resolved), and a request that spelled them
+otherwise (`?type=anything`, `?page=99999`, a repeated parameter) is answered
+without being stored; empty parameters (a filter form sent with "Tous") are
+dropped from the key. A flood of made-up addresses then stores nothing, and
+searches, whose every query is a page of its own, are stored apart
+(`cache_alias="search"`: a bounded cache with a short timeout), so that no
+flood of distinct queries can evict the pages every visitor reads.
+
 Only pages identical for every visitor are stored: requests carrying a session
 cookie (staff, previews) are rendered as usual, and so is a page whose
 rendering touched the session, a CSRF token or a CSP nonce, or that set a
@@ -29,13 +39,14 @@ import functools
 import hashlib
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 import django
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.utils import timezone
@@ -47,9 +58,10 @@ from .typography import typeset_response
 # The models every HTML page shows (header and footer), registered by the app
 # that builds them (pages/apps.py): this module imports no app.
 EVERY_PAGE: list = []
-# Pages this process served last, by key (a few MB at most).
+# Pages this process served last, by key (a few MB at most), the least
+# recently served dropped first.
 RECENT_PAGES_MAX = 50
-RECENT_PAGES: dict[str, "StoredPage"] = {}
+RECENT_PAGES: OrderedDict[str, "StoredPage"] = OrderedDict()
 _recent_lock = threading.Lock()
 
 
@@ -105,11 +117,32 @@ class StoredPage:
         return response
 
 
+def canonical_query(request, **values) -> None:
+    """The query parameters the page shows, as the site's links spell them
+    (None or "" for a parameter not set; page 1 is the page without one). A
+    request spelling them otherwise is answered, but its page is not stored."""
+    request._canonical_query = {
+        name: [str(value)]
+        for name, value in values.items()
+        if value not in (None, "") and not (name == "page" and value == 1)
+    }
+
+
+def _asked(request, query: tuple[str, ...]) -> dict[str, list[str]]:
+    """The request's parameters among `query`, empty ones dropped."""
+    asked = {}
+    for name in query:
+        values = [value for value in request.GET.getlist(name) if value]
+        if values:
+            asked[name] = values
+    return asked
+
+
 def _page_key(request, models, query: tuple[str, ...]) -> str:
     parts = [
         code_version(),
         request.build_absolute_uri(request.path),
-        repr(sorted((name, request.GET.getlist(name)) for name in query)),
+        repr(sorted(_asked(request, query).items())),
         timezone.localdate().isoformat(),
         data_version(*_resolved(models), *EVERY_PAGE),
     ]
@@ -145,11 +178,14 @@ def cacheable(request, query: tuple[str, ...]) -> bool:
     )
 
 
-def cached_page(*models, query: tuple[str, ...] = ()):
+def cached_page(*models, query: tuple[str, ...] = (), cache_alias: str = "default"):
     """Serve the view from the shared cache while `models`' tables (and the
     header's) are unchanged (models, or "app_label.Model" labels). `query`:
-    the query parameters the view reads; a request with others is rendered
-    without the cache."""
+    the query parameters the view reads (a view reading some declares them
+    with canonical_query); a request with others is rendered without the
+    cache. `cache_alias`: the cache the pages are stored in; pages outside
+    "default" are kept no longer than that cache's TIMEOUT, and not in this
+    process's RECENT_PAGES."""
 
     def decorator(view):
         @functools.wraps(view)
@@ -157,7 +193,7 @@ def cached_page(*models, query: tuple[str, ...] = ()):
             if not cacheable(request, query):
                 return view(request, *args, **kwargs)
             key = _page_key(request, models, query)
-            stored = _recall(key)
+            stored = _recall(key, cache_alias)
             if stored is not None:
                 response = (
                     get_conditional_response(request, etag=stored.etag)
@@ -166,8 +202,8 @@ def cached_page(*models, query: tuple[str, ...] = ()):
                 response["ETag"] = stored.etag
                 return response
             response = view(request, *args, **kwargs)
-            if _same_for_everyone(request, response):
-                stored = _store(request, key, response)
+            if _same_for_everyone(request, response) and _canonical(request, query):
+                stored = _store(request, key, response, cache_alias)
                 response["ETag"] = stored.etag
             return response
 
@@ -176,29 +212,46 @@ def cached_page(*models, query: tuple[str, ...] = ()):
     return decorator
 
 
+def _canonical(request, query: tuple[str, ...]) -> bool:
+    """Whether the request spelled its parameters as the site's links do
+    (a view without parameters has one spelling: none)."""
+    canonical = getattr(request, "_canonical_query", {})
+    return _asked(request, query) == canonical
+
+
 def _remember(key: str, stored: StoredPage) -> None:
     with _recent_lock:
-        if len(RECENT_PAGES) >= RECENT_PAGES_MAX:
-            del RECENT_PAGES[next(iter(RECENT_PAGES))]  # the oldest
         RECENT_PAGES[key] = stored
+        RECENT_PAGES.move_to_end(key)
+        while len(RECENT_PAGES) > RECENT_PAGES_MAX:
+            RECENT_PAGES.popitem(last=False)  # the least recently served
 
 
-def _recall(key: str) -> StoredPage | None:
+def _recall(key: str, cache_alias: str) -> StoredPage | None:
     """The page stored under `key`, from this process or the shared cache,
     if its times of day have not passed."""
-    stored = RECENT_PAGES.get(key)
-    if stored is None:
-        stored = cache.get(key)
-        if stored is not None:
+    stored = RECENT_PAGES.get(key) if cache_alias == "default" else None
+    if stored is not None:
+        with _recent_lock:
+            if key in RECENT_PAGES:
+                RECENT_PAGES.move_to_end(key)
+    else:
+        stored = caches[cache_alias].get(key)
+        if stored is not None and cache_alias == "default":
             _remember(key, stored)
     if stored is None or timezone.now().timestamp() >= stored.valid_until:
         return None
     return stored
 
 
-def _store(request, key: str, response) -> StoredPage:
+def _store(request, key: str, response, cache_alias: str) -> StoredPage:
     now = timezone.now().timestamp()
-    valid_until = now + DEFAULT_TIMEOUT
+    store = caches[cache_alias]
+    valid_until = now + (
+        DEFAULT_TIMEOUT
+        if cache_alias == "default"
+        else min(DEFAULT_TIMEOUT, store.default_timeout)
+    )
     moment = getattr(request, "_page_valid_until", None)
     if moment is not None:
         valid_until = min(valid_until, moment.timestamp())
@@ -212,6 +265,7 @@ def _store(request, key: str, response) -> StoredPage:
         headers=list(response.headers.items()),
     )
     if valid_until > now:
-        cache.set(key, stored, timeout=valid_until - now)
-        _remember(key, stored)
+        store.set(key, stored, timeout=valid_until - now)
+        if cache_alias == "default":
+            _remember(key, stored)
     return stored

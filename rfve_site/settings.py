@@ -107,6 +107,17 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# SQLite under several workers: a transaction that reads then writes (a
+# registration counts the places, then saves) would take the write lock only
+# at its first write, and two of them at once fail at once with "database is
+# locked" (SQLite cannot wait there without a deadlock). Taking the write lock
+# when the transaction begins makes the others wait for it, up to `timeout`
+# seconds (tests/test_sqlite_concurrency.py).
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS | DATABASES["default"].get(
+        "OPTIONS", {}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -115,7 +126,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (CACHE_URL=redis://127.0.0.1:6379/0). Cached values are keyed by the version
 # of their data (rfve_site/data_version.py), so any cache is correct; a shared
 # one builds each value once for all processes.
-CACHES = {"default": env.cache("CACHE_URL", default="dbcache://rfve_cache")}
+#
+# Every cache has a bound: the database's table and a process's memory keep
+# at most CACHE_MAX_ENTRIES values (a third is culled beyond it); Redis is
+# given its own in redis.conf (`maxmemory` with `maxmemory-policy
+# allkeys-lru`, deploy/redis/rfve.conf). Search results, one page per query
+# typed, are kept apart ("search": this process's memory, bounded, five
+# minutes by default), so that no flood of distinct queries can evict the
+# pages every visitor reads (rfve_site/page_cache.py).
+CACHES = {
+    "default": env.cache("CACHE_URL", default="dbcache://rfve_cache"),
+    "search": env.cache("SEARCH_CACHE_URL", default="locmemcache://rfve-search"),
+}
+CACHES["search"].setdefault("TIMEOUT", env.int("SEARCH_CACHE_SECONDS", default=300))
+CACHES["search"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 300)
+for _cache in CACHES.values():
+    if "redis" not in _cache["BACKEND"]:
+        _cache.setdefault("OPTIONS", {}).setdefault(
+            "MAX_ENTRIES", env.int("CACHE_MAX_ENTRIES", default=3000)
+        )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -158,7 +187,7 @@ AXES_VERBOSE = False
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 if PROXY_COUNT < 0:
     raise ImproperlyConfigured("PROXY_COUNT must be 0 or more.")
-AXES_CLIENT_IP_CALLABLE = "rfve_site.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "rfve_site.client_address.rate_limited_address"
 
 LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"

@@ -8,8 +8,10 @@ from pages import views as pages_views
 from pages.models import PATH_PATTERN
 from pages.sitemaps import SITEMAPS
 
-from . import views
-from .converters import MonthConverter, YearConverter
+from . import (
+    converters,  # noqa: F401 - registers "year", "month" and "id"
+    views,
+)
 
 
 class PagePathConverter:
@@ -26,9 +28,6 @@ class PagePathConverter:
 
 
 register_converter(PagePathConverter, "pagepath")
-# Before the apps' URLs, which use them.
-register_converter(YearConverter, "year")
-register_converter(MonthConverter, "month")
 
 
 urlpatterns = [

@@ -71,11 +71,12 @@ def _empty_cache():
     """Each test starts with an empty cache (the feed is cached by version),
     and no page this process kept: a test's rolled-back rows may give the next
     one's the same version."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from rfve_site.page_cache import RECENT_PAGES
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     RECENT_PAGES.clear()
 
 

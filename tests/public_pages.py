@@ -110,7 +110,6 @@ SAMPLE_KWARGS = {
     "registrations:register": lambda: {"slug": _rencontres_slug()},
     "registrations:done": lambda: {"slug": _rencontres_slug()},
     "registrations:waiting": lambda: {"slug": _rencontres_slug()},
-    "registrations:already": lambda: {"slug": _rencontres_slug()},
     "registrations:manage": _registration_token,
 }
 
@@ -173,7 +172,6 @@ QUERY_BUDGETS = {
     "registrations:register": 8,
     "registrations:done": 4,
     "registrations:waiting": 4,
-    "registrations:already": 4,
     # The registration, its days, the event's days (to choose them again).
     "registrations:manage": 8,
 }

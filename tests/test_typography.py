@@ -129,3 +129,35 @@ def test_invoice_pdf_page_and_email_are_typeset(issuer):
     [email] = mail.outbox
     assert f"{NBSP}€" in email.body
     assert " €" not in email.body
+
+
+# Shapes a visitor can type into a free-text field (200,000 characters): each
+# made one of the step's patterns rescan the rest of the run from every start
+# position (minutes of a worker's time for one registration).
+HOSTILE = {
+    "blanks": " " * 200_000,
+    "blanks before a sign": " " * 200_000 + "x ;",
+    "line breaks": "\n" * 199_999 + "x",
+    "tabs": "\t" * 200_000,
+    "blanks before a closing guillemet": " " * 199_998 + "x»",
+    "a figure then blanks": "1" + " " * 199_999,
+    "hours": "1" + " " * 199_998 + "h",
+    "one word": "a" * 200_000,
+    "figures": "1" * 200_000,
+    "dotted": "a." * 100_000,
+    "an address without @": "www." + "." * 199_996,
+    "at signs": "a@" * 100_000,
+    "a domain without dot": "a@" + "a" * 199_998,
+    "apostrophes": "a'" * 100_000,
+    "signs": "; " * 100_000,
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_typography_is_linear_on_hostile_text(text):
+    from tests.deadline import within
+
+    with within(1.0, "plain text"):
+        french(text)
+    with within(1.0, "HTML"):
+        french_html(f"<p>{text}</p>")

@@ -106,7 +106,9 @@ def deployment(tmp_path, postgres_database):
         servers.start(
             "redis",
             [REDIS, "--bind", "127.0.0.1", "--port", redis_port, "--save", ""]
-            + ["--appendonly", "no", "--dir", tmp_path],
+            + ["--appendonly", "no", "--dir", tmp_path]
+            # Bounded as deploy/redis/rfve.conf bounds it.
+            + ["--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru"],
             redis_port,
         )
         nodes = [free_port(), free_port()]

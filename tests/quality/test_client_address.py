@@ -172,3 +172,24 @@ def test_without_a_proxy_the_contact_limit_ignores_the_header(client, settings):
     for n in range(contact.RATE_LIMIT):
         _contact(client, f"p{n}@exemple.fr", f"198.51.100.{n}")
     assert _contact(client, "autre@exemple.fr", "192.0.2.1").status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("remote", "counted"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::"),
+        ("::ffff:198.51.100.20", "198.51.100.20"),
+        ("pas une adresse", None),
+    ],
+)
+def test_rate_limits_count_an_ipv6_client_by_its_64_network(remote, counted):
+    from django.conf import settings
+
+    from rfve_site.client_address import rate_limited_address
+
+    request = RequestFactory().get("/", REMOTE_ADDR=remote)
+    assert rate_limited_address(request) == counted
+    assert settings.AXES_CLIENT_IP_CALLABLE.endswith(".rate_limited_address")

@@ -97,7 +97,7 @@ def test_mistakes_get_french_answers_linked_to_their_fields(client):
     assert not Registration.objects.exists()
 
 
-def test_same_email_twice_is_refused_and_the_link_sent_again(client):
+def test_same_email_twice_is_not_registered_and_the_link_sent_again(client):
     settings = RegistrationSettingsFactory()
     client.post(form_url(settings), answers())
     mail.outbox.clear()
@@ -105,11 +105,11 @@ def test_same_email_twice_is_refused_and_the_link_sent_again(client):
         form_url(settings), answers(email="LEA.Durand@mairie.example"), follow=True
     )
     page = response.content.decode()
-    assert "Cette adresse est déjà inscrite" in page
     assert "/inscription/" + "1:" not in page  # the link goes by email only
     assert Registration.objects.count() == 1
     (message,) = mail.outbox
     assert message.to == ["lea.durand@mairie.example"]
+    assert "existe déjà" in message.body
     assert link_in(message).endswith(
         links.personal_token(Registration.objects.get()) + "/"
     )
@@ -436,8 +436,8 @@ def test_the_link_is_sent_again_at_most_once_an_hour(client):
     registration = RegistrationFactory()
     url = reverse("registrations:register", args=[registration.event.slug])
     for _ in range(3):
-        response = client.post(url, answers(email=registration.email), follow=True)
-        assert "Cette adresse est déjà inscrite" in response.content.decode()
+        response = client.post(url, answers(email=registration.email))
+        assert response.status_code == 302
     assert len(mail.outbox) == 1
     registration.refresh_from_db()
     registration.link_resent_at -= booking.LINK_RESEND_INTERVAL
@@ -456,3 +456,90 @@ def test_registration_days_follow_the_event_dates():
         ("mercredi 13 mars 2030", 30),
         ("jeudi 14 mars 2030", 30),
     ]
+
+
+@pytest.mark.parametrize(
+    ("capacity", "waiting_list", "answer"),
+    [(None, True, 302), (1, True, 302), (1, False, 409)],
+    ids=["room", "waiting list", "full"],
+)
+def test_a_registered_address_gets_the_answer_a_new_one_gets(
+    client, capacity, waiting_list, answer
+):
+    """The page tells no one whether an address is registered: the email
+    tells its owner."""
+    settings = RegistrationSettingsFactory(
+        capacity=capacity, has_waiting_list=waiting_list
+    )
+    RegistrationFactory(event=settings.event, email="deja@mairie.example")
+    mail.outbox.clear()
+
+    new = client.post(form_url(settings), answers(email="nouvelle@mairie.example"))
+    again = client.post(form_url(settings), answers(email="DEJA@mairie.example"))
+
+    assert new.status_code == again.status_code == answer
+    if answer == 302:
+        assert new["Location"] == again["Location"]
+        page = client.get(again["Location"]).content.decode()
+        assert "déjà inscrite" in page  # said to everyone, the same way
+    else:
+        assert "complet" in new.content.decode()
+        assert "complet" in again.content.decode()
+    assert [message.to for message in mail.outbox][-1] == ["deja@mairie.example"]
+
+
+def test_every_attempt_counts_toward_the_limit(client):
+    """An address already registered, submitted again and again from one
+    client, is refused once the limit is reached."""
+    registration = RegistrationFactory()
+    url = reverse("registrations:register", args=[registration.event.slug])
+    for _ in range(booking.RATE_LIMIT):
+        assert client.post(url, answers(email=registration.email)).status_code == 302
+
+    response = client.post(url, answers(email=registration.email))
+
+    assert response.status_code == 429
+
+
+def test_ipv6_clients_are_limited_by_their_64_network(client):
+    """One IPv6 client holds a whole /64: changing address changes nothing."""
+    settings = RegistrationSettingsFactory(capacity=None)
+    for number in range(booking.RATE_LIMIT):
+        client.post(
+            form_url(settings),
+            answers(email=f"p{number}@mairie.example"),
+            REMOTE_ADDR=f"2001:db8:1:2::{number + 1:x}",
+        )
+
+    same_network = client.post(
+        form_url(settings),
+        answers(email="encore@mairie.example"),
+        REMOTE_ADDR="2001:db8:1:2:ffff:ffff:ffff:ffff",
+    )
+    other_network = client.post(
+        form_url(settings),
+        answers(email="autre@mairie.example"),
+        REMOTE_ADDR="2001:db8:1:3::1",
+    )
+
+    assert same_network.status_code == 429
+    assert other_network.status_code == 302
+
+
+def test_free_text_answers_are_capped_with_a_french_answer(client):
+    settings = RegistrationSettingsFactory(
+        ask_accessibility=Question.OPTIONAL, ask_dietary=Question.OPTIONAL
+    )
+    page = client.get(form_url(settings)).content.decode()
+    assert 'maxlength="1000"' in page
+
+    response = client.post(
+        form_url(settings),
+        answers(accessibility_needs="a" + " " * 120_000 + "b", dietary_needs="x" * 501),
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "1\u202f000 caractères au plus" in page
+    assert "500 caractères au plus" in page
+    assert not Registration.objects.exists()
