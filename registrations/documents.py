@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from association.models import SiteSettings
+from rfve_site.pdf import write_pdf
 from rfve_site.text import one_line
 
 from .models import EventDay, Rate, Registration, RegistrationSettings
@@ -181,9 +182,7 @@ def csv_rows(settings: RegistrationSettings):
 
 
 def _pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML  # loaded only when a document is made
-
-    return HTML(string=render_to_string(template, context)).write_pdf()
+    return write_pdf(render_to_string(template, context))
 
 
 def _event_context(settings: RegistrationSettings) -> dict:
