@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
 from . import emails, orders
-from .models import EventDay, Registration, RegistrationSettings
+from .models import EventDay, Registration, RegistrationSettings, new_link_key
 
 logger = logging.getLogger(__name__)
 
@@ -122,16 +122,21 @@ def register(
 
 def resend_link(registration: Registration, now: dt.datetime) -> bool:
     """Send the personal link again, unless it was sent again within the
-    hour; True if sent. The row update is the guard: two requests at once
-    cannot both win it."""
+    hour; True if sent. The link sent is a new one: the registration's
+    `link_key` is replaced, so the links sent before stop working. The row
+    update is the guard: two requests at once cannot both win it."""
+    key = new_link_key()
     won = (
         Registration.objects.filter(pk=registration.pk)
         .filter(
             Q(link_resent_at=None) | Q(link_resent_at__lt=now - LINK_RESEND_INTERVAL)
         )
-        .update(link_resent_at=now)
+        .update(link_resent_at=now, link_key=key)
     )
-    return bool(won) and send(registration, "rappel-lien")
+    if not won:
+        return False
+    registration.link_key = key
+    return send(registration, "rappel-lien")
 
 
 def cancel(registration: Registration, now: dt.datetime) -> list[Registration]:
