@@ -41,7 +41,6 @@ def recipients(association: SiteSettings, *others: str) -> str:
 
 
 def processings(association: SiteSettings) -> list[Processing]:
-    session = dt.timedelta(seconds=django_settings.SESSION_COOKIE_AGE)
     items = [
         Processing(
             title="Messages du formulaire de contact",
@@ -73,7 +72,10 @@ def processings(association: SiteSettings) -> list[Processing]:
             "date et heure.",
             recipients=recipients(association, "Les administrateurs du site"),
             retention="Un compte est supprimé quand la personne quitte l’équipe ; "
-            f"la session expire après {duration(session)} ; le journal des "
+            "la session se ferme après "
+            f"{duration(django_settings.SESSION_IDLE_TIMEOUT)} sans activité, et "
+            f"au plus tard {duration(django_settings.SESSION_MAX_AGE)} après la "
+            "connexion ; le journal des "
             f"connexions est effacé après {duration(LOGIN_LOG_RETENTION)}.",
         ),
         Processing(

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "rfve_site.middleware.french_typography",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in sessions end after inactivity and after a working day.
+    "rfve_site.sessions.session_limits",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
@@ -113,15 +115,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # one builds each value once for all processes.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://rfve_cache")}
 
+_VALIDATION = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": f"django.contrib.auth.password_validation.{name}"}
-    for name in (
-        "UserAttributeSimilarityValidator",
-        "MinimumLengthValidator",
-        "CommonPasswordValidator",
-        "NumericPasswordValidator",
-    )
+    {"NAME": f"{_VALIDATION}.UserAttributeSimilarityValidator"},
+    {"NAME": f"{_VALIDATION}.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": f"{_VALIDATION}.CommonPasswordValidator"},
+    {"NAME": f"{_VALIDATION}.NumericPasswordValidator"},
+    # The association's own words ("rfve", "villes", "éducatrices"…).
+    {"NAME": "rfve_site.passwords.AssociationWordsValidator"},
 ]
+
+# Signed-in sessions (rfve_site/sessions.py): they end after this long
+# without a request, and this long after the sign-in whatever the activity.
+SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
+SESSION_MAX_AGE = dt.timedelta(hours=10)
+# The cookie and the stored session do not outlive the working day either.
+SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
