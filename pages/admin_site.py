@@ -6,9 +6,18 @@ It is the default admin site (pages.apps.AdminConfig), so every
 `@admin.register` of every app, Django's and django-axes' included, goes
 through `register` below."""
 
-from django.contrib import admin
+from urllib.parse import urlencode
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
+
+from rfve_site import two_factor
 
 from . import dashboard
 
@@ -132,6 +141,45 @@ class SiteAdmin(admin.AdminSite):
                 base.__name__, (*mixins, base), {"__module__": base.__module__}
             )
             super().register(model, french, **options)
+
+    def has_permission(self, request):
+        """Staff, and a second factor used in this session by those who must
+        (rfve_site/two_factor.py)."""
+        return super().has_permission(request) and (
+            two_factor.used_in(request) or not two_factor.required_for(request.user)
+        )
+
+    def login(self, request, extra_context=None):
+        """The one sign-in of the site (allauth: password, then the second
+        factor), which comes back here; someone signed in who must use a
+        second factor and has none is sent to enrol first."""
+        index = reverse("admin:index", current_app=self.name)
+        target = request.GET.get(REDIRECT_FIELD_NAME, "")
+        if not url_has_allowed_host_and_scheme(
+            target,
+            allowed_hosts={request.get_host()},
+            require_https=request.is_secure(),
+        ):
+            target = index
+        target = target or index
+        user = request.user
+        if self.has_permission(request):
+            return redirect(target)
+        if user.is_authenticated and super().has_permission(request):
+            if not is_mfa_enabled(user):
+                messages.warning(
+                    request,
+                    "Votre compte donne accès à des données personnelles et "
+                    "financières : activez la double authentification (une "
+                    "application d’authentification ou une clé d’accès) avant "
+                    "d’entrer dans l’administration.",
+                )
+                return redirect("mfa_index")
+            # Enrolled, but this session skipped the second step: sign in again.
+            logout(request)
+        return redirect(
+            f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: target})}"
+        )
 
     def index(self, request, extra_context=None):
         sections = dashboard.sections_for(request.user, timezone.localdate())

@@ -40,6 +40,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "axes",
+    # The one sign-in of the site (rfve_site/accounts.py): staff with a
+    # password and a second factor (TOTP, passkeys, recovery codes).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     # The project's apps, bottom layer first: an app imports only those above it
     # in this list (pages composes the others).
     "association",
@@ -70,6 +75,7 @@ MIDDLEWARE = [
     # Signed-in sessions end after inactivity and after a working day.
     "rfve_site.sessions.session_limits",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
@@ -134,8 +140,37 @@ SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Sign-in (django-allauth, rfve_site/accounts.py): the back office's login
+# page is allauth's (/compte/connexion/), then its second-factor step. No
+# sign-up: accounts are created in the admin.
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/" + ADMIN_URL
+ACCOUNT_ADAPTER = "rfve_site.accounts.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False  # the session rules of rfve_site/sessions.py
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+# Failed logins are throttled by django-axes (below), per address and
+# username; allauth's other limits stay, reading the client's address as
+# rfve_site.client_address does.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "RFVE"
+MFA_TOTP_TOLERANCE = 1  # one period either side: clocks of phones drift
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_ALLOW_UNVERIFIED_EMAIL = True  # staff addresses are set by the admins
+# Passkeys need HTTPS, except on http://localhost for `make run`.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Who must use a second factor (rfve_site/two_factor.py): superusers and the
+# Trésorerie always; the other staff too unless this is set.
+STAFF_MFA_OPTIONAL = env.bool("STAFF_MFA_OPTIONAL", default=False)
 # Login throttling (rfve_site/login_throttle.py): failures within the last
 # 15 minutes that lock each kind of attempt, for 15 minutes, with the French
 # 429 page. A wrong password locks only its own address for that username, so
@@ -164,6 +199,9 @@ PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 if PROXY_COUNT < 0:
     raise ImproperlyConfigured("PROXY_COUNT must be 0 or more.")
 AXES_CLIENT_IP_CALLABLE = "rfve_site.client_address.client_address"
+ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT
+# allauth's login form names the username field "login".
+AXES_USERNAME_CALLABLE = "rfve_site.login_throttle.username"
 
 LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"

@@ -13,6 +13,7 @@ from calendar_app.models import Event
 from calendar_app.months import shift_month
 from members.models import Member
 from pages.models import ContactMessage
+from tests.e2e.signin import sign_in
 
 PASSWORD = "un-mot-de-passe-solide-2026"
 
@@ -138,14 +139,10 @@ def test_visitor_searches_then_writes_to_the_secretariat(site, page: Page, stric
 
 
 def _admin_login(page: Page, site: str) -> None:
-    get_user_model().objects.create_user(
+    user = get_user_model().objects.create_user(
         "marie", "marie@example.org", PASSWORD, is_staff=True, is_superuser=True
     )
-    page.goto(site + reverse("admin:index"))
-    page.get_by_label("Nom d’utilisateur").fill("marie")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
+    sign_in(page, site, user, PASSWORD)
 
 
 def _run_action(page: Page, site: str, title: str, action: str, status: str):
