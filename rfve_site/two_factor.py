@@ -47,3 +47,16 @@ def on_factor_added(sender, request=None, authenticator=None, **kwargs) -> None:
     a passkey checks the key; generated recovery codes prove nothing."""
     if request is not None and authenticator.type != "recovery_codes":
         mark_used(request)
+
+
+def current_totp_code(secret: str) -> str:
+    """The code an authenticator app shows now for `secret` (the demo prints
+    it; tests type it)."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
