@@ -30,6 +30,10 @@ NOUNS: dict[str, tuple[str, str]] = {
     "axes.accessattempt": ("une tentative de connexion", "la tentative de connexion"),
     "axes.accesslog": ("une connexion", "la connexion"),
     "axes.accessfailurelog": ("un échec de connexion", "l’échec de connexion"),
+    "audit.auditentry": (
+        "une entrée du journal des modifications",
+        "l’entrée du journal des modifications",
+    ),
     "association.sitesettings": (
         "les informations de l’association",
         "les informations de l’association",

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
+from audit.updates import logged_update
+
 from . import emails, orders
 from .models import EventDay, Registration, RegistrationSettings, new_link_key
 
@@ -126,12 +128,12 @@ def resend_link(registration: Registration, now: dt.datetime) -> bool:
     `link_key` is replaced, so the links sent before stop working. The row
     update is the guard: two requests at once cannot both win it."""
     key = new_link_key()
-    won = (
-        Registration.objects.filter(pk=registration.pk)
-        .filter(
+    won = logged_update(  # fields left out of the audit trail: no entry
+        Registration.objects.filter(pk=registration.pk).filter(
             Q(link_resent_at=None) | Q(link_resent_at__lt=now - LINK_RESEND_INTERVAL)
-        )
-        .update(link_resent_at=now, link_key=key)
+        ),
+        link_resent_at=now,
+        link_key=key,
     )
     if not won:
         return False

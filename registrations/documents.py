@@ -320,6 +320,7 @@ def send_certificates(
             logger.exception("Registration %s: certificate not sent.", registration.pk)
             errors.append(f"{registration} : l’attestation n’a pas pu être envoyée.")
             continue
-        Registration.objects.filter(pk=registration.pk).update(certificate_sent_at=now)
+        registration.certificate_sent_at = now
+        registration.save(update_fields=["certificate_sent_at"])
         sent += 1
     return sent, errors

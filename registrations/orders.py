@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from audit.updates import logged_update
 from dues import documents
 from dues.dues import (
     PAYMENT_METHODS,
@@ -237,8 +238,9 @@ def issue_invoice(order: Order, *, today: dt.date) -> Invoice | None:
             total=Decimal(data["total"]),
             recipient_name=data["recipient"]["legal_name"],
         )
-        Registration.objects.filter(pk__in=[r.pk for r in registrations]).update(
-            invoice=document
+        logged_update(
+            Registration.objects.filter(pk__in=[r.pk for r in registrations]),
+            invoice=document,
         )
         return document
 

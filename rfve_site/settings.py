@@ -45,8 +45,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "auditlog",
     # The project's apps, bottom layer first: an app imports only those above it
     # in this list (pages composes the others).
+    "audit",
     "association",
     "members",
     "calendar_app",
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "rfve_site.sessions.session_limits",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # The audit trail's author: the person signed in (audit/models.py).
+    "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
@@ -202,6 +206,54 @@ AXES_CLIENT_IP_CALLABLE = "rfve_site.client_address.client_address"
 ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT
 # allauth's login form names the username field "login".
 AXES_USERNAME_CALLABLE = "rfve_site.login_throttle.username"
+
+# The audit trail (app `audit`, django-auditlog): every change of these
+# models, with its author, time and values before and after; append-only.
+# `QuerySet.update()` is refused on them (audit/updates.py). Secrets, health
+# data and bookkeeping columns are left out.
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+AUDITLOG_DISABLE_REMOTE_ADDR = True  # who, not from where (the login log has it)
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    *(
+        {"model": label, "exclude_fields": ["updated_at"]}
+        for label in (
+            "association.SiteSettings",
+            "members.Member",
+            "members.Person",
+            "members.Mandate",
+            "dues.DuesScale",
+            "dues.DuesBracket",
+            "dues.DuesCall",
+            "dues.Invoice",  # invoices and credit notes
+            "dues.Payment",
+            "dues.ReminderStep",
+            "registrations.RegistrationSettings",
+            "registrations.Rate",
+            "registrations.Order",
+        )
+    ),
+    {
+        "model": "registrations.Registration",
+        # Health data (erased after the event), the personal link's secret,
+        # the client's keyed address.
+        "exclude_fields": [
+            "accessibility_needs",
+            "dietary_needs",
+            "link_key",
+            "link_resent_at",
+            "sender_key",
+            "updated_at",
+        ],
+        "m2m_fields": ["days", "attended_days"],
+    },
+    {"model": "auth.Group", "m2m_fields": ["permissions"]},
+    {
+        "model": "auth.User",
+        "exclude_fields": ["password", "last_login"],
+        "m2m_fields": ["groups", "user_permissions"],
+    },
+)
 
 LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"

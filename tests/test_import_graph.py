@@ -14,6 +14,7 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 # Each app's layer; an app may import the apps of lower layers only.
 LAYERS = {
+    "audit": 0,
     "association": 0,
     "members": 1,
     "calendar_app": 2,

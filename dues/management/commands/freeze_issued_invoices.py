@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from association.models import SiteSettings
+from audit.updates import logged_update
 from dues import documents, dues
 from dues.models import DuesCall, Invoice
 from rfve_site.text import one_line
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         # Calls issued before the due date rule kept the campaign's date.
         due_on = call.due_on or dues.due_date(call.issued_on, issuer)
         if call.due_on is None:
-            DuesCall.objects.filter(pk=call.pk).update(due_on=due_on)
+            logged_update(DuesCall.objects.filter(pk=call.pk), due_on=due_on)
         documents.record_document(
             kind=Invoice.Kind.INVOICE,
             year=call.year,
