@@ -34,6 +34,10 @@ NOUNS: dict[str, tuple[str, str]] = {
         "une entrée du journal des modifications",
         "l’entrée du journal des modifications",
     ),
+    "mfa.authenticator": (
+        "un second facteur d’authentification",
+        "le second facteur d’authentification",
+    ),
     "association.sitesettings": (
         "les informations de l’association",
         "les informations de l’association",
@@ -122,6 +126,14 @@ class SuperusersOnly:
         return self._allowed(request) and super().has_delete_permission(request, obj)
 
 
+# django-axes' login tables, and allauth's second factors (a superuser
+# removes the authenticator of someone who lost their phone, who then enrols
+# again at the next sign-in): superusers only.
+SUPERUSERS_ONLY_APPS = {"axes", "mfa"}
+# allauth's email addresses: staff sign in with a username; not in the admin.
+UNLISTED_APPS = {"account"}
+
+
 class SiteAdmin(admin.AdminSite):
     site_header = "RFVE · gestion du site"
     site_title = "RFVE · gestion"
@@ -137,8 +149,10 @@ class SiteAdmin(admin.AdminSite):
             else list(model_or_iterable)
         )
         for model in models:
+            if model._meta.app_label in UNLISTED_APPS:
+                continue
             mixins = [FrenchTitles]
-            if model._meta.app_label == "axes":
+            if model._meta.app_label in SUPERUSERS_ONLY_APPS:
                 mixins.insert(0, SuperusersOnly)
             base = admin_class or admin.ModelAdmin
             french = type(

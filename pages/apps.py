@@ -8,6 +8,13 @@ class PagesConfig(AppConfig):
     verbose_name = "pages et informations légales"
 
     def ready(self):
+        # Sessions' clocks start at the sign-in (rfve_site/sessions.py).
+        from django.contrib.auth.signals import user_logged_in
+
+        from rfve_site.sessions import on_login
+
+        user_logged_in.connect(on_login, dispatch_uid="rfve_session_clocks")
+
         # A second factor used or enrolled counts for this session.
         from allauth.mfa import signals as mfa_signals
 

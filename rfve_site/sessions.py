@@ -18,6 +18,14 @@ SEEN_AT = "rfve_seen_at"
 SEEN_RESOLUTION = dt.timedelta(minutes=1)
 
 
+def on_login(sender, request, user, **kwargs) -> None:
+    """Receiver of user_logged_in: both clocks start at the sign-in (and the
+    first page after it costs no session write)."""
+    now = timezone.now().timestamp()
+    request.session[LOGIN_AT] = now
+    request.session[SEEN_AT] = now
+
+
 def session_limits(get_response):
     """Placed after AuthenticationMiddleware. An expired session is ended
     (`logout`: the session is flushed) before the view runs, which then
