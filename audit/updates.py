@@ -43,7 +43,8 @@ ERASED = "(effacé)"
 
 def logged_update(queryset, *, erase: bool = False, **values) -> int:
     """`queryset.update(**values)` with an audit entry per row saying what
-    changed. `erase`: the values replaced are personal data being erased
+    changed (the model's queryset still does its part: StampedQuerySet moves
+    `updated_at`). `erase`: the values replaced are personal data being erased
     (retention periods), recorded as "(effacé)" rather than copied into the
     trail."""
     from .models import AuditEntry
@@ -78,4 +79,6 @@ def logged_update(queryset, *, erase: bool = False, **values) -> int:
             AuditEntry.objects.log_create(
                 row, action=AuditEntry.Action.UPDATE, changes=changes
             )
-    return models.QuerySet.update(queryset, **values)
+    if isinstance(queryset, RefuseUpdate):  # the model's own update() below it
+        return super(RefuseUpdate, queryset).update(**values)
+    return queryset.update(**values)

@@ -33,7 +33,9 @@ def session_limits(get_response):
 
     def middleware(request):
         session = request.session
-        if SESSION_KEY in session:
+        # Without a session cookie there is no session to read (and reading
+        # it would add `Vary: Cookie` to public pages).
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and SESSION_KEY in session:
             now = timezone.now().timestamp()
             login_at = session.setdefault(LOGIN_AT, now)
             seen_at = session.get(SEEN_AT, now)

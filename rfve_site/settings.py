@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # The audit trail's author: the person signed in (audit/models.py).
-    "auditlog.middleware.AuditlogMiddleware",
+    "audit.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
@@ -166,6 +166,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # rfve_site.client_address does.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Wrong codes at the second step have their own ceiling (allauth counts them
+# under "login_failed", left to axes above).
+MFA_FORMS = {"authenticate": "rfve_site.mfa_forms.AuthenticateForm"}
 MFA_TOTP_ISSUER = "RFVE"
 MFA_TOTP_TOLERANCE = 1  # one period either side: clocks of phones drift
 MFA_RECOVERY_CODE_COUNT = 10

@@ -11,6 +11,7 @@ from django.core import mail
 from django.db import connection, connections
 from django.urls import reverse
 
+from audit.updates import logged_update
 from dues import documents, dues
 from dues.models import DuesCall, Invoice
 from members.models import Member
@@ -150,8 +151,9 @@ def test_cancel_calls_of_members_who_left_is_one_action(admin_client, monkeypatc
     PaymentFactory(call=issued, amount=Decimal("100"))
     dues.issue_credit_note(dues.invoice_of(issued), Decimal("200"), "x", today=LATER)
     draft = DuesCallFactory()
-    Member.objects.filter(pk__in=[issued.member_id, draft.member_id]).update(
-        status=Member.Status.LEFT
+    logged_update(
+        Member.objects.filter(pk__in=[issued.member_id, draft.member_id]),
+        status=Member.Status.LEFT,
     )
 
     response = admin_client.post(
