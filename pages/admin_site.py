@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import admin, messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -183,7 +184,11 @@ class SiteAdmin(admin.AdminSite):
         user = request.user
         if self.has_permission(request):
             return redirect(target)
-        if user.is_authenticated and super().has_permission(request):
+        if user.is_authenticated and not super().has_permission(request):
+            # Signed in, but not staff (a member city's person): no loop
+            # through the sign-in, which would send them back here.
+            raise PermissionDenied
+        if user.is_authenticated:
             if not is_mfa_enabled(user):
                 messages.warning(
                     request,
