@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django.db.models import Max, Sum
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
 from association.models import SiteSettings
 from rfve_site import formats
+from rfve_site.pdf import write_pdf
 from rfve_site.typography import french_html
 
 from .errors import DuesError
@@ -75,4 +75,4 @@ def certificate_html(call: DuesCall, *, today: dt.date) -> str:
 
 
 def certificate_pdf(call: DuesCall, *, today: dt.date) -> bytes:
-    return HTML(string=certificate_html(call, today=today)).write_pdf()
+    return write_pdf(certificate_html(call, today=today))

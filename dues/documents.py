@@ -15,7 +15,6 @@ import logging
 import re
 import zipfile
 from decimal import Decimal
-from urllib import request
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -23,6 +22,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from association.models import SiteSettings
+from rfve_site.pdf import write_pdf
 from rfve_site.text import multi_line, one_line
 from rfve_site.typography import french_html
 
@@ -258,23 +258,6 @@ def cii_xml(data: dict) -> bytes:
     return render_to_string("dues/facturx.xml", context).encode()
 
 
-def _no_fetch():
-    """A WeasyPrint URL fetcher that loads nothing (no file, no network): the
-    document is its own HTML with inline CSS and system fonts. Also spares
-    the default fetcher's TLS set-up, a tenth of a rendering."""
-    from weasyprint.urls import URLFetcher
-
-    class NoFetch(URLFetcher):
-        def __init__(self):  # no handlers, no TLS context
-            request.OpenerDirector.__init__(self)
-            self._fail_on_errors = False
-
-        def fetch(self, url, headers=None):
-            raise ValueError(f"An invoice loads no resource: {url}")
-
-    return NoFetch()
-
-
 def invoice_html(data: dict) -> str:
     """The page WeasyPrint prints, in French typography like every text."""
     return french_html(render_to_string("dues/invoice.html", _context(data)))
@@ -286,11 +269,8 @@ def render(data: dict) -> bytes:
     # Loaded only when a document is issued: with pypdf and lxml they would
     # add some 40 MB to every web worker.
     import facturx
-    from weasyprint import HTML
 
-    pdf = HTML(string=invoice_html(data), url_fetcher=_no_fetch()).write_pdf(
-        pdf_variant="pdf/a-3b"
-    )
+    pdf = write_pdf(invoice_html(data), pdf_variant="pdf/a-3b")
     kind = "Avoir" if data["kind"] == Invoice.Kind.CREDIT_NOTE else "Facture"
     issuer = data["issuer"]["name"]
     return facturx.generate_from_binary(

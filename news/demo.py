@@ -19,6 +19,7 @@ from django.utils import timezone
 from calendar_app.models import Event
 from members.models import Member, WorkingGroup
 from rfve_site.markup import render_markdown
+from rfve_site.pdf import write_pdf
 from rfve_site.typography import french_html
 
 from .models import Article, Category, Document
@@ -321,9 +322,7 @@ def _pdf_file(slug: str, title: str, text: str) -> str:
     )
     name = _pdf_name(slug, html)
     if not default_storage.exists(name):
-        from weasyprint import HTML  # slow to import: only when rendering
-
-        name = default_storage.save(name, ContentFile(HTML(string=html).write_pdf()))
+        name = default_storage.save(name, ContentFile(write_pdf(html)))
     return name
 
 

@@ -6,9 +6,19 @@ It is the default admin site (pages.apps.AdminConfig), so every
 `@admin.register` of every app, Django's and django-axes' included, goes
 through `register` below."""
 
-from django.contrib import admin
+from urllib.parse import urlencode
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
+
+from rfve_site import two_factor
 
 from . import dashboard
 
@@ -21,6 +31,14 @@ NOUNS: dict[str, tuple[str, str]] = {
     "axes.accessattempt": ("une tentative de connexion", "la tentative de connexion"),
     "axes.accesslog": ("une connexion", "la connexion"),
     "axes.accessfailurelog": ("un échec de connexion", "l’échec de connexion"),
+    "audit.auditentry": (
+        "une entrée du journal des modifications",
+        "l’entrée du journal des modifications",
+    ),
+    "mfa.authenticator": (
+        "un second facteur d’authentification",
+        "le second facteur d’authentification",
+    ),
     "association.sitesettings": (
         "les informations de l’association",
         "les informations de l’association",
@@ -119,6 +137,14 @@ class SuperusersOnly:
         return self._allowed(request) and super().has_delete_permission(request, obj)
 
 
+# django-axes' login tables, and allauth's second factors (a superuser
+# removes the authenticator of someone who lost their phone, who then enrols
+# again at the next sign-in): superusers only.
+SUPERUSERS_ONLY_APPS = {"axes", "mfa", "django_tasks_database"}
+# allauth's email addresses: staff sign in with a username; not in the admin.
+UNLISTED_APPS = {"account"}
+
+
 class SiteAdmin(admin.AdminSite):
     site_header = "RFVE · gestion du site"
     site_title = "RFVE · gestion"
@@ -134,14 +160,59 @@ class SiteAdmin(admin.AdminSite):
             else list(model_or_iterable)
         )
         for model in models:
+            if model._meta.app_label in UNLISTED_APPS:
+                continue
             mixins = [FrenchTitles]
-            if model._meta.app_label in {"axes", "django_tasks_database"}:
+            if model._meta.app_label in SUPERUSERS_ONLY_APPS:
                 mixins.insert(0, SuperusersOnly)
             base = admin_class or admin.ModelAdmin
             french = type(
                 base.__name__, (*mixins, base), {"__module__": base.__module__}
             )
             super().register(model, french, **options)
+
+    def has_permission(self, request):
+        """Staff, and a second factor used in this session by those who must
+        (rfve_site/two_factor.py)."""
+        return super().has_permission(request) and (
+            two_factor.used_in(request) or not two_factor.required_for(request.user)
+        )
+
+    def login(self, request, extra_context=None):
+        """The one sign-in of the site (allauth: password, then the second
+        factor), which comes back here; someone signed in who must use a
+        second factor and has none is sent to enrol first."""
+        index = reverse("admin:index", current_app=self.name)
+        target = request.GET.get(REDIRECT_FIELD_NAME, "")
+        if not url_has_allowed_host_and_scheme(
+            target,
+            allowed_hosts={request.get_host()},
+            require_https=request.is_secure(),
+        ):
+            target = index
+        target = target or index
+        user = request.user
+        if self.has_permission(request):
+            return redirect(target)
+        if user.is_authenticated and not super().has_permission(request):
+            # Signed in, but not staff (a member city's person): no loop
+            # through the sign-in, which would send them back here.
+            raise PermissionDenied
+        if user.is_authenticated:
+            if not is_mfa_enabled(user):
+                messages.warning(
+                    request,
+                    "Votre compte donne accès à des données personnelles et "
+                    "financières : activez la double authentification (une "
+                    "application d’authentification ou une clé d’accès) avant "
+                    "d’entrer dans l’administration.",
+                )
+                return redirect("mfa_index")
+            # Enrolled, but this session skipped the second step: sign in again.
+            logout(request)
+        return redirect(
+            f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: target})}"
+        )
 
     def index(self, request, extra_context=None):
         sections = dashboard.sections_for(request.user, timezone.localdate())

@@ -8,10 +8,28 @@ class PagesConfig(AppConfig):
     verbose_name = "pages et informations légales"
 
     def ready(self):
+        # Sessions' clocks start at the sign-in (rfve_site/sessions.py).
+        from django.contrib.auth.signals import user_logged_in
+
+        from rfve_site.sessions import on_login
+
+        user_logged_in.connect(on_login, dispatch_uid="rfve_session_clocks")
+
+        # A second factor used or enrolled counts for this session.
+        from allauth.mfa import signals as mfa_signals
+
+        from rfve_site import two_factor
         from rfve_site.groups import apply_groups
         from rfve_site.page_cache import every_page_shows
 
         from .chrome import CHROME_MODELS
+
+        mfa_signals.authenticator_used.connect(
+            two_factor.on_factor_used, dispatch_uid="rfve_mfa_used"
+        )
+        mfa_signals.authenticator_added.connect(
+            two_factor.on_factor_added, dispatch_uid="rfve_mfa_added"
+        )
 
         # Every cached page shows the header and footer.
         every_page_shows(*CHROME_MODELS)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings as django_settings
 
 from association.models import SiteSettings
+from audit.models import AUDIT_RETENTION
 from members.models import PERSON_RETENTION_YEARS
 from outbox import purge as outbox_purge
 from pages.contact import MESSAGE_RETENTION, SENDER_KEY_RETENTION
@@ -42,7 +43,6 @@ def recipients(association: SiteSettings, *others: str) -> str:
 
 
 def processings(association: SiteSettings) -> list[Processing]:
-    session = dt.timedelta(seconds=django_settings.SESSION_COOKIE_AGE)
     items = [
         Processing(
             title="Messages du formulaire de contact",
@@ -74,8 +74,30 @@ def processings(association: SiteSettings) -> list[Processing]:
             "date et heure.",
             recipients=recipients(association, "Les administrateurs du site"),
             retention="Un compte est supprimé quand la personne quitte l’équipe ; "
-            f"la session expire après {duration(session)} ; le journal des "
+            "la session se ferme après "
+            f"{duration(django_settings.SESSION_IDLE_TIMEOUT)} sans activité, et "
+            f"au plus tard {duration(django_settings.SESSION_MAX_AGE)} après la "
+            "connexion ; le journal des "
             f"connexions est effacé après {duration(LOGIN_LOG_RETENTION)}.",
+        ),
+        Processing(
+            title="Journal des modifications de l’administration",
+            purpose="Savoir qui a créé, modifié ou supprimé quoi et quand dans "
+            "l’administration (villes adhérentes, personnes, cotisations, "
+            "factures, avoirs, paiements, inscriptions, réglages, comptes), "
+            "avec les valeurs avant et après : contrôle de la trésorerie, "
+            "sécurité.",
+            legal_basis="Intérêt légitime de l’association à contrôler sa "
+            "gestion et à sécuriser ses données (article 6.1.f du RGPD).",
+            data="L’auteur de la modification (membre de l’équipe), la date et "
+            "l’heure, l’élément modifié et ses valeurs avant et après, qui peuvent "
+            "contenir les données des personnes concernées (jamais les besoins "
+            "d’accessibilité ou alimentaires).",
+            recipients=recipients(
+                association, "Le secrétariat et la trésorerie de l’association"
+            ),
+            retention="Chaque entrée du journal est effacée "
+            f"{duration(AUDIT_RETENTION)} après la modification.",
         ),
         Processing(
             title="Élues, élus et agents des villes adhérentes",

@@ -20,10 +20,11 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
+from audit.updates import logged_update
 from outbox.sending import kind as outbox_kind
 
 from . import emails, orders
-from .models import EventDay, Registration, RegistrationSettings
+from .models import EventDay, Registration, RegistrationSettings, new_link_key
 
 logger = logging.getLogger(__name__)
 
@@ -165,16 +166,21 @@ def register(
 
 def resend_link(registration: Registration, now: dt.datetime) -> bool:
     """Send the personal link again, unless it was sent again within the
-    hour; True if sent. The row update is the guard: two requests at once
-    cannot both win it."""
-    won = (
-        Registration.objects.filter(pk=registration.pk)
-        .filter(
+    hour; True if sent. The link sent is a new one: the registration's
+    `link_key` is replaced, so the links sent before stop working. The row
+    update is the guard: two requests at once cannot both win it."""
+    key = new_link_key()
+    won = logged_update(  # fields left out of the audit trail: no entry
+        Registration.objects.filter(pk=registration.pk).filter(
             Q(link_resent_at=None) | Q(link_resent_at__lt=now - LINK_RESEND_INTERVAL)
-        )
-        .update(link_resent_at=now)
+        ),
+        link_resent_at=now,
+        link_key=key,
     )
-    return bool(won) and send(registration, "rappel-lien")
+    if not won:
+        return False
+    registration.link_key = key
+    return send(registration, "rappel-lien")
 
 
 def cancel(registration: Registration, now: dt.datetime) -> list[Registration]:

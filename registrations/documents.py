@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 
 from association.models import SiteSettings
 from outbox.sending import kind
+from rfve_site.pdf import write_pdf
 from rfve_site.text import one_line
 
 from .models import EventDay, Rate, Registration, RegistrationSettings
@@ -200,9 +201,7 @@ def csv_rows(settings: RegistrationSettings, *, with_needs: bool = True):
 
 
 def _pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML  # loaded only when a document is made
-
-    return HTML(string=render_to_string(template, context)).write_pdf()
+    return write_pdf(render_to_string(template, context))
 
 
 def _event_context(settings: RegistrationSettings) -> dict:
@@ -347,9 +346,8 @@ def send_certificates(
         try:
             with transaction.atomic(), kind("attestation-presence"):
                 message.send()
-                Registration.objects.filter(pk=registration.pk).update(
-                    certificate_sent_at=now
-                )
+                registration.certificate_sent_at = now
+                registration.save(update_fields=["certificate_sent_at"])
         except Exception:  # logged, tried next time
             logger.exception("Registration %s: certificate not sent.", registration.pk)
             errors.append(f"{registration} : l’attestation n’a pas pu être envoyée.")

@@ -1,5 +1,9 @@
-"""Personal links: a signed reference to a registration, to see, change or
-cancel it without an account. It works until the day after the event."""
+"""Personal links: a signed secret of the registration, to see, change or
+cancel it without an account. It works until the day after the event.
+
+The token carries the registration's random `link_key`, never its number, and
+the key is replaced each time the link is sent again (`booking.resend_link`): an old
+link, forwarded or left in a shared inbox, then stops working."""
 
 import datetime as dt
 
@@ -17,20 +21,20 @@ class LinkExpired(Exception):
 
 
 def personal_token(registration: Registration) -> str:
-    """A signed reference to the registration; no account needed."""
-    return signing.Signer(salt=LINK_SALT).sign(str(registration.pk))
+    """The signed secret of the registration; no account needed."""
+    return signing.Signer(salt=LINK_SALT).sign(registration.link_key)
 
 
 def registration_from_token(token: str, now: dt.datetime) -> Registration | None:
-    """The registration a personal link designates, None for a forged or
-    unknown one. Raises LinkExpired once the event is over (the day after its
-    end): the registration is then archived, then anonymised."""
+    """The registration a personal link designates, None for a forged,
+    replaced or unknown one. Raises LinkExpired once the event is over (the
+    day after its end): the registration is then archived, then anonymised."""
     try:
-        pk = int(signing.Signer(salt=LINK_SALT).unsign(token))
-    except (signing.BadSignature, ValueError):
+        key = signing.Signer(salt=LINK_SALT).unsign(token)
+    except signing.BadSignature:
         return None
     registration = (
-        Registration.objects.filter(pk=pk, anonymised_at=None)
+        Registration.objects.filter(link_key=key, anonymised_at=None)
         .select_related("event__registration_settings", "authority", "rate")
         .first()
     )

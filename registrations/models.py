@@ -6,6 +6,7 @@ The settings hang on calendar_app.Event through a one-to-one field declared
 here: calendar_app never imports this app (tests/test_import_graph.py)."""
 
 import datetime as dt
+import secrets
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -300,6 +301,11 @@ class RegistrationQuerySet(StampedQuerySet):
         )
 
 
+def new_link_key() -> str:
+    """128 random bits, URL-safe."""
+    return secrets.token_urlsafe(16)
+
+
 class Registration(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmee", "Confirmée"
@@ -372,6 +378,12 @@ class Registration(models.Model):
     # registered person's inbox through the form.
     link_resent_at = models.DateTimeField(
         "lien renvoyé le", null=True, blank=True, editable=False
+    )
+    # The secret the personal link carries (registrations/links.py), never
+    # the row's number; replaced each time the link is sent again, so that
+    # an old link (forwarded, left in a shared inbox) stops working.
+    link_key = models.CharField(
+        max_length=32, unique=True, editable=False, default=new_link_key
     )
     anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
     is_demo = models.BooleanField("donnée de démonstration", default=False)

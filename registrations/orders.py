@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from audit.updates import logged_update
 from dues import documents
 from dues.credit_notes import issue_credit_note
 from dues.errors import DuesError
@@ -317,8 +318,9 @@ def issue_invoice(order: Order, *, today: dt.date) -> Invoice | None:
             total=Decimal(data["total"]),
             recipient_name=data["recipient"]["legal_name"],
         )
-        Registration.objects.filter(pk__in=[r.pk for r in registrations]).update(
-            invoice=document
+        logged_update(
+            Registration.objects.filter(pk__in=[r.pk for r in registrations]),
+            invoice=document,
         )
         return document
 

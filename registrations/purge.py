@@ -5,6 +5,8 @@ import datetime as dt
 
 from django.db.models import Q
 
+from audit.updates import logged_update
+
 from .models import Registration
 
 # Accessibility and dietary needs (health data, possibly) are erased as soon
@@ -20,14 +22,18 @@ SENDER_KEY_RETENTION = dt.timedelta(days=1)
 def purge(now: dt.datetime) -> dict[str, int]:
     """Erase what is past its retention; returns how many registrations had
     their needs erased, were anonymised, had their client key forgotten."""
-    needs = (
-        Registration.objects.filter(event__ends_at__lt=now - NEEDS_RETENTION)
-        .filter(~Q(accessibility_needs="") | ~Q(dietary_needs=""))
-        .update(accessibility_needs="", dietary_needs="")
+    needs = logged_update(  # fields left out of the audit trail
+        Registration.objects.filter(event__ends_at__lt=now - NEEDS_RETENTION).filter(
+            ~Q(accessibility_needs="") | ~Q(dietary_needs="")
+        ),
+        accessibility_needs="",
+        dietary_needs="",
     )
-    anonymised = Registration.objects.filter(
-        event__ends_at__lt=now - REGISTRATION_RETENTION, anonymised_at=None
-    ).update(
+    anonymised = logged_update(
+        Registration.objects.filter(
+            event__ends_at__lt=now - REGISTRATION_RETENTION, anonymised_at=None
+        ),
+        erase=True,
         first_name="",
         last_name="",
         email="",
@@ -36,9 +42,10 @@ def purge(now: dt.datetime) -> dict[str, int]:
         sender_key="",
         anonymised_at=now,
     )
-    forgotten = (
-        Registration.objects.filter(created_at__lt=now - SENDER_KEY_RETENTION)
-        .exclude(sender_key="")
-        .update(sender_key="")
+    forgotten = logged_update(
+        Registration.objects.filter(created_at__lt=now - SENDER_KEY_RETENTION).exclude(
+            sender_key=""
+        ),
+        sender_key="",
     )
     return {"needs": needs, "anonymised": anonymised, "forgotten": forgotten}

@@ -38,9 +38,14 @@ NUMBERS = {1: "un", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 10: "dix"}
 
 def duration(delta: dt.timedelta) -> str:
     """730 days → "deux ans", 14 days → "deux semaines": small numbers in
-    words, as French prose writes them."""
+    words, as French prose writes them; 10 hours → "dix heures", 30 minutes
+    → "30 minutes" under a day."""
     days = delta.days
-    if days >= 365 and days % 365 == 0:
+    if not days and delta.seconds % 3600 == 0:
+        count, unit = delta.seconds // 3600, "heure"
+    elif not days:
+        count, unit = delta.seconds // 60, "minute"
+    elif days >= 365 and days % 365 == 0:
         count, unit = days // 365, "an"
     elif days >= 7 and days % 7 == 0:
         count, unit = days // 7, "semaine"

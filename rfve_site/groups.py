@@ -74,6 +74,8 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "registrations.rate": ALL,
         "registrations.registration": ALL,
         "registrations.order": ALL,
+        # The audit trail: read only, for everybody (audit/models.py).
+        "audit.auditentry": VIEW,
     },
     "Trésorerie": {
         "calendar_app.event": VIEW,
@@ -95,6 +97,7 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "registrations.registration": VIEW,
         # Corrects the Chorus Pro data of an order before its invoice.
         "registrations.order": EDIT,
+        "audit.auditentry": VIEW,
     },
     "Bureau": {
         "calendar_app.event": VIEW,

@@ -12,6 +12,15 @@ from django.db.models import Sum
 LOGIN_LOG_RETENTION = dt.timedelta(days=365)
 
 
+def username(request, credentials: dict | None = None) -> str | None:
+    """The username tried: allauth authenticates with `username=`, its form
+    field is `login` (settings.AXES_USERNAME_CALLABLE)."""
+    if credentials and credentials.get("username"):
+        return credentials["username"]
+    data = getattr(request, "POST", {}) or {}
+    return data.get("login") or data.get("username")
+
+
 class LoginThrottle(AxesDatabaseHandler):
     """django-axes compares one failure count with AXES_FAILURE_LIMIT; this
     handler reports that limit as soon as any parameter set of

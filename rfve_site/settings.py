@@ -42,10 +42,17 @@ INSTALLED_APPS = [
     "axes",
     # Background tasks stored in the database (`manage.py db_worker` runs them).
     "django_tasks_db",
+    # The one sign-in of the site (rfve_site/accounts.py): staff with a
+    # password and a second factor (TOTP, passkeys, recovery codes).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "auditlog",
     # The project's apps, bottom layer first: an app imports only those above it
     # in this list (pages composes the others).
     "table_versions",
     "outbox",
+    "audit",
     "association",
     "members",
     "calendar_app",
@@ -71,7 +78,12 @@ MIDDLEWARE = [
     "rfve_site.middleware.french_typography",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in sessions end after inactivity and after a working day.
+    "rfve_site.sessions.session_limits",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # The audit trail's author: the person signed in (audit/models.py).
+    "audit.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
@@ -146,20 +158,59 @@ for _cache in CACHES.values():
             "MAX_ENTRIES", env.int("CACHE_MAX_ENTRIES", default=3000)
         )
 
+_VALIDATION = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": f"django.contrib.auth.password_validation.{name}"}
-    for name in (
-        "UserAttributeSimilarityValidator",
-        "MinimumLengthValidator",
-        "CommonPasswordValidator",
-        "NumericPasswordValidator",
-    )
+    {"NAME": f"{_VALIDATION}.UserAttributeSimilarityValidator"},
+    {"NAME": f"{_VALIDATION}.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": f"{_VALIDATION}.CommonPasswordValidator"},
+    {"NAME": f"{_VALIDATION}.NumericPasswordValidator"},
+    # The association's own words ("rfve", "villes", "éducatrices"…).
+    {"NAME": "rfve_site.passwords.AssociationWordsValidator"},
 ]
+
+# Signed-in sessions (rfve_site/sessions.py): they end after this long
+# without a request, and this long after the sign-in whatever the activity.
+SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
+SESSION_MAX_AGE = dt.timedelta(hours=10)
+# The cookie and the stored session do not outlive the working day either.
+SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Sign-in (django-allauth, rfve_site/accounts.py): the back office's login
+# page is allauth's (/compte/connexion/), then its second-factor step. No
+# sign-up: accounts are created in the admin.
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/" + ADMIN_URL
+ACCOUNT_ADAPTER = "rfve_site.accounts.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False  # the session rules of rfve_site/sessions.py
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+# Failed logins are throttled by django-axes (below), per address and
+# username; allauth's other limits stay, reading the client's address as
+# rfve_site.client_address does.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Wrong codes at the second step have their own ceiling (allauth counts them
+# under "login_failed", left to axes above).
+MFA_FORMS = {"authenticate": "rfve_site.mfa_forms.AuthenticateForm"}
+MFA_TOTP_ISSUER = "RFVE"
+MFA_TOTP_TOLERANCE = 1  # one period either side: clocks of phones drift
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_ALLOW_UNVERIFIED_EMAIL = True  # staff addresses are set by the admins
+# Passkeys need HTTPS, except on http://localhost for `make run`.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Who must use a second factor (rfve_site/two_factor.py): superusers and the
+# Trésorerie always; the other staff too unless this is set.
+STAFF_MFA_OPTIONAL = env.bool("STAFF_MFA_OPTIONAL", default=False)
 # Login throttling (rfve_site/login_throttle.py): failures within the last
 # 15 minutes that lock each kind of attempt, for 15 minutes, with the French
 # 429 page. A wrong password locks only its own address for that username, so
@@ -188,6 +239,57 @@ PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 if PROXY_COUNT < 0:
     raise ImproperlyConfigured("PROXY_COUNT must be 0 or more.")
 AXES_CLIENT_IP_CALLABLE = "rfve_site.client_address.rate_limited_address"
+ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT
+# allauth's login form names the username field "login".
+AXES_USERNAME_CALLABLE = "rfve_site.login_throttle.username"
+
+# The audit trail (app `audit`, django-auditlog): every change of these
+# models, with its author, time and values before and after; append-only.
+# `QuerySet.update()` is refused on them (audit/updates.py). Secrets, health
+# data and bookkeeping columns are left out.
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+AUDITLOG_DISABLE_REMOTE_ADDR = True  # who, not from where (the login log has it)
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    *(
+        {"model": label, "exclude_fields": ["updated_at"]}
+        for label in (
+            "association.SiteSettings",
+            "members.Member",
+            "members.Person",
+            "members.Mandate",
+            "dues.DuesScale",
+            "dues.DuesBracket",
+            "dues.DuesCall",
+            "dues.Invoice",  # invoices and credit notes
+            "dues.Payment",
+            "dues.ReminderStep",
+            "registrations.RegistrationSettings",
+            "registrations.Rate",
+            "registrations.Order",
+        )
+    ),
+    {
+        "model": "registrations.Registration",
+        # Health data (erased after the event), the personal link's secret,
+        # the client's keyed address.
+        "exclude_fields": [
+            "accessibility_needs",
+            "dietary_needs",
+            "link_key",
+            "link_resent_at",
+            "sender_key",
+            "updated_at",
+        ],
+        "m2m_fields": ["days", "attended_days"],
+    },
+    {"model": "auth.Group", "m2m_fields": ["permissions"]},
+    {
+        "model": "auth.User",
+        "exclude_fields": ["password", "last_login"],
+        "m2m_fields": ["groups", "user_permissions"],
+    },
+)
 
 LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"

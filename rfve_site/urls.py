@@ -43,6 +43,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", pages_views.robots_txt, name="robots"),
     path(".well-known/security.txt", pages_views.security_txt, name="security-txt"),
+    # Sign-in, second factor, password (django-allauth: rfve_site/accounts.py).
+    path("compte/", include("allauth.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -26,6 +26,26 @@ def _collected_static_files():
         call_command("collectstatic", "--noinput", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _force_login_is_a_complete_sign_in(monkeypatch):
+    """`client.force_login` stands for a complete sign-in, second factor
+    included (rfve_site/two_factor.py); tests/backoffice/test_two_factor.py
+    signs in through the real pages."""
+    from django.test import Client
+
+    from rfve_site import two_factor
+
+    force_login = Client.force_login
+
+    def complete(self, user, backend=None):
+        force_login(self, user, backend)
+        session = self.session
+        session[two_factor.SESSION_KEY] = 0.0
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", complete)
+
+
 @pytest.fixture
 def today():
     """Today in Paris, as the site sees it: the one place a test reads the

@@ -18,6 +18,10 @@ from registrations.models import Registration
 
 # Namespaces that are not public pages.
 PRIVATE_NAMESPACES = {"admin"}
+# The sign-in's pages (django-allauth under /compte/) are behind the login,
+# or steps of a flow, except these.
+ACCOUNT_PREFIX = "compte/"
+PUBLIC_ACCOUNT_ROUTES = {"account_login", "account_reset_password"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,9 @@ def iter_routes(patterns=None, prefix="", namespace=None, params=()):
             if pattern.name is None:  # DEBUG-only media serving
                 continue
             name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            path = prefix + str(pattern.pattern)
+            if path.startswith(ACCOUNT_PREFIX) and name not in PUBLIC_ACCOUNT_ROUTES:
+                continue
             yield Route(name, prefix + str(pattern.pattern), params + converters)
 
 
@@ -174,6 +181,9 @@ QUERY_BUDGETS = {
     "registrations:waiting": 4,
     # The registration, its days, the event's days (to choose them again).
     "registrations:manage": 8,
+    # The sign-in (django-allauth): the chrome only.
+    "account_login": 4,
+    "account_reset_password": 4,
 }
 
 # Query strings that make a route show what it is for (search results rather
@@ -186,6 +196,8 @@ UNCACHEABLE = {
     "pages:contact",
     "registrations:register",
     "registrations:manage",
+    "account_login",
+    "account_reset_password",
     "health",
     "ready",
 }

@@ -19,6 +19,7 @@ ROOT = Path(settings.BASE_DIR)
 LAYERS = {
     "table_versions": 0,
     "outbox": 0,
+    "audit": 0,
     "association": 0,
     "members": 1,
     "calendar_app": 2,

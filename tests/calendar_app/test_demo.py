@@ -1,12 +1,15 @@
 """The demo data: manage.py load_demo."""
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from calendar_app.demo import EVENT_TYPES, FEBRUARY_2023
 from calendar_app.models import Event, EventType
-from pages.management.commands.load_demo import DEMO_ACCOUNTS
+from pages.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_TOTP_SECRET
+from rfve_site.two_factor import current_totp_code
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,9 +84,14 @@ def test_creates_the_demo_accounts_in_debug_only(settings):
         assert account.has_usable_password()
         # One account per back-office group, to try what each one sees.
         assert [g.name for g in account.groups.all()] == [group]
+        # With the second factor the back office asks for, its secret known.
+        assert TOTP(Authenticator.objects.get(user=account, type="totp")).validate_code(
+            current_totp_code(DEMO_TOTP_SECRET)
+        )
 
     load_demo()
     assert users.filter(username__in=DEMO_ACCOUNTS).count() == 3
+    assert Authenticator.objects.filter(type="totp").count() == 3
 
 
 def test_never_creates_the_demo_account_without_debug(settings):

@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SITE = "villeseducatrices.fr"
 SECRETARIAT = ("secretariat", "mot-de-passe-du-secretariat-2026")
+# The secretariat's second factor (TOTP), every staff account needs one.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 # The production settings every node shares (DEBUG off).
 NODE_ENV = {
@@ -130,6 +132,8 @@ secretariat = User.objects.create_user(
     "{SECRETARIAT[0]}", password="{SECRETARIAT[1]}", is_staff=True
 )
 secretariat.groups.add(Group.objects.get(name="Secrétariat"))
+from allauth.mfa.totp.internal.auth import TOTP
+TOTP.activate(secretariat, "{TOTP_SECRET}")
 User.objects.create_user("tresorerie", password="mot-de-passe-tresorerie-2026")
 event = Event.objects.public().order_by("-starts_at").first()
 event.status = Event.Status.DRAFT
@@ -345,11 +349,22 @@ class Visitor:
         return self.post(port, path, data, tls=tls, **kwargs)
 
     def log_in(self, port, *, tls=False, credentials=SECRETARIAT):
+        """The password, then the TOTP code: the 302 to the back office."""
+        from rfve_site.two_factor import current_totp_code
+
         username, password = credentials
+        response = self.submit(
+            port,
+            "/compte/login/?next=/admin/",
+            {"login": username, "password": password},
+            tls=tls,
+        )
+        if response.status != 302 or "/2fa/" not in response.headers["Location"]:
+            return response
         return self.submit(
             port,
-            "/admin/login/?next=/admin/",
-            {"username": username, "password": password},
+            "/compte/2fa/authenticate/",
+            {"code": current_totp_code(TOTP_SECRET)},
             tls=tls,
         )
 

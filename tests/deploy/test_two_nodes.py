@@ -228,15 +228,15 @@ def test_two_nodes_behind_nginx(deployment, capsys):
     # fifth failure, the nodes having seen some each, locks the address for
     # that username, right password included.
     attacker = Visitor()
-    login = "/admin/login/?next=/admin/"
+    login = "/compte/login/?next=/admin/"
     token = form_values(attacker.get(nginx, login, tls=True).text)
-    guess = token | {"username": "tresorerie", "password": "mauvais"}
-    before = _served_by_each_node(servers, "POST", "/admin/login/")
+    guess = token | {"login": "tresorerie", "password": "mauvais"}
+    before = _served_by_each_node(servers, "POST", "/compte/login/")
     answers = [attacker.post(nginx, login, guess, tls=True) for _ in range(5)]
     assert [answer.status for answer in answers] == [200, 200, 200, 200, 429]
     right = guess | {"password": "mot-de-passe-tresorerie-2026"}
     assert attacker.post(nginx, login, right, tls=True).status == 429
-    after = _served_by_each_node(servers, "POST", "/admin/login/")
+    after = _served_by_each_node(servers, "POST", "/compte/login/")
     failures = [a - b for a, b in zip(after, before, strict=True)]
     assert all(failures) and max(failures) < 5, failures
 

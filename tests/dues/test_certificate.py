@@ -12,6 +12,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from association.models import SiteSettings
+from audit.updates import logged_update
 from dues import campaign
 from dues.certificates import certificate_html, certificate_pdf
 from dues.models import DuesScale
@@ -132,8 +133,11 @@ def test_refused_in_french_while_the_year_is_not_fully_paid(admin_client):
 
 def test_refused_while_nobody_is_named_to_sign(admin_client):
     call = _paid_call()
-    SiteSettings.objects.filter(pk=1).update(
-        treasurer_name="", treasurer_title="", seat_city=""
+    logged_update(
+        SiteSettings.objects.filter(pk=1),
+        treasurer_name="",
+        treasurer_title="",
+        seat_city="",
     )
     response = admin_client.get(_url(call))
     message = " ".join(str(m) for m in get_messages(response.wsgi_request))

@@ -11,6 +11,7 @@ from django.core import mail
 from django.db import connection, connections
 from django.urls import reverse
 
+from audit.updates import logged_update
 from dues import credit_notes, documents, errors, invoices, reminders, treasury
 from dues.models import DuesCall, Invoice
 from members.models import Member
@@ -157,8 +158,9 @@ def test_cancel_calls_of_members_who_left_is_one_action(admin_client, monkeypatc
         invoices.invoice_of(issued), Decimal("200"), "x", today=LATER
     )
     draft = DuesCallFactory()
-    Member.objects.filter(pk__in=[issued.member_id, draft.member_id]).update(
-        status=Member.Status.LEFT
+    logged_update(
+        Member.objects.filter(pk__in=[issued.member_id, draft.member_id]),
+        status=Member.Status.LEFT,
     )
 
     response = admin_client.post(

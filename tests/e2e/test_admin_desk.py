@@ -12,6 +12,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from dues.models import DuesCall
+from tests.e2e.signin import sign_in
 
 pytestmark = pytest.mark.dates
 
@@ -19,11 +20,7 @@ PASSWORD = "un-mot-de-passe-solide-2026"
 
 
 def _log_in(page: Page, site: str, username: str) -> None:
-    page.goto(site + reverse("admin:index"))
-    page.get_by_label("Nom d’utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
+    sign_in(page, site, get_user_model().objects.get(username=username), PASSWORD)
 
 
 def _overflow(page: Page) -> dict:

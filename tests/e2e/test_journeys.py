@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from calendar_app.models import Event
 from calendar_app.months import shift_month
 from pages.models import ContactMessage
+from tests.e2e.signin import sign_in
 
 pytestmark = pytest.mark.dates
 
@@ -141,14 +142,10 @@ def test_visitor_searches_then_writes_to_the_secretariat(site, page: Page, stric
 
 
 def _admin_login(page: Page, site: str) -> None:
-    get_user_model().objects.create_user(
+    user = get_user_model().objects.create_user(
         "marie", "marie@example.org", PASSWORD, is_staff=True, is_superuser=True
     )
-    page.goto(site + reverse("admin:index"))
-    page.get_by_label("Nom d’utilisateur").fill("marie")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
+    sign_in(page, site, user, PASSWORD)
 
 
 def _run_action(page: Page, site: str, title: str, action: str, status: str):

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db.models.signals import post_delete, post_save
 
 from association.models import SiteSettings
+from audit.updates import logged_update
 from pages.models import Page
 from tests.factories import PageFactory
 from tests.markup import inner, outer
@@ -117,7 +118,7 @@ def test_settings_updated_without_save_show_in_the_footer(
     client, association, no_signals
 ):
     assert "Réseau des villes" in _footer(client)
-    SiteSettings.objects.update(name="RFVE")
+    logged_update(SiteSettings.objects.all(), name="RFVE")
     assert "<strong>RFVE</strong>" in _footer(client)
 
 
@@ -130,7 +131,7 @@ def test_settings_loaded_from_a_fixture_show_in_the_footer(
     rows = json.loads(fixture.read_text())
     rows[0]["fields"]["name"] = "Villes éducatrices (sauvegarde)"
     fixture.write_text(json.dumps(rows))
-    SiteSettings.objects.filter(pk=1).update(name="Nom du jour")
+    logged_update(SiteSettings.objects.filter(pk=1), name="Nom du jour")
     assert "Nom du jour" in _footer(client)
     call_command("loaddata", fixture, verbosity=0)
     assert "Villes éducatrices (sauvegarde)" in _footer(client)

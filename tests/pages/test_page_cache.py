@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.csp import LazyNonce
 
 from association.models import SiteSettings
+from audit.updates import logged_update
 from calendar_app.models import Event
 from members.models import Member
 from rfve_site import typography
@@ -171,7 +172,7 @@ def test_a_member_city_leaving_shows_in_the_home_page_figures(
     )
     assert "<strong>2</strong> villes adhérentes" in figures
 
-    Member.objects.filter(pk=leaving.pk).update(status=Member.Status.LEFT)
+    logged_update(Member.objects.filter(pk=leaving.pk), status=Member.Status.LEFT)
 
     figures = inner(text(client.get(HOME)), "ul", class_="figures")
     assert "<strong>1</strong> ville adhérente" in figures

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from audit.updates import logged_update
 from calendar_app.models import Event
 from members.models import Mandate, Member
 from news.models import Article, Document
@@ -126,7 +127,7 @@ def rename_authority(w):
 
 
 def city_leaves(w):
-    Member.objects.filter(pk=w["city"].pk).update(status=Member.Status.LEFT)
+    logged_update(Member.objects.filter(pk=w["city"].pk), status=Member.Status.LEFT)
 
 
 def rename_person(w):

@@ -81,8 +81,8 @@ def staff(db):
 
 def _login(client, username, password="mauvais", forwarded=ATTACKER, remote=PROXY):
     return client.post(
-        reverse("admin:login"),
-        {"username": username, "password": password},
+        reverse("account_login"),
+        {"login": username, "password": password},
         REMOTE_ADDR=remote,
         HTTP_X_FORWARDED_FOR=forwarded,
     )

@@ -78,9 +78,10 @@ def _variants() -> dict[str, str]:
     for _ in range(3):
         _expect(302, client.post(contact, CONTACT))
     pages["contact, trop de messages"] = _expect(429, client.post(contact, CONTACT))
-    login = reverse("admin:login")
+    login = reverse("account_login")
+    pages["connexion"] = _expect(200, client.get(login))
     for _ in range(5):
-        lockout = client.post(login, {"username": "personne", "password": "faux"})
+        lockout = client.post(login, {"login": "personne", "password": "faux"})
     pages["429 (connexion bloquée)"] = _expect(429, lockout)
     with connection.execute_wrapper(_database_down):
         pages["503 (base de données en panne)"] = _expect(503, client.get("/"))

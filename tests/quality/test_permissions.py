@@ -9,11 +9,13 @@ model registered later fails test_every_model_is_covered until it is listed."""
 import datetime as dt
 
 import pytest
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from calendar_app.models import Event
 from dues import invoices
 from dues.models import DuesCall, Reminder, ReminderStep
@@ -65,6 +67,7 @@ EXPECTED = {
         "registrations.registrationsettings": "vacd",
         "registrations.registration": "vacd",
         "registrations.order": "vcd",  # made by the registrations
+        "audit.auditentry": "v",  # append-only
     },
     "Trésorerie": {
         "calendar_app.event": "v",
@@ -80,6 +83,7 @@ EXPECTED = {
         "registrations.registrationsettings": "v",
         "registrations.registration": "v",
         "registrations.order": "vc",  # corrects the Chorus Pro data
+        "audit.auditentry": "v",
     },
     "Bureau": {
         "calendar_app.event": "v",
@@ -136,6 +140,10 @@ def objects(django_user_model, issuer):
     page = PageFactory()
     registration = RegistrationFactory()
     return {
+        "audit.auditentry": AuditEntry.objects.get_for_object(member).first(),
+        "mfa.authenticator": RecoveryCodes.activate(
+            django_user_model.objects.create_user("enrole", password="x")
+        ).instance,
         "auth.group": Group.objects.get(name="Bureau"),
         "auth.user": django_user_model.objects.create_user("autre", password="x"),
         "axes.accessattempt": AccessAttempt.objects.create(

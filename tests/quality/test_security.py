@@ -100,10 +100,10 @@ def test_no_inline_script_or_style_on_any_page(client, shared_demo):
 
 
 def test_admin_cookies_are_secure_and_http_only(client, staff):
-    login = reverse("admin:login")
+    login = reverse("account_login")
     client.get(login, secure=True)
     response = client.post(
-        login, {"username": "secretariat", "password": PASSWORD}, secure=True
+        login, {"login": "secretariat", "password": PASSWORD}, secure=True
     )
     assert response.status_code == 302
     for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME):
@@ -127,8 +127,8 @@ def test_admin_lives_at_admin_url():
 )
 def test_login_next_cannot_leave_the_site(client, staff, target):
     response = client.post(
-        reverse("admin:login") + "?next=" + target,
-        {"username": "secretariat", "password": PASSWORD, "next": target},
+        reverse("account_login") + "?next=" + target,
+        {"login": "secretariat", "password": PASSWORD, "next": target},
     )
     assert response.status_code == 302
     assert response["Location"].startswith("/")

@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from association.models import SiteSettings
+from audit.updates import logged_update
 from calendar_app.models import Event, EventType
 from dues import documents, invoices, reminders, sending
 from dues.models import DuesCall, ReminderStep
@@ -245,7 +246,7 @@ def _store_raw(queryset, **values):
         name: Value(value, output_field=models.TextField())
         for name, value in values.items()
     }
-    assert queryset.update(**raw) == 1
+    assert logged_update(queryset, **raw) == 1
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from association.models import SiteSettings
+from audit.updates import logged_update
 from dues import credit_notes, documents, errors
 from dues import invoices as dues_invoices
 from dues.models import Invoice
@@ -353,7 +354,7 @@ def test_waiting_registrations_are_not_invoiced():
 def test_missing_siret_is_told_and_blocks_only_that_order():
     settings = RegistrationSettingsFactory()
     without = paying_registration(settings, LocalAuthorityFactory(name="Bron"), "A")
-    Order.objects.filter(pk=without.order_id).update(siret="")
+    logged_update(Order.objects.filter(pk=without.order_id), siret="")
     paying_registration(settings, LocalAuthorityFactory(), "B")
     close(settings)
     invoices, _, errors = orders.issue_documents(settings, now=NOW)
@@ -406,11 +407,11 @@ def test_a_credit_note_that_failed_is_issued_by_the_next_run(issuer):
     close(settings)
     orders.issue_documents(settings, now=NOW)
     martin.refresh_from_db()
-    SiteSettings.objects.filter(pk=1).update(iban="")
+    logged_update(SiteSettings.objects.filter(pk=1), iban="")
     booking.cancel(martin, NOW)  # logged, the cancellation holds
     martin.refresh_from_db()
     assert martin.is_cancelled and martin.credit_note is None
-    SiteSettings.objects.filter(pk=1).update(iban=issuer.iban)
+    logged_update(SiteSettings.objects.filter(pk=1), iban=issuer.iban)
     _, (note,), _ = orders.issue_documents(settings, now=NOW)
     martin.refresh_from_db()
     assert martin.credit_note == note

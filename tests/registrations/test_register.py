@@ -543,3 +543,32 @@ def test_free_text_answers_are_capped_with_a_french_answer(client):
     assert "1\u202f000 caractères au plus" in page
     assert "500 caractères au plus" in page
     assert not Registration.objects.exists()
+
+
+def test_the_personal_link_carries_no_registration_number(client):
+    """Issue 22, §4: the token is a signed random key, not the row's id."""
+    settings = RegistrationSettingsFactory()
+    client.post(form_url(settings), answers())
+    registration = Registration.objects.get()
+    token = link_in(mail.outbox[0]).rstrip("/").rsplit("/", 1)[1]
+    assert token.split(":")[0] == registration.link_key != str(registration.pk)
+    assert len(registration.link_key) >= 22  # 128 random bits
+    assert client.get(_path(link_in(mail.outbox[0]))).status_code == 200
+
+
+def _path(url: str) -> str:
+    return "/" + url.split("/", 3)[3]
+
+
+def test_asking_for_the_link_again_replaces_it(client):
+    """The link sent again is a new one; the old one stops working."""
+    settings = RegistrationSettingsFactory()
+    client.post(form_url(settings), answers())
+    old_link = link_in(mail.outbox[0])
+    mail.outbox.clear()
+    client.post(form_url(settings), answers())
+    (message,) = mail.outbox
+    new_link = link_in(message)
+    assert new_link != old_link
+    assert client.get(_path(new_link)).status_code == 200
+    assert client.get(_path(old_link)).status_code == 404

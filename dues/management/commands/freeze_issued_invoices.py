@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from association.models import SiteSettings
+from audit.updates import logged_update
 from dues import documents, invoices
 from dues.models import DuesCall, Invoice
 from rfve_site.text import one_line
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         # Calls issued before the due date rule kept the campaign's date.
         due_on = call.due_on or invoices.due_date(call.issued_on, issuer)
         if call.due_on is None:
-            DuesCall.objects.filter(pk=call.pk).update(due_on=due_on)
+            logged_update(DuesCall.objects.filter(pk=call.pk), due_on=due_on)
         document = documents.record_document(
             kind=Invoice.Kind.INVOICE,
             year=call.year,
@@ -49,4 +50,6 @@ class Command(BaseCommand):
             recipient_name=one_line(call.member.authority.legal_name),
         )
         if not call.invoice_number:
-            DuesCall.objects.filter(pk=call.pk).update(invoice_number=document.number)
+            logged_update(
+                DuesCall.objects.filter(pk=call.pk), invoice_number=document.number
+            )

@@ -5,6 +5,8 @@ identity first (the invoices need it), then members (cities, people), the dues,
 the agenda (events hosted by cities, working groups' meetings), the news
 and publications (linked to events and groups), the pages."""
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -19,6 +21,7 @@ from members import demo as members_demo
 from news import demo as news_demo
 from pages import demo as pages_demo
 from registrations import demo as registrations_demo
+from rfve_site.two_factor import current_totp_code
 
 # Demo back-office accounts (DEBUG only) and their group (rfve_site.groups).
 DEMO_ACCOUNTS = {
@@ -27,6 +30,10 @@ DEMO_ACCOUNTS = {
     "bureau": "Bureau",
 }
 DEMO_PASSWORD = "demo-rfve-2023"
+# The demo accounts' TOTP secret (the second factor every staff account needs
+# by default, rfve_site/two_factor.py): add it to an authenticator app, or
+# `oathtool --totp -b <secret>` prints the current code. DEBUG only.
+DEMO_TOTP_SECRET = "RFVEDEMOSECRETTOTPDEMORFVEXYZ234"
 
 
 class Command(BaseCommand):
@@ -71,8 +78,12 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
             user.save()
             user.groups.set([Group.objects.get(name=group)])
+            if not Authenticator.objects.filter(user=user, type="totp").exists():
+                TOTP.activate(user, DEMO_TOTP_SECRET)
         names = ", ".join(f"«{name}»" for name in DEMO_ACCOUNTS)
         self.stdout.write(
-            f"Back office: users {names}, password «{DEMO_PASSWORD}» "
-            "(demo accounts, created only when DEBUG is on)."
+            f"Back office: users {names}, password «{DEMO_PASSWORD}», "
+            f"TOTP secret «{DEMO_TOTP_SECRET}» (current code: "
+            f"{current_totp_code(DEMO_TOTP_SECRET)}; demo accounts, created only "
+            "when DEBUG is on)."
         )

@@ -1,0 +1,31 @@
+"""Signing in to the back office in a browser: the password, then the TOTP
+code of the account's authenticator (created here with a known secret)."""
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = SECRET) -> str:
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def sign_in(page: Page, site: str, user, password: str) -> None:
+    if not Authenticator.objects.filter(user=user, type="totp").exists():
+        TOTP.activate(user, SECRET)
+    page.goto(site + reverse("admin:index"))
+    page.get_by_label("Identifiant").fill(user.username)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_label("Code").fill(totp_code())
+    page.get_by_role("button", name="Valider").click()
+    expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
