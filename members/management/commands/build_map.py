@@ -7,7 +7,8 @@ The folder holds departements-avec-outre-mer.geojson (IGN Admin Express COG
 2018, WGS 84) and communes-centroides.csv (code_insee,longitude,latitude).
 Metropolitan France is projected in Lambert-93; each overseas département in
 its own local projection, scaled into a box in the Atlantic, west of
-Aquitaine, as French maps draw them. Coordinates are the SVG's (1 unit = 2 km on the mainland)."""
+Aquitaine, as French maps draw them. Coordinates are the SVG's (1 unit = 2 km
+on the mainland)."""
 
 import csv
 import gzip
@@ -36,7 +37,10 @@ SOURCE_NOTE = (
 
 
 class Command(BaseCommand):
-    help = "Rebuild the map of member cities from the départements' outlines and the communes' centroids."
+    help = (
+        "Rebuild the map of member cities from the départements' outlines "
+        "and the communes' centroids."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
