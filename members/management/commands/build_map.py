@@ -88,6 +88,7 @@ class Command(BaseCommand):
                 for code, rings in sorted(departments.items())
             ],
         }
+        centres = {d["code"]: d["centre"] for d in data["departments"]}
         options["output"].write_text(
             json.dumps(data, ensure_ascii=False, indent=0) + "\n"
         )
@@ -99,6 +100,9 @@ class Command(BaseCommand):
             if transform is None:
                 continue
             x, y = transform(float(row["longitude"]), float(row["latitude"]))
+            x, y = _pull_inside(
+                (x, y), departments[department_of(code)], centres[department_of(code)]
+            )
             buffer.write(f"{code},{x:.1f},{y:.1f}\n")
             written += 1
         with gzip.GzipFile(options["positions_output"], "wb", mtime=0) as file:
@@ -141,7 +145,7 @@ def _layout(shapes):
     transforms = dict.fromkeys(metro, mainland)
     boxes = []
     box_top = (top - 6_680_000) / KM + MARGIN  # south of Brittany
-    for index, code in enumerate(OVERSEAS):
+    for index, code in enumerate(c for c in OVERSEAS if c in shapes):
         lons_lats = _points(shapes[code][1])
         lat_mid = sum(lat for _, lat in lons_lats) / len(lons_lats)
         local = [geo.equirectangular(lon, lat, lat_mid) for lon, lat in lons_lats]
@@ -260,3 +264,18 @@ def _interior_point(rings, polygons) -> list:
     runs = list(zip(crossings[::2], crossings[1::2], strict=False))
     a, b = max(runs, key=lambda run: run[1] - run[0])
     return [round((a + b) / 2, 1), round(cy, 1)]
+
+
+def _pull_inside(point, rings, centre):
+    """A commune on its département's border may fall just outside the
+    simplified outline: moved towards the centre until it is inside."""
+    x, y = point
+    for step in range(101):
+        t = step / 100
+        candidate = (
+            round(x + t * (centre[0] - x), 1),
+            round(y + t * (centre[1] - y), 1),
+        )
+        if geo.inside(candidate, rings):
+            return candidate
+    return tuple(centre)
