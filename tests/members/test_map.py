@@ -149,7 +149,7 @@ def members(db):
 @pytest.mark.parametrize("url", [CITIES_URL, "/"])
 def test_every_active_member_has_a_dot_linking_to_its_page(client, members, url):
     page = client.get(url).content.decode()
-    assert 'role="img" aria-labelledby="carte-titre"' in page
+    assert 'role="group" aria-labelledby="carte-titre"' in page
     dots = _dots(page)
     assert set(dots) == {m.name for m in members}  # not Grenoble nor Avignon
     for member in members:
