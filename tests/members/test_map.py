@@ -270,3 +270,14 @@ def test_build_map_simplifies_shared_borders_once(tmp_path):
     )
     assert geo.inside(points["03001"], [west_ring])
     assert geo.inside(points["58001"], [east_ring])
+
+
+def test_the_demo_map_shows_its_active_cities_in_their_departements(client, demo):
+    dots = _dots(client.get(CITIES_URL).content.decode())
+    active = list(Member.objects.active().select_related("authority"))
+    assert len(active) == 35
+    assert set(dots) == {m.name for m in active}
+    assert "Die" not in dots and "Avignon" not in dots  # left, suspended
+    for member in active:
+        department = city_map.member_department(member)
+        assert geo.inside(dots[member.name][1], outline(department)), member.name
