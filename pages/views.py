@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from calendar_app.models import Event, EventType
 from calendar_app.months import WEEKDAY_NAMES, month_weeks
+from members.map import city_map
 from members.models import LocalAuthority, Mandate, Member, Person, WorkingGroup
 from news.models import Article, Category, Document
 from rfve_site.markup import render_markdown
@@ -85,14 +86,15 @@ def _data_page(request, template: str, context: dict):
     return render(request, template, context)
 
 
-@cached_page(Event, EventType, Member, WorkingGroup, Article, Category)
+@cached_page(Event, EventType, Member, LocalAuthority, WorkingGroup, Article, Category)
 def home(request):
     today = timezone.localdate()
     now = timezone.now()
     first_day = today.replace(day=1)
     public = Event.objects.public().select_related("event_type")
     month_events = list(public.in_month(first_day.year, first_day.month).for_grid())
-    member_count = Member.objects.active().count()
+    members = list(Member.objects.active().select_related("authority"))
+    member_count = len(members)
     presentation = load_chrome(request)["settings"].presentation
     context = {
         "presentation_html": render_markdown(
@@ -111,6 +113,7 @@ def home(request):
             "groups": WorkingGroup.objects.active().count(),
         },
         "year": today.year,
+        "map": city_map(members),
         "latest_articles": list(
             Article.objects.published(now).select_related("category")[
                 :HOME_ARTICLE_COUNT

@@ -79,9 +79,9 @@ def keep_until(request, moment: dt.datetime | None) -> None:
 
 @functools.cache
 def code_version() -> str:
-    """The templates, the project's code and the static files' hashed names:
-    a deploy renders every page again (nodes running different code during a
-    deploy each keep their own copies)."""
+    """The templates, the project's code, its data files (the map's) and the
+    static files' hashed names: a deploy renders every page again (nodes
+    running different code during a deploy each keep their own copies)."""
     digest = hashlib.sha256(django.__version__.encode())
     base = Path(settings.BASE_DIR)
     skipped = {"node_modules", "tests", "bench", "media", "private", "staticfiles"}
@@ -92,8 +92,11 @@ def code_version() -> str:
             for name in subfolders
             if name not in skipped and not name.startswith((".", "__"))
         )
+        # And the data files pages are drawn from (members/data/: the map).
         files += [
-            Path(folder, name) for name in names if name.endswith((".py", ".html"))
+            Path(folder, name)
+            for name in names
+            if name.endswith((".py", ".html")) or Path(folder).name == "data"
         ]
     for path in sorted(files):
         if path.is_file():
