@@ -316,7 +316,8 @@ def test_every_fts_table_has_its_triggers(table):
         )
         triggers = {row[0] for row in cursor.fetchall()}
     fts = table + FTS_SUFFIX
-    assert triggers == {f"{fts}_insert", f"{fts}_update", f"{fts}_delete"}
+    search_triggers = {name for name in triggers if name.startswith(fts)}
+    assert search_triggers == {f"{fts}_insert", f"{fts}_update", f"{fts}_delete"}
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's GIN")

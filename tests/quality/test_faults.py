@@ -55,6 +55,8 @@ def _rows():
         if model._meta.app_label in {"contenttypes", "sessions"} or label in {
             "auth.permission",
             "admin.logentry",
+            # Moved by the database itself on every write, loaddata's included.
+            "table_versions.tableversion",
         }:
             continue
         objects = serializers.serialize(

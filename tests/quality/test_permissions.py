@@ -13,12 +13,16 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.mail import EmailMessage
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from audit.models import AuditEntry
 from calendar_app.models import Event
 from dues import invoices
-from dues.models import DuesCall, Reminder, ReminderStep
+from dues.models import DuesCall, IssueRun, Reminder, ReminderStep
+from outbox.models import OutboxMessage, SuppressedAddress
 from pages.models import ContactMessage, LegacyRedirect, PageRedirect
 from registrations.models import Order
 from tests.factories import (
@@ -68,6 +72,9 @@ EXPECTED = {
         "registrations.registration": "vacd",
         "registrations.order": "vcd",  # made by the registrations
         "audit.auditentry": "v",  # append-only
+        "dues.issuerun": "v",  # made by the calls' action, followed here
+        "outbox.outboxmessage": "v",  # as sent; a failed one is sent again
+        "outbox.suppressedaddress": "vacd",
     },
     "Trésorerie": {
         "calendar_app.event": "v",
@@ -84,6 +91,7 @@ EXPECTED = {
         "registrations.registration": "v",
         "registrations.order": "vc",  # corrects the Chorus Pro data
         "audit.auditentry": "v",
+        "dues.issuerun": "v",
     },
     "Bureau": {
         "calendar_app.event": "v",
@@ -187,7 +195,24 @@ def objects(django_user_model, issuer):
         "registrations.order": Order.objects.create(
             event=registration.event, organisation="Partenaire"
         ),
+        "dues.issuerun": IssueRun.objects.create(),
+        "outbox.outboxmessage": _stored_email(),
+        "outbox.suppressedaddress": SuppressedAddress.objects.create(
+            email="parti@ville.example", reason=SuppressedAddress.Reason.BOUNCED
+        ),
+        # Superusers only: the background worker's bookkeeping.
+        "django_tasks_database.dbtaskresult": DBTaskResult.objects.create(
+            args_kwargs={"args": [], "kwargs": {}},
+            task_path="outbox.tasks.send_message",
+            backend_name="default",
+            run_after=timezone.now(),
+        ),
     }
+
+
+def _stored_email() -> OutboxMessage:
+    EmailMessage("Objet", "Corps", to=["c@example.org"]).send()
+    return OutboxMessage.objects.latest("pk")
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ import pytest
 from django.core import mail
 from django.db import connection, transaction
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
+from outbox.models import OutboxMessage
 from registrations import booking, links
 from registrations.models import Question, Rate, Registration, RegistrationSettings
 from rfve_site.typography import french_html as typeset
@@ -193,29 +195,36 @@ def test_a_forged_link_is_not_found_and_an_old_one_expired(client):
     assert "Ce lien a expiré" in response.content.decode()
 
 
-def test_the_confirmation_leaves_when_the_registration_commits(
-    django_capture_on_commit_callbacks,
-):
+@pytest.fixture
+def database_tasks(settings):
+    """The production backend: the sending task is a row of the database."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_the_confirmation_is_written_with_the_registration(database_tasks):
+    """The confirmation and the task that sends it commit with the
+    registration: the worker sees all three at once."""
     settings = RegistrationSettingsFactory()
     person = Registration(first_name="Léa", last_name="Durand", email="l@x.example")
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with transaction.atomic():
         booking.register(settings, person, list(settings.days.all()))
-        assert mail.outbox == []  # not before the commit
-    assert len(callbacks) == 1
-    (message,) = mail.outbox
-    assert message.to == ["l@x.example"]
+    (message,) = OutboxMessage.objects.all()
+    assert message.to == "l@x.example"
+    [task] = DBTaskResult.objects.all()
+    assert task.args_kwargs["args"] == [message.pk]
+    assert mail.outbox == []  # sent by the worker, not by the request
 
 
-def test_no_email_for_a_registration_rolled_back(django_capture_on_commit_callbacks):
+def test_no_email_for_a_registration_rolled_back(database_tasks):
     """The registration is saved, then its transaction fails: nobody is told
     they are registered."""
     settings = RegistrationSettingsFactory()
     person = Registration(first_name="Léa", last_name="Durand", email="l@x.example")
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            booking.register(settings, person, list(settings.days.all()))
-            raise RuntimeError("what follows in the same transaction fails")
-    assert callbacks == []
+    with pytest.raises(RuntimeError), transaction.atomic():
+        booking.register(settings, person, list(settings.days.all()))
+        raise RuntimeError("what follows in the same transaction fails")
+    assert not OutboxMessage.objects.exists()
+    assert not DBTaskResult.objects.exists()
     assert mail.outbox == []
     assert not Registration.objects.exists()
 
