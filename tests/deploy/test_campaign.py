@@ -8,6 +8,7 @@ import sqlite3
 import time
 
 from tests.deploy.servers import (
+    TOTP_SECRET,
     Servers,
     Visitor,
     form_values,
@@ -27,6 +28,8 @@ user = User.objects.create_user(
     "{TREASURER[0]}", password="{TREASURER[1]}", is_staff=True
 )
 user.groups.add(Group.objects.get(name="Trésorerie"))
+from allauth.mfa.totp.internal.auth import TOTP
+TOTP.activate(user, "{TOTP_SECRET}")
 calls = DuesCallFactory.create_batch({CALLS}, year=2031)
 print(" ".join(str(call.pk) for call in calls))
 """

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from dues import dues
+from dues import invoices
 from dues.models import Invoice
 from tests.factories import DuesCallFactory
 
@@ -39,8 +39,8 @@ def test_issuing_invoices_from_the_admin_records_who(admin_client, monkeypatch):
 
 def test_a_credit_note_from_the_admin_records_who(admin_client, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda: LATER)
-    call = dues.issue_invoice(DuesCallFactory(amount=Decimal("900")), today=LATER)
-    invoice = dues.invoice_of(call)
+    call = invoices.issue_invoice(DuesCallFactory(amount=Decimal("900")), today=LATER)
+    invoice = invoices.invoice_of(call)
     admin_client.post(
         reverse("admin:dues_invoice_credit", args=[invoice.pk]),
         {"amount": "250", "reason": "Erreur"},

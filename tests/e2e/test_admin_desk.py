@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from audit.updates import logged_update
 from dues.models import DuesCall
 from tests.e2e.signin import sign_in
 
@@ -92,8 +93,9 @@ def test_treasurer_reaches_a_late_call_and_comes_back_by_keyboard(
     # The demo's unpaid invoices fall due in March: before then (1 January,
     # 29 February) none is late yet, so the first of them is made overdue.
     overdue = DuesCall.objects.filter(year=today.year).late(dt.date(today.year, 12, 31))
-    DuesCall.objects.filter(pk=overdue.order_by("pk")[0].pk, due_on__gte=today).update(
-        due_on=today - dt.timedelta(days=1)
+    logged_update(
+        DuesCall.objects.filter(pk=overdue.order_by("pk")[0].pk, due_on__gte=today),
+        due_on=today - dt.timedelta(days=1),
     )
     page.set_viewport_size({"width": 1280, "height": 800})
     _log_in(page, site, "tresoriere")

@@ -154,6 +154,14 @@ NOT_TYPED_TEXT = {
     "registrations.Registration.sender_key",
     # A table's name, written by the migrations.
     "table_versions.TableVersion.name",
+    # A random key, made by the site.
+    "registrations.Registration.link_key",
+    # The audit trail: what django-auditlog writes of a change, never typed.
+    "audit.AuditEntry.object_pk",
+    "audit.AuditEntry.object_repr",
+    "audit.AuditEntry.changes_text",
+    "audit.AuditEntry.cid",
+    "audit.AuditEntry.actor_email",
 }
 # The project's apps sit beside manage.py: a new app is covered too.
 PROJECT_APPS = [
