@@ -51,12 +51,13 @@ def on_factor_added(sender, request=None, authenticator=None, **kwargs) -> None:
 
 def current_totp_code(secret: str) -> str:
     """The code an authenticator app shows now for `secret` (the demo prints
-    it; tests type it)."""
-    from allauth.mfa.totp.internal.auth import (
-        format_hotp_value,
-        hotp_value,
-        yield_hotp_counters_from_time,
-    )
+    it; tests type it): the current period's, the middle of the window the
+    server accepts (MFA_TOTP_TOLERANCE periods either side), so that a code
+    typed at a period's end is still taken."""
+    import time
 
-    counter = next(iter(yield_hotp_counters_from_time()))
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int(time.time()) // app_settings.TOTP_PERIOD
     return format_hotp_value(hotp_value(secret, counter))

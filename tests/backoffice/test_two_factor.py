@@ -9,15 +9,13 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import (
     TOTP,
-    format_hotp_value,
     generate_totp_secret,
-    hotp_value,
-    yield_hotp_counters_from_time,
 )
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from rfve_site.two_factor import current_totp_code
 from tests.markup import start_tags
 
 PASSWORD = "cheval-agrafe-batterie-correct"
@@ -33,8 +31,7 @@ def _user(username, group=None, **flags):
 
 
 def _code(secret: str) -> str:
-    counter = next(iter(yield_hotp_counters_from_time()))
-    return format_hotp_value(hotp_value(secret, counter))
+    return current_totp_code(secret)
 
 
 def _sign_in(client, username, next_url=None):

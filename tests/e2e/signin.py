@@ -2,21 +2,17 @@
 code of the account's authenticator (created here with a known secret)."""
 
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
+from allauth.mfa.totp.internal.auth import TOTP
 from django.urls import reverse
 from playwright.sync_api import Page, expect
+
+from rfve_site.two_factor import current_totp_code
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def totp_code(secret: str = SECRET) -> str:
-    counter = next(iter(yield_hotp_counters_from_time()))
-    return format_hotp_value(hotp_value(secret, counter))
+    return current_totp_code(secret)
 
 
 def sign_in(page: Page, site: str, user, password: str) -> None:
