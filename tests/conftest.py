@@ -8,6 +8,48 @@ from tests.shared_data import (
     load_once_for_the_module,
 )
 
+# What can differ on another database engine, and so runs on PostgreSQL too
+# (marker `database`, .ci/run's second pass): query counts, transactions and
+# locks, raw SQL and triggers, search, migrations, the deployments. The rest
+# (HTML, wording, documents, forms...) runs once, on SQLite.
+ENGINE_SENSITIVE_FIXTURES = {
+    "django_assert_num_queries",
+    "django_assert_max_num_queries",
+    "transactional_db",
+    "django_db_serialized_rollback",
+}
+ENGINE_SENSITIVE_MODULES = (
+    "tests/deploy/",
+    "tests/table_versions/",
+    "tests/test_app_moves.py",
+    "tests/test_project.py",
+    "tests/test_sqlite_concurrency.py",
+    "tests/registrations/test_migrations.py",
+    "tests/dues/test_numbering",
+    "tests/pages/test_search",
+    "tests/pages/test_page_cache",
+    "tests/members/test_communes.py",
+    "tests/quality/test_faults.py",
+    "tests/quality/test_budgets.py",
+    "tests/outbox/",
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "/e2e/" in item.nodeid:  # what a browser shows: the same on any database
+            item.add_marker(pytest.mark.engine_independent)
+        if item.get_closest_marker("engine_independent"):
+            continue
+        db_marker = item.get_closest_marker("django_db")
+        if (
+            ENGINE_SENSITIVE_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or (db_marker and db_marker.kwargs.get("transaction"))
+            or item.nodeid.startswith(ENGINE_SENSITIVE_MODULES)
+        ):
+            item.add_marker(pytest.mark.database)
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 import pytest
 
 _demo_documents: dict[str, bytes] = {}
+_demo_snapshot = None  # SQLite: the database as the demo left it
 
 
 @contextmanager
@@ -58,7 +59,28 @@ def load_once_for_the_module(django_db_blocker, load):
 
 
 def load_demo():
-    from django.core.management import call_command
+    """`manage.py load_demo`. In a test that commits (a live server: the
+    browser tests) on SQLite's in-memory database, the first load is kept as a
+    snapshot and the later ones copy it back (SQLite's backup API, a few
+    milliseconds instead of seconds); the files it wrote stay in the
+    process's media folders."""
+    import sqlite3
 
+    from django.core.management import call_command
+    from django.db import connection
+
+    global _demo_snapshot
+    snapshot = (
+        connection.vendor == "sqlite"
+        and connection.is_in_memory_db()
+        and not connection.in_atomic_block
+    )
+    if snapshot and _demo_snapshot is not None:
+        connection.ensure_connection()
+        _demo_snapshot.backup(connection.connection)
+        return
     with documents_rendered_once():
         call_command("load_demo", verbosity=0)
+    if snapshot:
+        _demo_snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(_demo_snapshot)

@@ -4,19 +4,15 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from calendar_app.demo import EVENT_TYPES, FEBRUARY_2023
 from calendar_app.models import Event, EventType
 from pages.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_TOTP_SECRET
 from rfve_site.two_factor import current_totp_code
 from tests.factories import EventFactory
+from tests.shared_data import load_demo
 
 pytestmark = pytest.mark.django_db
-
-
-def load_demo():
-    call_command("load_demo", verbosity=0)
 
 
 def test_loads_the_february_2023_seed():

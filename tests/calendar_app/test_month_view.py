@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, reverse_lazy
@@ -16,6 +15,7 @@ from calendar_app.months import EVENTS_SHOWN_PER_DAY
 from rfve_site.typography import french_html as typeset
 from tests.calendar_app.pages import cell, day_list, html, titles_by_day
 from tests.factories import EventFactory, EventTypeFactory, paris
+from tests.shared_data import load_demo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
@@ -71,7 +71,7 @@ def test_grid_of_a_six_week_month(client):
 
 
 def test_seed_events_are_on_their_days(client):
-    call_command("load_demo", verbosity=0)
+    load_demo()
 
     response = client.get(FEBRUARY_URL)
 

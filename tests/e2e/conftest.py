@@ -4,10 +4,11 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
 from django.test.testcases import LiveServerThread
+
+from tests.shared_data import load_demo
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -18,12 +19,9 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests run last: Playwright keeps an event loop running in the
     main thread until the session ends, which Django's sync-only guard would
     then see in every later test. Without Chromium (a developer's machine)
-    they are skipped; in CI they are required. They are `engine_independent`:
-    CI runs them on SQLite only."""
+    they are skipped; in CI they are required (tests/conftest.py marks them
+    `engine_independent`: CI runs them on SQLite only)."""
     items.sort(key=lambda item: "/e2e/" in item.nodeid.replace("::", "/"))
-    for item in items:
-        if "/e2e/" in item.nodeid:  # what a browser shows: the same on any database
-            item.add_marker(pytest.mark.engine_independent)
     missing = [str(path) for path in (CHROMIUM, AXE) if not path.exists()]
     if not missing:
         return
@@ -99,7 +97,7 @@ def site(transactional_db, settings):
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
     # Plain HTTP here: the production cookies' Secure flag would drop them.
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    call_command("load_demo", verbosity=0)
+    load_demo()
     overrides = {
         conn.alias: conn
         for conn in connections.all()

@@ -2,15 +2,15 @@
 
 import io
 
-from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
 from news.models import Article, Document
+from tests.shared_data import load_demo
 
 
 def test_demo_news_and_publications(client, demo):
-    call_command("load_demo", verbosity=0)  # twice: nothing doubles
+    load_demo()  # twice: nothing doubles
 
     assert Article.objects.count() == 10 and Document.objects.count() == 4
     published = Article.objects.published()

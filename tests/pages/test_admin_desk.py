@@ -10,7 +10,6 @@ from html import unescape
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -31,6 +30,7 @@ from tests.factories import (
     paris,
 )
 from tests.markup import inner
+from tests.shared_data import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -264,7 +264,7 @@ def test_every_registered_model_has_its_articles():
 
 
 def test_every_admin_title_and_add_button_reads_right(admin_client):
-    call_command("load_demo", verbosity=0)
+    load_demo()
     checked = 0
     for model, model_admin in admin.site._registry.items():
         opts = model._meta

@@ -1,12 +1,12 @@
 """The demo pages from the original site's presentation."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from association.models import SiteSettings
 from members.models import Member
 from pages.models import ContactMessage, Page
+from tests.shared_data import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_demo_pages_follow_the_seed_and_count_cities_from_data(client, demo):
 
 def test_loading_the_demo_twice_creates_nothing_new(demo):
     pages = Page.objects.count()
-    call_command("load_demo", verbosity=0)
+    load_demo()
     assert Page.objects.count() == pages
     assert ContactMessage.objects.count() == 2
     assert SiteSettings.objects.count() == 1

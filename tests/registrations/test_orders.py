@@ -31,6 +31,7 @@ from tests.factories import (
     paris,
 )
 from tests.markup import start_tags
+from tests.shared_data import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -501,7 +502,6 @@ def test_invoice_action_and_admin_cancellation(admin_client, today):
 
 
 def test_demo_orders_one_per_city_and_a_past_event_with_attendance(demo):
-    from django.core.management import call_command
 
     from registrations.models import RegistrationSettings
 
@@ -513,7 +513,7 @@ def test_demo_orders_one_per_city_and_a_past_event_with_attendance(demo):
     assert Registration.objects.filter(
         event__in=past.values("event"), attended_days__isnull=False
     )
-    call_command("load_demo", verbosity=0)  # again: no duplicate, no error
+    load_demo()  # again: no duplicate, no error
     assert Order.objects.filter(event__is_demo=True).count() == len(cities)
 
 
@@ -797,7 +797,6 @@ def test_demo_issues_invoices_of_a_past_paying_event(demo, issuer):
     """Member cities billed from their record, a non-member city and a
     partner from the data the secretariat confirmed, readable without
     clicking; loading again issues nothing more."""
-    from django.core.management import call_command
 
     invoiced = Registration.objects.filter(is_demo=True, invoice__isnull=False)
     event = invoiced.first().event
@@ -823,5 +822,5 @@ def test_demo_issues_invoices_of_a_past_paying_event(demo, issuer):
         .startswith("Inscription d’Anne Vidal")
     )
     count = Invoice.objects.count()
-    call_command("load_demo", verbosity=0)
+    load_demo()
     assert Invoice.objects.count() == count

@@ -12,6 +12,7 @@ from registrations.models import Registration
 from rfve_site.formats import duration
 from rfve_site.typography import french_html as typeset
 from tests.factories import RegistrationFactory, paris
+from tests.shared_data import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +73,6 @@ def test_demo_registrations(demo):
     assert webinar.waiting().count() == 3
     past = Registration.objects.exclude(attended_days=None)
     assert past.count() == 12
-    call_command("load_demo", verbosity=0)  # again: nothing doubles
+    load_demo()  # again: nothing doubles
     # Rencontres, webinar, past working group, paying past working group.
     assert Registration.objects.filter(is_demo=True).count() == 60 + 28 + 14 + 7
