@@ -16,7 +16,12 @@ from audit.models import AUDIT_RETENTION, AppendOnly, AuditEntry
 from audit.updates import UnloggedUpdate, logged_update
 from members.models import Member, Person
 from registrations.models import Registration
-from tests.factories import MemberFactory, PersonFactory, RegistrationFactory
+from tests.factories import (
+    MemberFactory,
+    PersonFactory,
+    RegistrationFactory,
+    RegistrationSettingsFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +191,22 @@ def test_entries_are_kept_as_long_as_the_privacy_page_says(client):
     assert "effacée un\N{NO-BREAK SPACE}an après" in page or (
         "effacée un an après" in page
     )
+
+
+def test_a_visitors_registration_is_audited_without_an_author(client):
+    """A visitor's reading requests skip the audit context
+    (audit/middleware.py); what their POST creates is still recorded."""
+    settings = RegistrationSettingsFactory(capacity=5)
+    url = reverse("registrations:register", args=[settings.event.slug])
+    assert client.get(url).status_code == 200
+    form = {
+        "first_name": "Léa",
+        "last_name": "Durand",
+        "email": "lea.durand@mairie.example",
+        "function": "Adjointe à l’éducation",
+        "authority_name": "",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 302
+    entry = _entries(Registration.objects.get()).get(action=AuditEntry.Action.CREATE)
+    assert entry.actor is None
