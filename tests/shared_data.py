@@ -61,11 +61,15 @@ def load_once_for_the_module(django_db_blocker, load):
 def load_demo():
     """`manage.py load_demo`. In a test that commits (a live server: the
     browser tests) on SQLite's in-memory database, the first load is kept as a
-    snapshot and the later ones copy it back (SQLite's backup API, a few
-    milliseconds instead of seconds); the files it wrote stay in the
-    process's media folders."""
+    snapshot, with the invoices it issued, and the later ones copy both back
+    (SQLite's backup API: milliseconds instead of seconds); the public media
+    it wrote stay in the process's folder."""
+    import shutil
     import sqlite3
+    import tempfile
+    from pathlib import Path
 
+    from django.core.files.storage import storages
     from django.core.management import call_command
     from django.db import connection
 
@@ -75,12 +79,19 @@ def load_demo():
         and connection.is_in_memory_db()
         and not connection.in_atomic_block
     )
+    invoices = Path(storages["invoices"].location)
     if snapshot and _demo_snapshot is not None:
+        database, files = _demo_snapshot
         connection.ensure_connection()
-        _demo_snapshot.backup(connection.connection)
+        database.backup(connection.connection)
+        shutil.copytree(files, invoices, dirs_exist_ok=True)
         return
     with documents_rendered_once():
         call_command("load_demo", verbosity=0)
     if snapshot:
-        _demo_snapshot = sqlite3.connect(":memory:", check_same_thread=False)
-        connection.connection.backup(_demo_snapshot)
+        database = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(database)
+        files = Path(tempfile.mkdtemp(prefix="rfve-test-demo-invoices-"))
+        if invoices.exists():
+            shutil.copytree(invoices, files, dirs_exist_ok=True)
+        _demo_snapshot = (database, files)

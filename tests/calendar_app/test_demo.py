@@ -15,17 +15,14 @@ from tests.shared_data import load_demo
 pytestmark = pytest.mark.django_db
 
 
-def test_loads_the_february_2023_seed():
-    load_demo()
-
+def test_loads_the_february_2023_seed(shared_demo):
     titles = set(Event.objects.values_list("title", flat=True))
     assert {title for _start, _end, title, _type in FEBRUARY_2023} <= titles
     assert EventType.objects.count() == len(EVENT_TYPES)
     assert not Event.objects.filter(is_demo=False).exists()
 
 
-def test_running_twice_changes_nothing():
-    load_demo()
+def test_running_twice_changes_nothing(shared_demo):
     first = list(
         Event.objects.order_by("pk").values_list("pk", "slug", "sequence", "updated_at")
     )
@@ -40,8 +37,7 @@ def test_running_twice_changes_nothing():
     assert {sequence for _pk, _slug, sequence, _updated in second} == {0}
 
 
-def test_running_again_restores_an_edited_demo_event():
-    load_demo()
+def test_running_again_restores_an_edited_demo_event(shared_demo):
     event = Event.objects.get(title=FEBRUARY_2023[0][2])
     event.title = "Titre modifié"
     event.save()
@@ -65,11 +61,10 @@ def test_leaves_the_secretariats_own_events_alone():
     assert own.sequence == 0
 
 
-def test_creates_the_demo_accounts_in_debug_only(settings):
+def test_creates_the_demo_accounts_in_debug_only(shared_demo, settings):
     users = get_user_model().objects
 
-    settings.DEBUG = False
-    load_demo()
+    assert not settings.DEBUG  # shared_demo was loaded without DEBUG
     assert not users.filter(username__in=DEMO_ACCOUNTS).exists()
 
     settings.DEBUG = True
@@ -90,10 +85,9 @@ def test_creates_the_demo_accounts_in_debug_only(settings):
     assert Authenticator.objects.filter(type="totp").count() == 3
 
 
-def test_never_creates_the_demo_account_without_debug(settings):
+def test_never_creates_the_demo_account_without_debug(shared_demo, settings):
     settings.DEBUG = False
 
-    load_demo()
     load_demo()
 
     assert not get_user_model().objects.exists()
