@@ -47,6 +47,7 @@ from .models import (
     IssueRun,
     Payment,
     Reminder,
+    ReminderRun,
     ReminderStep,
     may_read_private_recipients,
 )
@@ -266,6 +267,13 @@ class DocumentInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, document.number)
 
 
+NOT_REMINDED = (
+    "Les appels payés, pas encore en retard, déjà relancés pour l’étape en "
+    "cours, mandatés selon Chorus Pro ou marqués « ne pas relancer » ne sont "
+    "pas relancés."
+)
+
+
 @admin.register(DuesCall)
 class DuesCallAdmin(admin.ModelAdmin):
     list_display = [
@@ -460,17 +468,21 @@ class DuesCallAdmin(admin.ModelAdmin):
 
     @admin.action(description="Relancer maintenant", permissions=["change"])
     def send_reminders(self, request, queryset):
-        ids = list(queryset.values_list("pk", flat=True))
-        with kind("relance"):
-            sent = reminders.send_reminders(
-                DuesCall.objects.filter(pk__in=ids), today=timezone.localdate()
+        """Sent by a background task: the run's page shows its progress."""
+        run = tasks.start_reminders(queryset, request.user, timezone.localdate())
+        if run is None:
+            self.message_user(
+                request,
+                "Aucune relance à envoyer. " + NOT_REMINDED,
+                messages.WARNING,
             )
+            return None
         self.message_user(
             request,
-            f"{len(sent)} relance(s) envoyée(s). Les appels payés, pas encore "
-            "en retard, déjà relancés pour l’étape en cours, mandatés selon "
-            "Chorus Pro ou marqués « ne pas relancer » ne sont pas relancés.",
+            f"Envoi de {run.calls.count()} relance(s) lancé : suivez-le sur "
+            "cette page. " + NOT_REMINDED,
         )
+        return redirect("admin:dues_reminderrun_change", run.pk)
 
     @admin.action(
         description="Annuler (ville partie) : supprimer le brouillon ou émettre "
@@ -933,13 +945,10 @@ class ReminderAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(IssueRun)
-class IssueRunAdmin(admin.ModelAdmin):
-    """Read-only: what a background run of invoices did, and how far it is."""
+class BackgroundRunAdmin(admin.ModelAdmin):
+    """Read-only: what a background run did, and how far it is."""
 
-    list_display = ["__str__", "created_by", "progress", "state"]
-    fields = ["created_at", "created_by", "state", "progress", "error_list", "issued"]
-    readonly_fields = fields
+    feminine = False  # "l’émission" (feminine), "l’envoi" (masculine)
 
     def has_add_permission(self, request):
         return False
@@ -954,17 +963,14 @@ class IssueRunAdmin(admin.ModelAdmin):
     def state(self, run):
         if run.finished_at:
             when = timezone.localtime(run.finished_at)
-            return f"Terminée le {when:%d/%m/%Y à %H:%M:%S}."
-        stalled = IssueRun.objects.stalled(timezone.now(), tasks.STALLED_AFTER)
+            e = "e" if self.feminine else ""
+            return f"Terminé{e} le {when:%d/%m/%Y à %H:%M:%S}."
+        stalled = type(run).objects.stalled(timezone.now(), tasks.STALLED_AFTER)
         if stalled.filter(pk=run.pk).exists():
-            return "Interrompue : elle reprendra d’elle-même dans quelques minutes."
+            if self.feminine:
+                return "Interrompue : elle reprendra d’elle-même dans quelques minutes."
+            return "Interrompu : il reprendra de lui-même dans quelques minutes."
         return "En cours (actualisez la page pour suivre l’avancement)."
-
-    @admin.display(description="avancement")
-    def progress(self, run):
-        total = run.calls.count()
-        issued = run.calls.filter(number__isnull=False).count()
-        return f"{issued} / {total} facture(s) émise(s), {len(run.errors)} erreur(s)"
 
     @admin.display(description="erreurs")
     def error_list(self, run):
@@ -974,6 +980,22 @@ class IssueRunAdmin(admin.ModelAdmin):
             "<ul>{}</ul>",
             format_html_join("", "<li>{}</li>", ((e["error"],) for e in run.errors)),
         )
+
+
+@admin.register(IssueRun)
+class IssueRunAdmin(BackgroundRunAdmin):
+    """What a background run of invoices did, and how far it is."""
+
+    feminine = True
+    list_display = ["__str__", "created_by", "progress", "state"]
+    fields = ["created_at", "created_by", "state", "progress", "error_list", "issued"]
+    readonly_fields = fields
+
+    @admin.display(description="avancement")
+    def progress(self, run):
+        total = run.calls.count()
+        issued = run.calls.filter(number__isnull=False).count()
+        return f"{issued} / {total} facture(s) émise(s), {len(run.errors)} erreur(s)"
 
     @admin.display(description="factures émises")
     def issued(self, run):
@@ -988,6 +1010,79 @@ class IssueRunAdmin(admin.ModelAdmin):
                 (
                     (reverse("admin:dues_duescall_change", args=[c.pk]), str(c))
                     for c in calls.order_by("year", "number")
+                ),
+            ),
+        )
+
+
+@admin.register(ReminderRun)
+class ReminderRunAdmin(BackgroundRunAdmin):
+    """What a background run of reminders did ("Relancer maintenant", or the
+    daily command), and how far it is."""
+
+    list_display = ["__str__", "launched_by", "progress", "state"]
+    fields = [
+        "created_at",
+        "launched_by",
+        "day",
+        "state",
+        "progress",
+        "error_list",
+        "skipped_list",
+        "sent",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="lancé par")
+    def launched_by(self, run):
+        return run.created_by or "l’envoi quotidien automatique"
+
+    @admin.display(description="avancement")
+    def progress(self, run):
+        total = run.calls.count()
+        sent = run.reminders.count()
+        return (
+            f"{sent} / {total} relance(s) envoyée(s), {len(run.skipped)} "
+            f"écartée(s), {len(run.errors)} erreur(s)"
+        )
+
+    @admin.display(description="appels écartés")
+    def skipped_list(self, run):
+        if not run.skipped:
+            return "Aucun."
+        names = dict(
+            (call.pk, str(call))
+            for call in DuesCall.objects.filter(
+                pk__in=[item["call"] for item in run.skipped]
+            ).select_related("member__authority")
+        )
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} : {}</li>",
+                ((names.get(i["call"], "?"), i["reason"]) for i in run.skipped),
+            ),
+        )
+
+    @admin.display(description="relances envoyées")
+    def sent(self, run):
+        sent = run.reminders.select_related("call__member__authority", "step")
+        if not sent:
+            return "Aucune."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> : {}, à {}</li>',
+                (
+                    (
+                        reverse("admin:dues_duescall_change", args=[r.call_id]),
+                        str(r.call),
+                        str(r.step),
+                        r.recipient,
+                    )
+                    for r in sent.order_by("sent_at", "pk")
                 ),
             ),
         )

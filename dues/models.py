@@ -692,6 +692,14 @@ class Reminder(models.Model):
     )
     sent_at = models.DateTimeField("envoyée le", auto_now_add=True)
     recipient = models.EmailField("destinataire")
+    run = models.ForeignKey(
+        "ReminderRun",
+        verbose_name="envoi",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
 
     class Meta:
         ordering = ["-sent_at"]
@@ -707,7 +715,7 @@ class Reminder(models.Model):
         return f"{self.step} – {self.call}"
 
 
-class IssueRunQuerySet(models.QuerySet):
+class RunQuerySet(models.QuerySet):
     def stalled(self, now: dt.datetime, after: dt.timedelta):
         """Unfinished runs nobody has worked on lately: their worker died."""
         return self.filter(finished_at=None).filter(
@@ -716,10 +724,9 @@ class IssueRunQuerySet(models.QuerySet):
         )
 
 
-class IssueRun(models.Model):
-    """Invoices issued in the background for a selection of calls (the
-    calls' action "Émettre les factures"): the treasurer follows its
-    progress; a run interrupted resumes where it stopped (dues.tasks)."""
+class BackgroundRun(models.Model):
+    """Work on a selection of calls done by a background task (dues.tasks):
+    who launched it, its errors, its progress and its end."""
 
     created_at = models.DateTimeField("lancée le", default=timezone.now)
     created_by = models.ForeignKey(
@@ -730,20 +737,30 @@ class IssueRun(models.Model):
         related_name="+",
         verbose_name="lancée par",
     )
+    # [{"call": pk, "error": "…"}] for the calls that could not be done.
+    errors = models.JSONField("erreurs", default=list, blank=True)
+    heartbeat_at = models.DateTimeField("dernière avancée le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminée le", null=True, blank=True)
+
+    objects = RunQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+
+class IssueRun(BackgroundRun):
+    """Invoices issued in the background for a selection of calls (the
+    calls' action "Émettre les factures"): the treasurer follows its
+    progress; a run interrupted resumes where it stopped (dues.tasks)."""
+
     calls = models.ManyToManyField(
         DuesCall, related_name="issue_runs", verbose_name="appels"
     )
-    # [{"call": pk, "error": "…"}] for the calls that could not be issued.
-    errors = models.JSONField("erreurs", default=list, blank=True)
-    heartbeat_at = models.DateTimeField("dernière facture le", null=True, blank=True)
-    finished_at = models.DateTimeField("terminée le", null=True, blank=True)
 
-    objects = IssueRunQuerySet.as_manager()
-
-    class Meta:
+    class Meta(BackgroundRun.Meta):
         verbose_name = "émission de factures"
         verbose_name_plural = "émissions de factures"
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return f"Émission du {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
@@ -757,4 +774,35 @@ class IssueRun(models.Model):
             self.calls.filter(number__isnull=True)
             .exclude(pk__in=self.failed_call_ids())
             .order_by("year", "member__authority__name", "pk")
+        )
+
+
+class ReminderRun(BackgroundRun):
+    """The reminders due on a day, sent in the background to the calls that
+    needed one when it was launched ("Relancer maintenant", or the daily
+    `send_dues_reminders`): the treasurer follows its progress; a run
+    interrupted resumes and reminds nobody twice (dues.tasks)."""
+
+    day = models.DateField("relances dues le")
+    calls = models.ManyToManyField(
+        DuesCall, related_name="reminder_runs", verbose_name="appels à relancer"
+    )
+    # [{"call": pk, "reason": "…"}]: calls no longer to remind when their
+    # turn came (paid meanwhile, reminded by another run).
+    skipped = models.JSONField("écartés", default=list, blank=True)
+
+    class Meta(BackgroundRun.Meta):
+        verbose_name = "envoi de relances"
+        verbose_name_plural = "envois de relances"
+
+    def __str__(self):
+        return f"Relances du {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
+
+    def pending(self):
+        """Calls still to remind, in the order they are reminded."""
+        settled = {item["call"] for item in [*self.errors, *self.skipped]}
+        return (
+            self.calls.exclude(reminders__run=self)
+            .exclude(pk__in=settled)
+            .order_by("due_on", "member__authority__name", "pk")
         )

@@ -7,6 +7,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 
 from association.models import SiteSettings
+from outbox.sending import kind
 from rfve_site import formats
 from rfve_site.text import multi_line, one_line
 from rfve_site.typography import french
@@ -59,30 +60,48 @@ def reminders_due(calls, *, today: dt.date) -> list[tuple[DuesCall, ReminderStep
 
 def send_reminders(calls, *, today: dt.date) -> list[Reminder]:
     """Send the reminders due (reminders_due), once per step, with the
-    invoice's stored file, to the member's finance contact. Each reminder is
-    logged in the same transaction as it is sent: a failed send logs nothing,
-    and a step logged meanwhile by another run is skipped."""
+    invoice's stored file, to the member's finance contact, here and now
+    (the admin and the daily command run them in the background instead:
+    dues.tasks.remind_run, through `remind` below)."""
     sent = []
     steps = steps_in_order()
     for call, step in reminders_due(calls, today=today):
-        recipient = call.member.finance_contact_email
-        if not recipient:
-            continue
         try:
-            with transaction.atomic():
-                already = Reminder.objects.filter(call=call).count()
-                reminder = Reminder.objects.create(
-                    call=call, step=step, recipient=recipient
-                )
-                # The words of the reminder's real rank, not of its delay.
-                wording = steps[min(already, len(steps) - 1)]
-                _reminder_message(call, wording, recipient).send()
-        except IntegrityError:  # sent meanwhile by another run
+            sent.append(remind(call, step, steps))
+        except (AlreadyReminded, DuesError):
             continue
-        except DuesError:  # the stored file failed its check: logged
-            continue
-        sent.append(reminder)
     return sent
+
+
+class AlreadyReminded(Exception):
+    """The step was logged meanwhile, by another run."""
+
+
+def remind(call: DuesCall, step: ReminderStep, steps, *, run=None) -> Reminder:
+    """Remind `call` of `step`: the reminder is logged (with its run) in the
+    same transaction as its email is written to the outbox, so a run
+    interrupted anywhere has either both or neither, and the log's unique
+    step per call makes a second run skip it (AlreadyReminded). A call
+    without a finance contact, or whose stored file fails its check, raises
+    DuesError."""
+    recipient = call.member.finance_contact_email
+    if not recipient:
+        raise DuesError(
+            f"{call.member} : aucune adresse de contact financier, relance non envoyée."
+        )
+    try:
+        with transaction.atomic():
+            already = Reminder.objects.filter(call=call).count()
+            reminder = Reminder.objects.create(
+                call=call, step=step, recipient=recipient, run=run
+            )
+            # The words of the reminder's real rank, not of its delay.
+            wording = steps[min(already, len(steps) - 1)]
+            with kind("relance"):
+                _reminder_message(call, wording, recipient).send()
+    except IntegrityError:  # sent meanwhile by another run
+        raise AlreadyReminded from None
+    return reminder
 
 
 def steps_in_order() -> list[ReminderStep]:

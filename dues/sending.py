@@ -2,10 +2,12 @@
 Factur-X file, from the treasury (answers go to its address)."""
 
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from association.models import SiteSettings
+from outbox.sending import kind
 from rfve_site import formats
 from rfve_site.text import one_line
 from rfve_site.typography import french
@@ -53,10 +55,12 @@ def _message(document: Invoice, call: DuesCall, template: str) -> EmailMessage:
 
 
 def send_invoice(call: DuesCall) -> None:
-    """Email the invoice (its stored Factur-X file) to the finance contact."""
-    _message(invoice_of(call), call, "invoice").send()
-    call.sent_at = timezone.now()
-    call.save(update_fields=["sent_at"])
+    """Email the invoice (its stored Factur-X file) to the finance contact:
+    the outbox's copy and the call's "sent" date, both or neither."""
+    with transaction.atomic(), kind("facture"):
+        _message(invoice_of(call), call, "invoice").send()
+        call.sent_at = timezone.now()
+        call.save(update_fields=["sent_at"])
 
 
 def send_credit_note(note: Invoice) -> None:
@@ -64,4 +68,5 @@ def send_credit_note(note: Invoice) -> None:
     invoice was."""
     if not note.is_credit_note or note.call is None:
         raise DuesError(f"{note} : seuls les avoirs de cotisation s’envoient ici.")
-    _message(note, note.call, "credit_note").send()
+    with kind("avoir"):
+        _message(note, note.call, "credit_note").send()

@@ -55,6 +55,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "dues.reminderstep": ("une étape de relance", "l’étape de relance"),
     "dues.reminder": ("une relance envoyée", "la relance envoyée"),
     "dues.issuerun": ("une émission de factures", "l’émission de factures"),
+    "dues.reminderrun": ("un envoi de relances", "l’envoi de relances"),
     "outbox.outboxmessage": ("un courriel", "le courriel"),
     "outbox.suppressedaddress": (
         "une adresse exclue des envois",

@@ -151,8 +151,9 @@ def processings(association: SiteSettings) -> list[Processing]:
         Processing(
             title="Courriels envoyés par le site",
             purpose="Remettre les courriels que le site envoie (réponses au "
-            "formulaire de contact, inscriptions, factures, relances, "
-            "attestations), réessayer quand le serveur de messagerie est "
+            "formulaire de contact, inscriptions, factures, avoirs, relances, "
+            "attestations, mot de passe oublié d’un compte de gestion), "
+            "réessayer quand le serveur de messagerie est "
             "indisponible, vérifier qu’ils sont partis ; ne plus écrire aux "
             "adresses qui n’existent plus ou qui ont signalé un courriel comme "
             "indésirable.",

@@ -354,6 +354,12 @@ if EMAIL_PROVIDER:
         "OPTIONS": env.json("EMAIL_PROVIDER_OPTIONS", default={}),
     }
     ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}
+    if ":" not in ANYMAIL["WEBHOOK_SECRET"]:
+        # Without it anymail accepts any request: anybody could put the
+        # members' addresses on the suppression list.
+        raise ImproperlyConfigured(
+            "ANYMAIL_WEBHOOK_SECRET (user:password) must be set with EMAIL_PROVIDER."
+        )
 else:
     TRANSPORT = _mailer_from_url(
         env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost")

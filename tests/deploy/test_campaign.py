@@ -1,6 +1,7 @@
 """A campaign's invoices issued through the admin as production runs it:
 gunicorn answers at once, a `db_worker` process issues them in the
-background, each once, numbered without gaps. CAMPAIGN_CALLS sets the size
+background, each once, numbered without gaps; then their reminders, sent in
+the background too, each call reminded once. CAMPAIGN_CALLS sets the size
 (12 by default; the README's figures are for 120)."""
 
 import os
@@ -80,6 +81,44 @@ def test_a_campaign_is_issued_in_the_background_each_invoice_once(tmp_path, caps
         until_last = time.monotonic() - start
         rss = _rss_mib(worker.pid)
         page = treasurer.get(port, run_page).text
+
+        # Forty days later (their due date moved back), "Relancer maintenant"
+        # on them all: the request answers at once, the worker reminds each
+        # call once and sends the reminders through the outbox.
+        with sqlite3.connect(database, timeout=10) as db:
+            db.execute("UPDATE dues_duescall SET due_on = date('now', '-40 days')")
+        token = form_values(treasurer.get(port, changelist).text)
+        start = time.monotonic()
+        answer = treasurer.post(
+            port,
+            changelist,
+            {
+                "csrfmiddlewaretoken": token["csrfmiddlewaretoken"],
+                "action": "send_reminders",
+                "index": "0",
+                "_selected_action": ids,
+            },
+        )
+        remind_request = time.monotonic() - start
+        assert answer.status == 302, answer.text
+        reminders_page = answer.headers["Location"]
+        assert "/admin/dues/reminderrun/" in reminders_page
+        sent = reminded = None
+        while time.monotonic() < start + 30 + CALLS * 2:
+            with sqlite3.connect(database, timeout=10) as db:
+                [(finished,)] = db.execute("SELECT finished_at FROM dues_reminderrun")
+                [(sent,)] = db.execute(
+                    "SELECT count(*) FROM outbox_outboxmessage "
+                    "WHERE kind = 'relance' AND status = 'sent'"
+                )
+            if finished and reminded is None:
+                reminded = time.monotonic() - start
+            if finished and sent == CALLS:
+                break
+            time.sleep(0.2)
+        all_sent = time.monotonic() - start
+        reminders_text = treasurer.get(port, reminders_page).text
+        rss_after = _rss_mib(worker.pid)
     finally:
         servers.stop()
     assert f"{CALLS} / {CALLS} facture(s) émise(s), 0 erreur(s)" in page
@@ -88,11 +127,28 @@ def test_a_campaign_is_issued_in_the_background_each_invoice_once(tmp_path, caps
         invoices = db.execute("SELECT count(*) FROM dues_invoice").fetchone()[0]
     assert sorted(numbers) == list(range(1, CALLS + 1))
     assert invoices == CALLS
+    assert f"{CALLS} / {CALLS} relance(s) envoyée(s), 0 écartée(s)" in reminders_text
+    assert sent == CALLS
+    with sqlite3.connect(database) as db:
+        per_call = db.execute(
+            "SELECT count(*) FROM dues_reminder GROUP BY call_id"
+        ).fetchall()
+        recipients = db.execute(
+            "SELECT count(*) FROM outbox_outboxmessage WHERE kind = 'relance' "
+            'GROUP BY "to"'
+        ).fetchall()
+    assert per_call == [(1,)] * CALLS and recipients == [(1,)] * CALLS
     with capsys.disabled():
         print(
             f"\ncampaign of {CALLS} calls through the admin: the request took "
             f"{request_time:.2f} s, the last invoice was issued after "
             f"{until_last:.1f} s; worker RSS {rss:.0f} MB"
+        )
+        print(
+            f"reminders to the {CALLS} calls: the request took "
+            f"{remind_request:.2f} s, the run ended after {reminded:.1f} s, the "
+            f"last reminder was sent after {all_sent:.1f} s; worker RSS "
+            f"{rss_after:.0f} MB"
         )
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from dues import credit_notes, invoices, sending
 from dues.errors import DuesError
+from outbox.models import OutboxMessage
 from tests.factories import DuesCallFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,7 @@ def test_the_invoice_email_says_the_association_deposits_it_on_chorus_pro():
     assert "900,00 €" in body.replace("\u00a0", " ")
     assert message.reply_to == TREASURY
     assert message.to == ["finances@ville.example"]
+    assert OutboxMessage.objects.get().kind == "facture"
 
 
 def test_a_credit_note_is_emailed_like_an_invoice(admin_client):
@@ -50,6 +52,7 @@ def test_a_credit_note_is_emailed_like_an_invoice(admin_client):
     assert message.attachments[0][0] == note.filename
     assert "Erreur de tranche" in message.body
     assert message.reply_to == TREASURY
+    assert OutboxMessage.objects.get().kind == "avoir"
 
 
 def test_the_treasury_desk_falls_back_to_the_secretariat(issuer):

@@ -318,3 +318,24 @@ def test_of_two_claims_only_one_wins(monkeypatch):
     assert sending.claim(message.pk) is None
     message.refresh_from_db()
     assert (message.status, message.attempts) == (OutboxMessage.Status.SENDING, 1)
+
+
+def test_a_password_reset_goes_through_the_outbox_as_an_account_message(
+    client, django_user_model
+):
+    from rfve_site import accounts
+
+    assert accounts.KIND_HEADER == sending.KIND_HEADER
+    django_user_model.objects.create_user(
+        "tresorerie", email="tresorerie@villeseducatrices.fr", password="x"
+    )
+    response = client.post(
+        "/compte/password/reset/", {"email": "tresorerie@villeseducatrices.fr"}
+    )
+    assert response.status_code == 302
+    message = OutboxMessage.objects.get()
+    assert (message.kind, message.to) == ("compte", "tresorerie@villeseducatrices.fr")
+    assert message.status == OutboxMessage.Status.SENT
+    [sent] = mail.outbox
+    assert sending.KIND_HEADER not in sent.message()
+    assert "/compte/password/reset/key/" in sent.body

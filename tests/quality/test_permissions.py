@@ -21,7 +21,7 @@ from django_tasks_db.models import DBTaskResult
 from audit.models import AuditEntry
 from calendar_app.models import Event
 from dues import invoices
-from dues.models import DuesCall, IssueRun, Reminder, ReminderStep
+from dues.models import DuesCall, IssueRun, Reminder, ReminderRun, ReminderStep
 from outbox.models import OutboxMessage, SuppressedAddress
 from pages.models import ContactMessage, LegacyRedirect, PageRedirect
 from registrations.models import Order
@@ -73,6 +73,7 @@ EXPECTED = {
         "registrations.order": "vcd",  # made by the registrations
         "audit.auditentry": "v",  # append-only
         "dues.issuerun": "v",  # made by the calls' action, followed here
+        "dues.reminderrun": "v",  # the same, for reminders
         "outbox.outboxmessage": "v",  # as sent; a failed one is sent again
         "outbox.suppressedaddress": "vacd",
     },
@@ -92,6 +93,7 @@ EXPECTED = {
         "registrations.order": "vc",  # corrects the Chorus Pro data
         "audit.auditentry": "v",
         "dues.issuerun": "v",
+        "dues.reminderrun": "v",
     },
     "Bureau": {
         "calendar_app.event": "v",
@@ -196,6 +198,7 @@ def objects(django_user_model, issuer):
             event=registration.event, organisation="Partenaire"
         ),
         "dues.issuerun": IssueRun.objects.create(),
+        "dues.reminderrun": ReminderRun.objects.create(day=dt.date(2027, 6, 1)),
         "outbox.outboxmessage": _stored_email(),
         "outbox.suppressedaddress": SuppressedAddress.objects.create(
             email="parti@ville.example", reason=SuppressedAddress.Reason.BOUNCED

@@ -6,11 +6,12 @@ from dues.tasks import resume_stalled
 
 class Command(BaseCommand):
     help = (
-        "Enqueue again the invoice runs whose worker died (nothing is issued "
-        "twice). Run by cron every few minutes and by the worker unit at start."
+        "Enqueue again the invoice and reminder runs whose worker died (nothing "
+        "is issued or reminded twice). Run by cron every few minutes and by the "
+        "worker unit at start."
     )
 
     def handle(self, *args, **options):
         count = resume_stalled(timezone.now())
         if count:
-            self.stdout.write(f"{count} émission(s) de factures reprise(s).")
+            self.stdout.write(f"{count} run(s) resumed.")
