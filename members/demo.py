@@ -109,6 +109,8 @@ PEOPLE = [
     ("Léa", "Dupuis", "29019", "Adjointe à l’enfance", None),
     ("Vincent", "Colin", "14118", "Adjoint à l’éducation", None),
 ]
+# Their civility, which gives each their own title ("la présidente").
+MEN = {"Julien", "Thomas", "Karim", "Marc", "Hugo", "Samir", "Vincent"}
 MANDATE_START = dt.date(2024, 6, 15)  # the last general assembly's elections
 
 
@@ -157,6 +159,9 @@ def load() -> dict[str, Member]:
             last_name=last,
             defaults={
                 "member": members.get(code),
+                "civility": Person.Civility.MONSIEUR
+                if first in MEN
+                else Person.Civility.MADAME,
                 "position": position,
                 "email": f"{first.lower()}.{last.lower()}@demo.example.org".replace(
                     "é", "e"
