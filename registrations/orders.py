@@ -32,6 +32,7 @@ from members.communes import normalise_name
 from rfve_site.text import multi_line, one_line
 from rfve_site.typography import de
 
+from . import invoice_emails
 from .models import BillingProposal, Order, Registration
 
 logger = logging.getLogger(__name__)
@@ -356,19 +357,26 @@ def credit_cancelled(registration: Registration, *, today: dt.date) -> Invoice |
 
 
 def credit_cancelled_quietly(registration: Registration, now: dt.datetime) -> None:
-    """After a cancellation: its credit note, or a logged error (the
-    secretariat's "Émettre les factures et avoirs" issues it later)."""
+    """After a cancellation: its credit note, emailed to the buyer as the
+    invoice was, or a logged error (the secretariat's "Émettre les factures
+    et avoirs" issues it later; "Factures et avoirs" sends it)."""
     if registration.invoice_id is None:
         return
     try:
-        credit_cancelled(registration, today=timezone.localdate(now))
+        note = credit_cancelled(registration, today=timezone.localdate(now))
     except DuesError:
         logger.exception("Registration %s: credit note not issued.", registration.pk)
+        return
+    for error in invoice_emails.send_quietly([note] if note else []):
+        logger.error("Registration %s: %s", registration.pk, error)
 
 
-def issue_documents(settings, *, now: dt.datetime) -> tuple[list, list, list[str]]:
+def issue_documents(
+    settings, *, now: dt.datetime, send: bool = True
+) -> tuple[list, list, list[str]]:
     """The invoices of an event's orders and the credit notes of its
-    cancelled invoiced registrations. Refused while registrations are open.
+    cancelled invoiced registrations, each emailed to its buyer (unless
+    `send` is false: the demo). Refused while registrations are open.
     Returns (invoices, credit notes, French errors)."""
     if settings.is_open_at(now):
         raise DuesError(
@@ -401,4 +409,6 @@ def issue_documents(settings, *, now: dt.datetime) -> tuple[list, list, list[str
             continue
         if note:
             notes.append(note)
+    if send:
+        errors += invoice_emails.send_quietly(invoices + notes)
     return invoices, notes, errors
