@@ -20,7 +20,6 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from audit.updates import logged_update
 from dues import documents
@@ -29,6 +28,7 @@ from dues.errors import DuesError
 from dues.invoices import PAYMENT_METHODS, check_issuer, due_date
 from dues.models import Invoice
 from members.communes import normalise_name
+from rfve_site import formats
 from rfve_site.text import multi_line, one_line
 from rfve_site.typography import de
 
@@ -114,17 +114,17 @@ def adopt_proposal(order: Order, proposal: BillingProposal) -> None:
 
 
 def days_text(days) -> str:
-    """ "12 mars 2030", "12 et 13 mars 2030", "31 mars 2030 et 1 avril 2030"."""
+    """ "12 mars 2030", "12 et 13 mars 2030", "31 mars 2030 et 1er avril 2030"."""
     days = sorted(days, key=lambda day: day.date)
     dates = [day.date for day in days]
     if not dates:
         return ""
     if len({(date.year, date.month) for date in dates}) == 1:
         # Same month: "12, 13 et 14 mars 2030".
-        texts = [str(date.day) for date in dates[:-1]]
-        texts.append(date_format(dates[-1], "j F Y"))
+        texts = ["1er" if date.day == 1 else str(date.day) for date in dates[:-1]]
+        texts.append(formats.date(dates[-1], "j F Y"))
     else:
-        texts = [date_format(date, "j F Y") for date in dates]
+        texts = [formats.date(date, "j F Y") for date in dates]
     if len(texts) == 1:
         return texts[0]
     return ", ".join(texts[:-1]) + " et " + texts[-1]
@@ -139,7 +139,7 @@ def invoice_line(registration: Registration) -> dict:
     event = registration.event
     days = list(registration.days.all())
     dates = sorted(day.date for day in days) or [timezone.localdate(event.starts_at)]
-    when = days_text(days) or date_format(dates[0], "j F Y")
+    when = days_text(days) or formats.date(dates[0], "j F Y")
     return {
         "reference": line_reference(registration),
         "label": one_line(
@@ -148,10 +148,10 @@ def invoice_line(registration: Registration) -> dict:
         "period": {
             "start": dates[0].isoformat(),
             "end": dates[-1].isoformat(),
-            "text": f"du {date_format(dates[0], 'j F Y')} au "
-            f"{date_format(dates[-1], 'j F Y')}"
+            "text": f"du {formats.date(dates[0], 'j F Y')} au "
+            f"{formats.date(dates[-1], 'j F Y')}"
             if len(dates) > 1
-            else f"le {date_format(dates[0], 'j F Y')}",
+            else f"le {formats.date(dates[0], 'j F Y')}",
         },
         "details": [f"Tarif : {registration.rate.get_category_display()}"],
         "amount": documents.money(registration.rate.amount),

@@ -81,7 +81,7 @@ def test_accessibility_statement(client, association):
     html = client.get("/accessibilite/").content.decode()
     assert "partiellement conforme" in html
     assert typeset("87 %") in html
-    assert "1 mars 2026" in html
+    assert "1er mars 2026" in html
     assert "Cabinet Audit" in html
     assert "<li>Les PDF anciens ne sont pas balisés.</li>" in html
     assert "Défenseur des droits" in html

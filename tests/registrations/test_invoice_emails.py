@@ -134,3 +134,18 @@ def test_the_invoices_list_sends_a_registration_invoice_and_its_credit_note(
         [invoice.filename, note.filename]
     )
     assert all(m.reply_to == TREASURY for m in mail.outbox)
+
+
+def test_the_registration_invoice_says_how_a_public_accountant_pays_it():
+    """ "Virement ou mandat administratif", with the association's bank
+    details, as on dues invoices."""
+    from tests.registrations.test_orders import pdf_text
+
+    settings = RegistrationSettingsFactory()
+    paying_registration(settings, LocalAuthorityFactory(), "Martin")
+    close(settings)
+    (invoice,), _, _ = orders.issue_documents(settings, now=NOW, send=False)
+    text = " ".join(pdf_text(invoice).split())
+    assert "Virement ou mandat administratif, au plus tard le 19/04/2030" in text
+    assert "IBAN FR76 3000 1007 9412 3456 7890 185" in text
+    assert "BIC BDFEFRPPCCT" in text
