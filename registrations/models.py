@@ -273,6 +273,13 @@ class Rate(models.Model):
         return f"{self.get_category_display()} : {self.price}"
 
     @property
+    def name(self) -> str:
+        """What an invoice line or an email says of the rate beside a named
+        person: its audience ("ville adhérente"), never "Élue, élu ou
+        agent"."""
+        return RATE_NAMES[self.category]
+
+    @property
     def price(self) -> str:
         return "gratuit" if self.is_free else euros(self.amount)
 
@@ -304,6 +311,14 @@ class RegistrationQuerySet(StampedQuerySet):
 def new_link_key() -> str:
     """128 random bits, URL-safe."""
     return secrets.token_urlsafe(16)
+
+
+RATE_NAMES = {
+    Rate.Category.MEMBER: "ville adhérente",
+    Rate.Category.NON_MEMBER: "collectivité non adhérente",
+    Rate.Category.PARTNER: "partenaire",
+    Rate.Category.INVITED: "invitation",
+}
 
 
 class Registration(models.Model):

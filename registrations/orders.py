@@ -153,7 +153,7 @@ def invoice_line(registration: Registration) -> dict:
             if len(dates) > 1
             else f"le {formats.date(dates[0], 'j F Y')}",
         },
-        "details": [f"Tarif : {registration.rate.get_category_display()}"],
+        "details": [f"Tarif : {registration.rate.name}"],
         "amount": documents.money(registration.rate.amount),
     }
 

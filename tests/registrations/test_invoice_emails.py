@@ -149,3 +149,20 @@ def test_the_registration_invoice_says_how_a_public_accountant_pays_it():
     assert "Virement ou mandat administratif, au plus tard le 19/04/2030" in text
     assert "IBAN FR76 3000 1007 9412 3456 7890 185" in text
     assert "BIC BDFEFRPPCCT" in text
+
+
+def test_the_line_beside_a_named_person_names_the_rates_audience():
+    """ "Tarif : ville adhérente", never "Élue, élu ou agent" beside a name."""
+    settings = RegistrationSettingsFactory()
+    member = MemberFactory(invoicing_address="Place Lazare-Goujon\n69100 Villeurbanne")
+    rate = RateFactory(settings=settings, category=Rate.Category.MEMBER)
+    registration = RegistrationFactory(
+        event=settings.event, authority=member.authority, member=member, rate=rate
+    )
+    line = orders.invoice_line(registration)
+    assert line["details"] == ["Tarif : ville adhérente"]
+    from registrations import emails
+
+    body = emails.build(registration, "confirmation").body
+    assert "Tarif : ville adhérente, 90,00\u00a0€" in body
+    assert "Élue, élu" not in body
