@@ -24,6 +24,7 @@ from outbox.sending import kind
 from rfve_site import formats
 from rfve_site.pdf import write_pdf
 from rfve_site.text import one_line
+from rfve_site.typography import french_html
 
 from .models import EventDay, Rate, Registration, RegistrationSettings
 from .orders import days_text
@@ -201,7 +202,9 @@ def csv_rows(settings: RegistrationSettings, *, with_needs: bool = True):
 
 
 def _pdf(template: str, context: dict) -> bytes:
-    return write_pdf(render_to_string(template, context))
+    """In French typography, like the dues' documents (no-break spaces
+    before ":" and inside « »)."""
+    return write_pdf(french_html(render_to_string(template, context)))
 
 
 def _event_context(settings: RegistrationSettings) -> dict:
