@@ -52,6 +52,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
                 "`manage.py check --deploy` signale ceux qui manquent.",
                 "fields": [
                     "publication_director",
+                    "publication_director_title",
                     "host_name",
                     "host_address",
                     "host_phone",

@@ -25,6 +25,7 @@ IDENTITY = {
     # What the legal pages need (association.W003); the host and the mail
     # provider are fictional too (the real ones are the deployment's).
     "publication_director": "Claire Morel, présidente (donnée de démonstration)",
+    "publication_director_title": "directrice",
     "contact_email": "contact@villeseducatrices.fr",
     "host_name": "Hébergement Exemple SAS (donnée de démonstration)",
     "host_address": "1 rue de l’Exemple\n69003 Lyon",

@@ -181,6 +181,17 @@ class SiteSettings(models.Model):
     publication_director = OneLineField(
         "directrice ou directeur de la publication", max_length=200, blank=True
     )
+    # A named person gets their own title, never "directrice ou directeur".
+    publication_director_title = models.CharField(
+        "titre de la direction de la publication",
+        max_length=20,
+        blank=True,
+        choices=[
+            ("directrice", "Directrice de la publication"),
+            ("directeur", "Directeur de la publication"),
+        ],
+        help_text="Le titre que les mentions légales donnent à la personne nommée.",
+    )
     host_name = OneLineField("hébergeur", max_length=200, blank=True)
     host_address = MultiLineField("adresse de l’hébergeur", blank=True)
     host_phone = OneLineField("téléphone de l’hébergeur", max_length=30, blank=True)

@@ -845,23 +845,20 @@ class InvoiceAdmin(admin.ModelAdmin):
         return _zip_response(request, self, queryset, "factures.zip")
 
     @admin.action(
-        description="Envoyer par courriel au contact finances (cotisations)",
+        description="Envoyer par courriel à l’acheteur",
         permissions=["download"],
     )
     def send_documents(self, request, queryset):
-        """Credit notes are emailed like invoices, to the same contact."""
+        """Credit notes are emailed like invoices, to the same contact: a
+        member's finance contact, a registration order's buyer."""
         sent, errors = 0, []
-        for document in queryset.select_related("call__member__authority"):
+        for document in queryset.select_related(
+            "call__member__authority", "credited_invoice"
+        ):
             try:
-                if document.is_credit_note:
-                    sending.send_credit_note(document)
-                elif document.call is not None:
-                    sending.send_invoice(document.call)
-                else:
-                    raise DuesError(
-                        f"{document} : une facture d’inscription s’envoie depuis "
-                        "sa commande."
-                    )
+                # The outbox's copy and the call's "sent" date: both or neither.
+                with transaction.atomic(), kind(document.kind):
+                    sending.send_document(document)
                 sent += 1
             except DuesError as error:
                 errors.append(str(error))

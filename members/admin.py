@@ -62,7 +62,7 @@ class MandateInline(admin.TabularInline):
 class PersonInline(admin.TabularInline):
     model = Person
     extra = 0
-    fields = ["first_name", "last_name", "position", "email", "phone"]
+    fields = ["civility", "first_name", "last_name", "position", "email", "phone"]
     show_change_link = True
 
 

@@ -51,6 +51,61 @@ CITIES = [
     ("94028", 2012),  # Créteil
     ("26113", 2021),  # Die
 ]
+# Each city's invoicing address: its town hall's street and the postcode of
+# the town hall's district (public addresses of the town halls; Marseille's
+# is quai du Port, in the 2nd arrondissement: 13002, not the city's first
+# postcode). The city is printed once, after the postcode.
+TOWN_HALLS = {
+    "69266": ("Hôtel de ville", "Place Lazare-Goujon", "69100"),
+    "69123": ("Hôtel de ville", "1 place de la Comédie", "69001"),
+    "38185": ("Hôtel de ville", "11 boulevard Jean-Pain", "38000"),
+    "42218": ("Hôtel de ville", "Place de l’Hôtel-de-Ville", "42000"),
+    "63113": ("Hôtel de ville", "10 rue Philippe-Marcombes", "63000"),
+    "73065": ("Hôtel de ville", "Place de l’Hôtel-de-Ville", "73000"),
+    "35238": ("Hôtel de ville", "Place de la Mairie", "35000"),
+    "29019": ("Hôtel de ville", "2 rue Frézier", "29200"),
+    "22093": ("Hôtel de ville", "Place du Champ-de-Foire", "22400"),
+    "44109": ("Hôtel de ville", "2 rue de l’Hôtel-de-Ville", "44000"),
+    "49007": (
+        "Hôtel de ville",
+        "Boulevard de la Résistance-et-de-la-Déportation",
+        "49000",
+    ),
+    "59350": ("Hôtel de ville", "Place Augustin-Laurent", "59000"),
+    "59512": ("Hôtel de ville", "17 Grand-Place", "59100"),
+    "80021": ("Hôtel de ville", "Place de l’Hôtel-de-Ville", "80000"),
+    "67482": ("Centre administratif", "1 parc de l’Étoile", "67000"),
+    "57463": ("Hôtel de ville", "1 place d’Armes", "57000"),
+    "54395": ("Hôtel de ville", "1 place Stanislas", "54000"),
+    "21231": ("Hôtel de ville", "Place de la Libération", "21000"),
+    "21515": ("Hôtel de ville", "Place Théodore-Monod", "21800"),
+    "25056": ("Hôtel de ville", "2 rue Mégevand", "25000"),
+    "33063": ("Palais Rohan, hôtel de ville", "Place Pey-Berland", "33000"),
+    "33318": ("Hôtel de ville", "Place de la Ve-République", "33600"),
+    "87085": ("Hôtel de ville", "Place Léon-Betoulle", "87000"),
+    "86194": ("Hôtel de ville", "15 place du Maréchal-Leclerc", "86000"),
+    "31555": ("Capitole", "Place du Capitole", "31000"),
+    "34172": ("Hôtel de ville", "1 place Georges-Frêche", "34000"),
+    "30189": ("Hôtel de ville", "Place de l’Hôtel-de-Ville", "30000"),
+    "13055": ("Hôtel de ville", "Quai du Port", "13002"),
+    "84007": ("Hôtel de ville", "Place de l’Horloge", "84000"),
+    "45234": ("Hôtel de ville", "Place de l’Étape", "45000"),
+    "45284": ("Hôtel de ville", "43 rue Jean-Zay", "45800"),
+    "37261": ("Hôtel de ville", "1-3 rue des Minimes", "37000"),
+    "76540": ("Hôtel de ville", "2 place du Général-de-Gaulle", "76000"),
+    "14118": ("Hôtel de ville", "Esplanade Jean-Marie-Louvel", "14000"),
+    "93066": ("Hôtel de ville", "2 place Victor-Hugo", "93200"),
+    "94028": ("Hôtel de ville", "1 place Salvador-Allende", "94000"),
+    "26113": ("Hôtel de ville", "Place de l’Hôtel-de-Ville", "26150"),
+}
+
+
+def invoicing_address(code: str, city: str) -> str:
+    """ "Hôtel de ville\nQuai du Port\n13002 Marseille"."""
+    building, street, postcode = TOWN_HALLS[code]
+    return f"{building}\n{street}\n{postcode} {city}"
+
+
 # A suspended member and a former one: the public pages leave them out.
 SUSPENDED = {"84007"}
 LEFT = {"26113"}
@@ -109,6 +164,8 @@ PEOPLE = [
     ("Léa", "Dupuis", "29019", "Adjointe à l’enfance", None),
     ("Vincent", "Colin", "14118", "Adjoint à l’éducation", None),
 ]
+# Their civility, which gives each their own title ("la présidente").
+MEN = {"Julien", "Thomas", "Karim", "Marc", "Hugo", "Samir", "Vincent"}
 MANDATE_START = dt.date(2024, 6, 15)  # the last general assembly's elections
 
 
@@ -138,7 +195,7 @@ def load() -> dict[str, Member]:
                 "commitment_number_required": len(members) % 4 == 0,
                 "finance_contact_name": "Direction des finances",
                 "finance_contact_email": f"finances@{mail_domain}.example.org",
-                "invoicing_address": f"Hôtel de ville\n{authorities[code].name}",
+                "invoicing_address": invoicing_address(code, authorities[code].name),
             },
         )
         members[code] = member
@@ -157,6 +214,9 @@ def load() -> dict[str, Member]:
             last_name=last,
             defaults={
                 "member": members.get(code),
+                "civility": Person.Civility.MONSIEUR
+                if first in MEN
+                else Person.Civility.MADAME,
                 "position": position,
                 "email": f"{first.lower()}.{last.lower()}@demo.example.org".replace(
                     "é", "e"

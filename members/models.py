@@ -284,6 +284,19 @@ class Person(models.Model):
     """An elected official or an officer of a member city. Contact details are
     private: only name, role and city appear on public pages."""
 
+    class Civility(models.TextChoices):
+        MADAME = "mme", "Madame"
+        MONSIEUR = "m", "Monsieur"
+
+    # A named person gets their own title ("la présidente", "le trésorier"),
+    # never "Présidente / Président" beside a name.
+    civility = models.CharField(
+        "civilité",
+        max_length=3,
+        choices=Civility,
+        blank=True,
+        help_text="Donne à la personne son titre : « présidente » ou « président ».",
+    )
     first_name = OneLineField("prénom", max_length=100)
     last_name = OneLineField("nom", max_length=100)
     member = models.ForeignKey(
@@ -362,10 +375,11 @@ class MandateQuerySet(StampedQuerySet):
 
 class Mandate(models.Model):
     class Role(models.TextChoices):
-        PRESIDENT = "presidence", "Présidente / Président"
-        VICE_PRESIDENT = "vice-presidence", "Vice-présidente / Vice-président"
-        TREASURER = "tresorerie", "Trésorière / Trésorier"
-        SECRETARY = "secretariat", "Secrétaire"
+        # The function; a person's own title is Mandate.title.
+        PRESIDENT = "presidence", "Présidence"
+        VICE_PRESIDENT = "vice-presidence", "Vice-présidence"
+        TREASURER = "tresorerie", "Trésorerie"
+        SECRETARY = "secretariat", "Secrétariat"
         MEMBER = "membre", "Membre"
 
     class Body(models.TextChoices):
@@ -415,4 +429,24 @@ class Mandate(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.person} – {self.get_role_display()} ({self.get_body_display()})"
+        return f"{self.person} – {self.title} ({self.get_body_display()})"
+
+    @property
+    def title(self) -> str:
+        """The person's own title: "présidente", "trésorier"; the function
+        ("Présidence") while the person's civility is not known."""
+        titles = TITLES.get(self.role)
+        civility = self.person.civility
+        if titles is None or not civility:
+            return self.get_role_display()
+        return titles[civility == Person.Civility.MONSIEUR]
+
+
+# A mandate's title for a woman, for a man.
+TITLES = {
+    Mandate.Role.PRESIDENT: ("présidente", "président"),
+    Mandate.Role.VICE_PRESIDENT: ("vice-présidente", "vice-président"),
+    Mandate.Role.TREASURER: ("trésorière", "trésorier"),
+    Mandate.Role.SECRETARY: ("secrétaire", "secrétaire"),
+    Mandate.Role.MEMBER: ("membre", "membre"),
+}

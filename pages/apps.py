@@ -31,6 +31,11 @@ class PagesConfig(AppConfig):
             two_factor.on_factor_added, dispatch_uid="rfve_mfa_added"
         )
 
+        # "1er janvier 2027" in every list and read-only field of the admin.
+        from . import admin_dates
+
+        admin_dates.install()
+
         # Every cached page shows the header and footer.
         every_page_shows(*CHROME_MODELS)
 

@@ -10,8 +10,13 @@ class RegistrationsConfig(AppConfig):
 
         from calendar_app.models import Event
         from calendar_app.signals import event_duplicated
+        from dues.sending import register_other_sender
 
+        from .invoice_emails import send_document
         from .models import RegistrationSettings
+
+        # "Factures et avoirs" sends registration invoices and credit notes.
+        register_other_sender(send_document)
 
         def follow_event_dates(sender, instance, raw=False, **kwargs):
             """The registration days follow the event's dates when the event

@@ -346,7 +346,7 @@ def _paying_past_event(event, members, people, now) -> int:
             order.commitment_number = f"EJ-{event.starts_at:%Y}-{order.pk:05d}"
             order.save(update_fields=["commitment_number"])
     try:
-        orders.issue_documents(settings, now=now)
+        orders.issue_documents(settings, now=now, send=False)
     except DuesError as error:  # the association's settings lack something
         logger.warning("Demo registration invoices not issued: %s", error)
     return len(registered)

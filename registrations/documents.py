@@ -18,12 +18,13 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from association.models import SiteSettings
 from outbox.sending import kind
+from rfve_site import formats
 from rfve_site.pdf import write_pdf
 from rfve_site.text import one_line
+from rfve_site.typography import french_html
 
 from .models import EventDay, Rate, Registration, RegistrationSettings
 from .orders import days_text
@@ -187,9 +188,9 @@ def csv_rows(settings: RegistrationSettings, *, with_needs: bool = True):
             rate.get_category_display() if rate else "",
             rate.amount if rate else None,
             registration.get_status_display(),
-            ", ".join(date_format(d.date, "d/m/Y") for d in registration.days.all()),
+            ", ".join(formats.date(d.date, "d/m/Y") for d in registration.days.all()),
             ", ".join(
-                date_format(d.date, "d/m/Y") for d in registration.attended_days.all()
+                formats.date(d.date, "d/m/Y") for d in registration.attended_days.all()
             ),
             *needs,
             registration.created_at,
@@ -201,7 +202,9 @@ def csv_rows(settings: RegistrationSettings, *, with_needs: bool = True):
 
 
 def _pdf(template: str, context: dict) -> bytes:
-    return write_pdf(render_to_string(template, context))
+    """In French typography, like the dues' documents (no-break spaces
+    before ":" and inside « »)."""
+    return write_pdf(french_html(render_to_string(template, context)))
 
 
 def _event_context(settings: RegistrationSettings) -> dict:
@@ -216,7 +219,7 @@ def attendance_sheet_pdf(day: EventDay) -> bytes:
     context = {
         **_event_context(settings),
         "day": day,
-        "day_text": date_format(day.date, "l j F Y"),
+        "day_text": formats.date(day.date, "l j F Y"),
         "attendees": day_attendees(day),
     }
     return _pdf("registrations/documents/attendance_sheet.html", context)
@@ -272,7 +275,7 @@ def certificate_pdf(
         "signatory": one_line(getattr(association, SIGNATORY)),
         "attended": days_text(attended),
         "day_count": len(attended),
-        "signed_on": date_format(today, "j F Y"),
+        "signed_on": formats.date(today, "j F Y"),
     }
     return _pdf("registrations/documents/certificate.html", context)
 

@@ -13,9 +13,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from members.validators import validate_chorus_service_code, validate_siret
+from rfve_site import formats
 from rfve_site.data_version import StampedQuerySet
 from rfve_site.formats import euros
 from rfve_site.text import MultiLineField, OneLineField
@@ -222,7 +222,7 @@ class EventDay(models.Model):
         ]
 
     def __str__(self):
-        return date_format(self.date, "l j F Y")
+        return formats.date(self.date, "l j F Y")
 
 
 class Rate(models.Model):
@@ -273,6 +273,13 @@ class Rate(models.Model):
         return f"{self.get_category_display()} : {self.price}"
 
     @property
+    def name(self) -> str:
+        """What an invoice line or an email says of the rate beside a named
+        person: its audience ("ville adhérente"), never "Élue, élu ou
+        agent"."""
+        return RATE_NAMES[self.category]
+
+    @property
     def price(self) -> str:
         return "gratuit" if self.is_free else euros(self.amount)
 
@@ -304,6 +311,14 @@ class RegistrationQuerySet(StampedQuerySet):
 def new_link_key() -> str:
     """128 random bits, URL-safe."""
     return secrets.token_urlsafe(16)
+
+
+RATE_NAMES = {
+    Rate.Category.MEMBER: "ville adhérente",
+    Rate.Category.NON_MEMBER: "collectivité non adhérente",
+    Rate.Category.PARTNER: "partenaire",
+    Rate.Category.INVITED: "invitation",
+}
 
 
 class Registration(models.Model):
@@ -606,7 +621,7 @@ class BillingProposal(models.Model):
 
     @property
     def provenance(self) -> str:
-        when = date_format(timezone.localtime(self.created_at), "j F Y à G \\h i")
+        when = formats.date(timezone.localtime(self.created_at), "j F Y à G \\h i")
         who = (
             str(self.registration) if self.registration_id else "inscription supprimée"
         )

@@ -20,7 +20,6 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from audit.updates import logged_update
 from dues import documents
@@ -29,9 +28,11 @@ from dues.errors import DuesError
 from dues.invoices import PAYMENT_METHODS, check_issuer, due_date
 from dues.models import Invoice
 from members.communes import normalise_name
+from rfve_site import formats
 from rfve_site.text import multi_line, one_line
 from rfve_site.typography import de
 
+from . import invoice_emails
 from .models import BillingProposal, Order, Registration
 
 logger = logging.getLogger(__name__)
@@ -113,17 +114,17 @@ def adopt_proposal(order: Order, proposal: BillingProposal) -> None:
 
 
 def days_text(days) -> str:
-    """ "12 mars 2030", "12 et 13 mars 2030", "31 mars 2030 et 1 avril 2030"."""
+    """ "12 mars 2030", "12 et 13 mars 2030", "31 mars 2030 et 1er avril 2030"."""
     days = sorted(days, key=lambda day: day.date)
     dates = [day.date for day in days]
     if not dates:
         return ""
     if len({(date.year, date.month) for date in dates}) == 1:
         # Same month: "12, 13 et 14 mars 2030".
-        texts = [str(date.day) for date in dates[:-1]]
-        texts.append(date_format(dates[-1], "j F Y"))
+        texts = ["1er" if date.day == 1 else str(date.day) for date in dates[:-1]]
+        texts.append(formats.date(dates[-1], "j F Y"))
     else:
-        texts = [date_format(date, "j F Y") for date in dates]
+        texts = [formats.date(date, "j F Y") for date in dates]
     if len(texts) == 1:
         return texts[0]
     return ", ".join(texts[:-1]) + " et " + texts[-1]
@@ -138,7 +139,7 @@ def invoice_line(registration: Registration) -> dict:
     event = registration.event
     days = list(registration.days.all())
     dates = sorted(day.date for day in days) or [timezone.localdate(event.starts_at)]
-    when = days_text(days) or date_format(dates[0], "j F Y")
+    when = days_text(days) or formats.date(dates[0], "j F Y")
     return {
         "reference": line_reference(registration),
         "label": one_line(
@@ -147,12 +148,12 @@ def invoice_line(registration: Registration) -> dict:
         "period": {
             "start": dates[0].isoformat(),
             "end": dates[-1].isoformat(),
-            "text": f"du {date_format(dates[0], 'j F Y')} au "
-            f"{date_format(dates[-1], 'j F Y')}"
+            "text": f"du {formats.date(dates[0], 'j F Y')} au "
+            f"{formats.date(dates[-1], 'j F Y')}"
             if len(dates) > 1
-            else f"le {date_format(dates[0], 'j F Y')}",
+            else f"le {formats.date(dates[0], 'j F Y')}",
         },
-        "details": [f"Tarif : {registration.rate.get_category_display()}"],
+        "details": [f"Tarif : {registration.rate.name}"],
         "amount": documents.money(registration.rate.amount),
     }
 
@@ -356,19 +357,26 @@ def credit_cancelled(registration: Registration, *, today: dt.date) -> Invoice |
 
 
 def credit_cancelled_quietly(registration: Registration, now: dt.datetime) -> None:
-    """After a cancellation: its credit note, or a logged error (the
-    secretariat's "Émettre les factures et avoirs" issues it later)."""
+    """After a cancellation: its credit note, emailed to the buyer as the
+    invoice was, or a logged error (the secretariat's "Émettre les factures
+    et avoirs" issues it later; "Factures et avoirs" sends it)."""
     if registration.invoice_id is None:
         return
     try:
-        credit_cancelled(registration, today=timezone.localdate(now))
+        note = credit_cancelled(registration, today=timezone.localdate(now))
     except DuesError:
         logger.exception("Registration %s: credit note not issued.", registration.pk)
+        return
+    for error in invoice_emails.send_quietly([note] if note else []):
+        logger.error("Registration %s: %s", registration.pk, error)
 
 
-def issue_documents(settings, *, now: dt.datetime) -> tuple[list, list, list[str]]:
+def issue_documents(
+    settings, *, now: dt.datetime, send: bool = True
+) -> tuple[list, list, list[str]]:
     """The invoices of an event's orders and the credit notes of its
-    cancelled invoiced registrations. Refused while registrations are open.
+    cancelled invoiced registrations, each emailed to its buyer (unless
+    `send` is false: the demo). Refused while registrations are open.
     Returns (invoices, credit notes, French errors)."""
     if settings.is_open_at(now):
         raise DuesError(
@@ -401,4 +409,6 @@ def issue_documents(settings, *, now: dt.datetime) -> tuple[list, list, list[str
             continue
         if note:
             notes.append(note)
+    if send:
+        errors += invoice_emails.send_quietly(invoices + notes)
     return invoices, notes, errors

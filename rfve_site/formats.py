@@ -1,6 +1,7 @@
-"""French notation of amounts and populations, the one place for it: "3 000,00 €",
-"163 684 habitants". Python code imports these functions; templates use the
-`french` filters (rfve_site/templatetags/french.py: `{% load french %}`).
+"""French notation of amounts, populations and dates, the one place for it:
+"3 000,00 €", "163 684 habitants", "1er janvier 2027". Python code imports
+these functions; templates use the `french` filters
+(rfve_site/templatetags/french.py: `{% load french %}`).
 
 Thousands are grouped with a narrow no-break space (U+202F), as French
 typography wants; a no-break space (U+00A0) joins a figure to its unit, so that
@@ -8,7 +9,11 @@ typography wants; a no-break space (U+00A0) joins a figure to its unit, so that
 decimal comma (rfve_site/csv_export.py): Excel reads them as numbers."""
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import dateformat
+from django.utils.formats import get_format
 
 THOUSANDS = "\u202f"  # espace fine insécable
 UNIT = "\u00a0"  # espace insécable, between a figure and its unit
@@ -55,3 +60,19 @@ def duration(delta: dt.timedelta) -> str:
     if count > 1:
         unit += "s"
     return f"{word} {unit}"
+
+
+# An unescaped "j" (day of the month) in a Django date format.
+_DAY = re.compile(r"(?<!\\)j")
+
+
+def date(value: dt.date, format: str = "DATE_FORMAT") -> str:
+    """Django's date_format with the first of the month as French writes it:
+    "1er janvier 2027" (Django's French "j F Y" says "1 janvier 2027").
+    `format` is a format's name ("DATE_FORMAT", "DATETIME_FORMAT") or a
+    format ("l j F Y"); an aware datetime is printed as it is (convert it to
+    Paris time first)."""
+    pattern = get_format(format)
+    if value.day == 1:
+        pattern = _DAY.sub(r"\\1\\e\\r", pattern)
+    return dateformat.format(value, pattern)

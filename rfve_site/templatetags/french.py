@@ -2,12 +2,14 @@
 the `french` library in settings.TEMPLATES:
 
     {% load french %}{{ call.amount|euros }} {{ authority.population|habitants }}
+    {{ document.date|french_date:"j F Y" }} ("1er janvier 2027")
 
 A missing or unreadable value gives an empty string, like Django's filters."""
 
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils import timezone
 
 from rfve_site import formats
 
@@ -44,3 +46,14 @@ def number(value) -> str:
     """163684 → "163 684" (whole numbers: populations, bracket limits)."""
     figure = _decimal(value)
     return "" if figure is None or not figure.is_finite() else formats.number(figure)
+
+
+@register.filter(is_safe=False)
+def french_date(value, format="DATE_FORMAT") -> str:
+    """Django's `date` filter with "1er" for the first of the month: use it
+    wherever a date is written in words ("j F Y"). Datetimes in Paris time."""
+    if not value or not hasattr(value, "day"):
+        return ""
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        value = timezone.localtime(value)
+    return formats.date(value, format)

@@ -1,12 +1,13 @@
 """Pages built from data: home, governance, working groups, Rencontres."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
 
 from calendar_app.models import Event
-from members.models import Mandate, Member, WorkingGroup
+from members.models import Mandate, Member, Person, WorkingGroup
 from tests.factories import (
     EventFactory,
     EventTypeFactory,
@@ -92,7 +93,9 @@ def test_home_presentation_comes_from_the_settings(client, demo):
 
 
 def test_governance_lists_current_mandates_by_body(client, db):
-    president = PersonFactory(first_name="Claire", last_name="Morel")
+    president = PersonFactory(
+        first_name="Claire", last_name="Morel", civility=Person.Civility.MADAME
+    )
     MandateFactory(person=president, role=Mandate.Role.PRESIDENT)
     MandateFactory(
         person=PersonFactory(first_name="Marc", last_name="Perrin"),
@@ -100,9 +103,30 @@ def test_governance_lists_current_mandates_by_body(client, db):
     )
     main = _main(client.get("/le-reseau/gouvernance/"))
     bureau, board = main.split('id="conseil"')
-    assert "Claire Morel" in bureau and "Présidente / Président" in bureau
+    assert "Claire Morel" in bureau and "Présidente" in bureau
     assert "Marc Perrin" in board and "Marc Perrin" not in bureau
     assert president.member.name in bureau
+
+
+def test_a_named_person_gets_their_own_title(client, db):
+    """ "Présidente" for Claire, "Trésorier" for Marc, never "Présidente /
+    Président" beside a name; the function while the civility is unknown."""
+    claire = PersonFactory(
+        first_name="Claire", last_name="Morel", civility=Person.Civility.MADAME
+    )
+    marc = PersonFactory(
+        first_name="Marc", last_name="Perrin", civility=Person.Civility.MONSIEUR
+    )
+    MandateFactory(person=claire, role=Mandate.Role.PRESIDENT)
+    treasurer = MandateFactory(person=marc, role=Mandate.Role.TREASURER)
+    MandateFactory(person=PersonFactory(), role=Mandate.Role.VICE_PRESIDENT)
+    main = _main(client.get("/le-reseau/gouvernance/"))
+    rows = re.findall(r"<tr>\s*<td>([^<]*)</td>\s*<th[^>]*>([^<]*)</th>", main)
+    assert ("Présidente", "Claire Morel") in rows
+    assert ("Trésorier", "Marc Perrin") in rows
+    assert "Vice-présidence" in main
+    assert "/ Président" not in main and " / " not in "".join(r[0] for r in rows)
+    assert str(treasurer) == "Marc Perrin – trésorier (Bureau)"
 
 
 def test_governance_follows_mandates(client, db, today):

@@ -55,6 +55,16 @@ def test_legal_notice_shows_the_settings(client, association):
         assert text in html, text
 
 
+def test_the_publication_director_gets_her_own_title(client, association):
+    html = client.get("/mentions-legales/").content.decode()
+    assert "<dt>Direction de la publication</dt><dd>Claire Morel</dd>" in html
+    association.publication_director_title = "directrice"
+    association.save()
+    html = client.get("/mentions-legales/").content.decode()
+    assert "<dt>Directrice de la publication</dt><dd>Claire Morel</dd>" in html
+    assert "directrice ou directeur" not in html.lower()
+
+
 def test_settings_are_one_record(association):
     other = SiteSettings(name="Doublon")
     other.save()
@@ -71,7 +81,7 @@ def test_accessibility_statement(client, association):
     html = client.get("/accessibilite/").content.decode()
     assert "partiellement conforme" in html
     assert typeset("87 %") in html
-    assert "1 mars 2026" in html
+    assert "1er mars 2026" in html
     assert "Cabinet Audit" in html
     assert "<li>Les PDF anciens ne sont pas balisés.</li>" in html
     assert "Défenseur des droits" in html

@@ -217,7 +217,7 @@ def test_accessibility_statement_follows_the_rgaa_model(client, complete):
         "<strong>partiellement conforme</strong>",
         "version 4.1.2, en raison des non-conformités énumérées ci-dessous",
         "87 % des critères du RGAA version 4.1.2 sont respectés",
-        "1 mars 2026",
+        "1er mars 2026",
         "Cabinet Audit",
         "Technologies utilisées pour la réalisation du site",
         "<li>Firefox et NVDA</li>",

@@ -207,7 +207,7 @@ CHANGES = [
     ("city", rename_event, "Rencontres de printemps", True),
     ("city", rename_type, "Assemblée générale", True),
     ("governance", rename_person, "Lefebvre", True),
-    ("governance", mandate_role, "Présidente / Président", True),
+    ("governance", mandate_role, "Présidence", True),
     ("governance", mandate_ends, "Durand", False),
     ("governance", rename_authority, "Vaulx-en-Velin", True),
     ("groups", rename_group, "Enfance et familles", True),

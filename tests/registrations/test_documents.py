@@ -274,6 +274,17 @@ def test_certificates_go_to_attendees_only_once_with_the_pdf(signatory, two_days
     assert len(mail.outbox) == 2
 
 
+def test_the_certificate_is_in_french_typography(signatory, two_days, monkeypatch):
+    """No-break spaces before ":" and inside « », as on the dues' documents."""
+    printed = []
+    monkeypatch.setattr(documents, "write_pdf", lambda html: printed.append(html))
+    came = register(two_days, "Léa", "Durand")
+    came.attended_days.set(two_days.days.all())
+    documents.certificate_pdf(came, signatory, today=AFTER.date())
+    (html,) = printed
+    assert "atteste que\u202f:" in html and "«\u202fRencontres" in html
+
+
 def test_no_certificate_before_the_end_or_without_signatory(issuer, two_days):
     register(two_days, "Léa", "Durand").attended_days.set(two_days.days.all())
     with pytest.raises(documents.DocumentError, match="n’est pas terminé"):
