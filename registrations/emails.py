@@ -34,11 +34,17 @@ def ordinal(number: int) -> str:
 
 
 def build(
-    registration, kind: str, *, calendar: bytes | None = None, **extra
+    registration,
+    kind: str,
+    *,
+    calendar: bytes | None = None,
+    reply_to: list[str] | None = None,
+    **extra,
 ) -> EmailMessage:
     """The email of this kind; "confirmation" of a waiting registration
-    tells it is on the waiting list. `calendar`: the event's .ics, when the
-    caller writes to many registrants at once (made once)."""
+    tells it is on the waiting list. `calendar` (the event's .ics) and
+    `reply_to`: when the caller writes to many registrants at once, made
+    once for all."""
     if kind == "confirmation" and registration.is_waiting:
         kind = "attente"
     event = registration.event
@@ -72,7 +78,9 @@ def build(
         ),
         body=render_to_string(f"registrations/email/{kind}.txt", context),
         to=[registration.email],
-        reply_to=SiteSettings.load().secretariat_reply_to(),
+        reply_to=reply_to
+        if reply_to is not None
+        else SiteSettings.load().secretariat_reply_to(),
     )
     if with_calendar:
         message.attach(

@@ -10,7 +10,7 @@ import secrets
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -135,19 +135,19 @@ class RegistrationSettings(models.Model):
     def sync_days(self) -> None:
         """One EventDay per day the event covers. An event moved before
         anyone registered takes its days, their places and its opening dates
-        along (day by day, as many days as it now has). Otherwise days the
-        event no longer covers go (unless someone registered for them), new
-        days come with the capacity of the first day."""
+        along (day by day, as many days as it now has). One moved with
+        registrations to as many days (postponed) takes them along too, each
+        day with its registrations. Otherwise days the event no longer
+        covers go (unless someone registered for them), new days come with
+        the capacity of the first day."""
         dates = list(self.event.days())
         existing = list(self.days.all())
-        if (
-            existing
-            and dates
-            and dates[0] != existing[0].date
-            and not Registration.objects.filter(event=self.event_id).exists()
-        ):
-            self._move(dates, existing)
-            return
+        if existing and dates and dates[0] != existing[0].date:
+            if not Registration.objects.filter(event=self.event_id).exists():
+                self._move(dates, existing)
+                return
+            if len(dates) == len(existing) and self._shift(dates, existing):
+                return
         by_date = {day.date: day for day in existing}
         capacity = existing[0].capacity if existing else None
         EventDay.objects.bulk_create(
@@ -173,6 +173,26 @@ class RegistrationSettings(models.Model):
                 for index, date in enumerate(dates)
             ]
         )
+        self._shift_opening(shift)
+
+    def _shift(self, dates: list, existing: list) -> bool:
+        """Each day row takes its new date, keeping its places and the
+        registrations (and attendance) linked to it; False, nothing changed,
+        if a date is taken by a day left from an earlier move."""
+        pairs = list(zip(existing, dates, strict=True))
+        if dates[0] > existing[0].date:
+            pairs.reverse()  # later days first: none lands on one not moved yet
+        try:
+            with transaction.atomic():
+                for day, date in pairs:
+                    day.date = date
+                    day.save(update_fields=["date", "updated_at"])
+        except IntegrityError:
+            return False
+        self._shift_opening(dates[0] - existing[0].date)
+        return True
+
+    def _shift_opening(self, shift: dt.timedelta) -> None:
         for name in ("opens_at", "closes_at"):
             moment = getattr(self, name)
             if moment is not None:  # same local time, so many days later

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 
+from association.models import SiteSettings
 from calendar_app import dates, ical
 from calendar_app.models import Event, Schedule
 from outbox.sending import kind as outbox_kind
@@ -96,14 +97,32 @@ def event_rescheduled(event: Event, before: Schedule, now: dt.datetime) -> int:
         _reachable(Registration.objects.active().filter(event=event)),
         kind,
         event.starts_at,
-    ).select_related("event__registration_settings", "authority", "rate")
-    calendar = ical.event_calendar(event)  # once for all
+    )
+    return _send_each(_for_emails(registrations), event, kind, now, **email)
+
+
+def _for_emails(registrations):
+    """What building their emails reads, in a few queries for all."""
+    return (
+        registrations.select_related("authority", "rate")
+        .prefetch_related("days")
+        .order_by("pk")
+    )
+
+
+def _send_each(registrations, event: Event, kind: str, now, **email) -> int:
+    """Send the notice to each registration that has not had it; the
+    event's calendar file and the Reply-To are made once for all."""
     sent = 0
+    shared = {}
     for registration in registrations:
+        if not shared:
+            shared = {
+                "calendar": ical.event_calendar(event),
+                "reply_to": SiteSettings.load().secretariat_reply_to(),
+            }
         registration.event = event
-        sent += _send_once(
-            registration, kind, event.starts_at, now, calendar=calendar, **email
-        )
+        sent += _send_once(registration, kind, event.starts_at, now, **shared, **email)
     return sent
 
 
@@ -150,27 +169,14 @@ def reminders_due(now: dt.datetime):
             )
             .alias(confirmed_at=Coalesce("promoted_at", "created_at"))
             .filter(confirmed_at__lt=since)
-            .select_related("authority", "rate")
-            .order_by("pk")
         )
-        yield settings, registrations
+        yield settings, _for_emails(registrations)
 
 
 def send_reminders(now: dt.datetime) -> int:
     """Send the reminders due, each registration once per date of its
     event; what a crash left unsent goes at the next run."""
-    sent = 0
-    for settings, registrations in reminders_due(now):
-        event = settings.event
-        calendar = None
-        for registration in registrations:
-            calendar = calendar or ical.event_calendar(event)
-            registration.event = event
-            sent += _send_once(
-                registration,
-                Notice.Kind.REMINDER,
-                event.starts_at,
-                now,
-                calendar=calendar,
-            )
-    return sent
+    return sum(
+        _send_each(registrations, settings.event, Notice.Kind.REMINDER, now)
+        for settings, registrations in reminders_due(now)
+    )

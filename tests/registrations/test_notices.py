@@ -161,6 +161,12 @@ def test_postponing_to_a_new_date_gives_it(staff_client, full_event):
         "date : mardi 9 avril 2030, 9 h 00 – 17 h 00." in to_lea.body
     )
     assert calendar_of(to_lea)["DTSTART"].dt == paris(2030, 4, 9, 9)
+    # Her registration and its place moved with the event.
+    lea = full_event["confirmed"]
+    assert [str(day) for day in lea.days.all()] == ["mardi 9 avril 2030"]
+    assert [str(day) for day in full_event["settings"].days.all()] == [
+        "mardi 9 avril 2030"
+    ]
     to_paul = sent[full_event["waiting"].email]
     assert "sur la liste d’attente est conservée, en 1re position" in to_paul.body
     assert calendar_of(to_paul) is None
@@ -420,3 +426,19 @@ def test_the_visio_link_is_on_the_confirmed_persons_page_and_emails(client, webi
     to_lea, to_waiting = mail.outbox
     assert VISIO in to_lea.body
     assert VISIO not in to_waiting.body
+
+
+@pytest.mark.dates
+@pytest.mark.parametrize("people", [1, 10])
+def test_queries_per_reminder_are_bounded(
+    webinar, people, django_assert_max_num_queries
+):
+    """Four queries for the events and their people, then the same few per
+    email (the notice and the outbox row in their savepoints; here the
+    immediate task backend sends at once, three more): none per day of
+    presence, per setting or per Reply-To read."""
+    settings, *_ = webinar
+    for _ in range(people - 1):
+        RegistrationFactory(event=settings.event, created_at=paris(2030, 2, 3))
+    with django_assert_max_num_queries(5 + 9 * people):
+        assert notices.send_reminders(paris(2030, 3, 12, 7, 30)) == people
