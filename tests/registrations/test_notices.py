@@ -442,3 +442,28 @@ def test_queries_per_reminder_are_bounded(
         RegistrationFactory(event=settings.event, created_at=paris(2030, 2, 3))
     with django_assert_max_num_queries(5 + 9 * people):
         assert notices.send_reminders(paris(2030, 3, 12, 7, 30)) == people
+
+
+def test_a_registration_cancelled_by_its_status_in_the_admin_is_told(
+    staff_client, full_event
+):
+    confirmed = full_event["confirmed"]
+    page = reverse("admin:registrations_registration_change", args=[confirmed.pk])
+    form = staff_client.get(page).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name in form.fields and value != []
+    } | {
+        "status": Registration.Status.CANCELLED,
+        "event": confirmed.event_id,
+        "days": [day.pk for day in confirmed.days.all()],
+    }
+    for _ in range(2):  # saved twice: told once
+        response = staff_client.post(page, data)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+    told = [m for m in mail.outbox if m.to == [confirmed.email]]
+    assert [m.subject for m in told] == [
+        "Inscription annulée : Webinaire : la tarification sociale"
+    ]
+    assert "Inscription annulée" in staff_client.get(page).content.decode()
