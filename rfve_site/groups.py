@@ -74,8 +74,6 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "registrations.rate": ALL,
         "registrations.registration": ALL,
         "registrations.order": ALL,
-        # The emails that followed an event: their log, read only.
-        "registrations.notice": VIEW,
         # The audit trail: read only, for everybody (audit/models.py).
         "audit.auditentry": VIEW,
     },
