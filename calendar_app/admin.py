@@ -67,7 +67,7 @@ class EventAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    actions = ["publish", "unpublish", "duplicate"]
+    actions = ["publish", "unpublish", "cancel", "postpone", "duplicate"]
 
     def save_model(self, request, obj, form, change):
         """A copy re-dated takes a slug from its new date (its address no
@@ -102,6 +102,43 @@ class EventAdmin(admin.ModelAdmin):
     def unpublish(self, request, queryset):
         count = self._set_status(queryset, Event.Status.DRAFT)
         self.message_user(request, f"{count} événement(s) repassé(s) en brouillon.")
+
+    def _save_status(self, queryset, status) -> int:
+        """Each event saved on its own: the apps that follow the agenda hear
+        of it (Event.save sends event_rescheduled: registrations emails the
+        registrants), each event with its messages or neither."""
+        count = 0
+        for event in queryset.exclude(status=status):
+            with transaction.atomic():
+                event.status = status
+                event.save()
+            count += 1
+        return count
+
+    @admin.action(
+        description="Annuler (les inscrits et la liste d’attente sont prévenus)",
+        permissions=["change"],
+    )
+    def cancel(self, request, queryset):
+        count = self._save_status(queryset, Event.Status.CANCELLED)
+        self.message_user(
+            request,
+            f"{count} événement(s) annulé(s) ; leurs inscrits sont prévenus par "
+            "courriel.",
+        )
+
+    @admin.action(
+        description="Reporter à une date à annoncer (les inscrits sont prévenus)",
+        permissions=["change"],
+    )
+    def postpone(self, request, queryset):
+        count = self._save_status(queryset, Event.Status.POSTPONED)
+        self.message_user(
+            request,
+            f"{count} événement(s) reporté(s) ; leurs inscrits sont prévenus par "
+            "courriel. Une fois la nouvelle date fixée, modifiez les dates de "
+            "l’événement : ils en seront prévenus.",
+        )
 
     @admin.action(
         description="Dupliquer (copies en brouillon, à redater ; inscriptions, "

@@ -121,6 +121,9 @@ def living_agenda(today: dt.date) -> list[dict]:
             at(wednesday, 10),
             at(wednesday, 12),
             place="Visioconférence",
+            # Last month's was cancelled a week before; its registrants were
+            # told (registrations/demo.py).
+            status=Event.Status.CANCELLED if offset == -1 else Event.Status.PUBLISHED,
         )
         if offset % 2 == 0:
             monday = nth_weekday(month, 0, -1)

@@ -7,6 +7,7 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from rfve_site.markup import markdown_to_text
 from rfve_site.text import multi_line, one_line
 
 from . import dates
@@ -46,14 +47,27 @@ def _vevent(event: Event, stamp: dt.datetime) -> icalendar.Event:
     )
     if location:
         vevent.add("location", location)
-    description = multi_line(
-        "\n\n".join(part for part in (event.summary, event.description) if part)
-    )
     url = f"https://{settings.SITE_DOMAIN}{event.get_absolute_url()}"
-    vevent.add("description", f"{description}\n\n{url}".strip())
+    vevent.add("description", description(event, url))
     vevent.add("url", url)
     vevent.add("categories", [one_line(event.event_type.name)])
     return vevent
+
+
+def description(event: Event, url: str) -> str:
+    """DESCRIPTION, the one text every calendar file gives an event (its
+    .ics, the feed, the registration emails' attachment): summary, the
+    description as plain text (calendar clients show the property as typed:
+    Markdown's "## " and "- " would show as such), then the event's page."""
+    text = "\n\n".join(
+        part
+        for part in (
+            event.summary,
+            markdown_to_text(event.description, f"https://{settings.SITE_DOMAIN}"),
+        )
+        if part
+    )
+    return f"{multi_line(text)}\n\n{url}".strip()
 
 
 # The subscribable feed covers the three months before the current one and

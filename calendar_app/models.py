@@ -1,5 +1,6 @@
 import datetime as dt
 import re
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
@@ -14,7 +15,7 @@ from rfve_site.text import MultiLineField, OneLineField, one_line
 from rfve_site.uploads import PublicImageField
 
 from . import dates
-from .signals import event_duplicated
+from .signals import event_duplicated, event_rescheduled
 
 # A copy's slug ends in "-copie" or "-copie-2"; slugs may end with a date.
 COPY_SUFFIX = re.compile(r"-copie(?:-\d+)?$")
@@ -111,6 +112,19 @@ class EventQuerySet(StampedQuerySet):
         return self.filter(event_type__is_rencontres=True)
 
 
+class Schedule(NamedTuple):
+    """What an event announces: its status and dates (event_rescheduled)."""
+
+    status: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    all_day: bool
+
+    @property
+    def dates(self) -> tuple:
+        return (self.starts_at, self.ends_at, self.all_day)
+
+
 class Event(models.Model):
     class Status(models.TextChoices):
         DRAFT = "brouillon", "Brouillon"
@@ -194,7 +208,14 @@ class Event(models.Model):
         "Laisser vide si elle est décorative.",
     )
     status = models.CharField(
-        "statut", max_length=20, choices=Status, default=Status.DRAFT
+        "statut",
+        max_length=20,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text="Annulé ou Reporté : les inscrits et la liste d’attente sont "
+        "prévenus par courriel, une fois. Reporté à une date connue : changez "
+        "aussi les dates, le courriel les donne ; une fois la nouvelle date "
+        "fixée, changez les dates : ils en sont prévenus.",
     )
     visibility = models.CharField(
         "visibilité", max_length=20, choices=Visibility, default=Visibility.PUBLIC
@@ -232,9 +253,28 @@ class Event(models.Model):
         if self.pk is not None:
             self.sequence += 1
         super().save(*args, **kwargs)
+        before = getattr(self, "_read_schedule", None)
+        self._read_schedule = after = self._schedule()
+        if before is not None and after is not None and before != after:
+            event_rescheduled.send(sender=Event, event=self, before=before)
 
     def get_absolute_url(self):
         return reverse("calendar:event", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._read_schedule = instance._schedule()
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._read_schedule = self._schedule()
+
+    def _schedule(self) -> Schedule | None:
+        """Status and dates as this instance holds them (None if deferred)."""
+        values = [self.__dict__.get(name) for name in Schedule._fields]
+        return None if None in values else Schedule(*values)
 
     @cached_property
     def url(self) -> str:
@@ -378,6 +418,13 @@ class Event(models.Model):
             all_day=self.all_day,
             last_day=self.last_day,
         )
+
+    @property
+    def when_in_sentence(self) -> str:
+        """The date after a verb: "le jeudi 14 janvier 2027, 12 h 30 – 13 h 30",
+        "du lundi 2 au mardi 3 mars 2027"."""
+        when = self.when
+        return when if when.startswith("du ") else f"le {when}"
 
     @property
     def start_time(self) -> str:

@@ -7,3 +7,8 @@ from django.dispatch import Signal
 # that hang data on an event copy theirs (registrations: its settings, days
 # and rates).
 event_duplicated = Signal()
+
+# Sent by Event.save() when a saved event's status or dates changed, with
+# event= (saved) and before= (Schedule: what they were when it was read):
+# registrations tells the registrants of a cancelled or postponed event.
+event_rescheduled = Signal()

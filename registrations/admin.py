@@ -8,12 +8,15 @@ settings page links to its event and to the event's registrations."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
-from . import booking, documents, orders
+from . import booking, documents, notices, orders
 from .admin_documents import EventDocumentsMixin, EventFilter
 from .models import EventDay, Rate, Registration, RegistrationSettings
 
@@ -59,6 +62,14 @@ class RegistrationSettingsAdmin(EventDocumentsMixin, admin.ModelAdmin):
             {"fields": ["is_open", "opens_at", "closes_at", "has_waiting_list"]},
         ),
         ("Public", {"fields": ["audience", "invitation_code"]}),
+        (
+            "Pour les inscrits confirmés",
+            {
+                "description": "Dans leurs courriels et leur page personnelle, "
+                "jamais sur la page publique de l’événement.",
+                "fields": ["reminder_days", "access", "visio_url"],
+            },
+        ),
         (
             "Questions posées",
             {
@@ -163,7 +174,13 @@ class RegistrationAdmin(admin.ModelAdmin):
     search_fields = ["last_name", "first_name", "email", "authority__name"]
     list_select_related = ["event", "authority", "rate"]
     autocomplete_fields = ["authority"]
-    readonly_fields = ["created_at", "promoted_at", "cancelled_at", "anonymised_at"]
+    readonly_fields = [
+        "created_at",
+        "promoted_at",
+        "cancelled_at",
+        "anonymised_at",
+        "notices_sent",
+    ]
     ordering = ["event", "status", "created_at"]
     date_hierarchy = "created_at"
     actions = ["cancel"]
@@ -178,7 +195,15 @@ class RegistrationAdmin(admin.ModelAdmin):
         ("Besoins", {"fields": ["accessibility_needs", "dietary_needs"]}),
         (
             "Suivi",
-            {"fields": ["created_at", "promoted_at", "cancelled_at", "anonymised_at"]},
+            {
+                "fields": [
+                    "created_at",
+                    "promoted_at",
+                    "cancelled_at",
+                    "anonymised_at",
+                    "notices_sent",
+                ]
+            },
         ),
     ]
     raw_id_fields = ["member", "rate"]
@@ -222,7 +247,22 @@ class RegistrationAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if cancelled:
             orders.credit_cancelled_quietly(obj, timezone.now())  # if invoiced
+            notices.registration_cancelled(obj, timezone.now())
             booking.promote(obj.event.registration_settings, timezone.now())
+
+    @admin.display(description="courriels sur l’événement")
+    def notices_sent(self, obj):
+        """Cancellation, postponement, reminder: each sent once (Notice)."""
+        lines = [
+            f"{notice.get_kind_display()} : "
+            + date_format(timezone.localtime(notice.sent_at), "j F Y à G \\h i")
+            for notice in obj.notices.all()
+        ]
+        return (
+            format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+            if lines
+            else "—"
+        )
 
     @admin.display(description="personne", ordering="last_name")
     def person(self, obj):
@@ -237,8 +277,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         return obj.rate.get_category_display() if obj.rate else "—"
 
     @admin.action(
-        description="Annuler les inscriptions sélectionnées (les places libérées "
-        "vont à la liste d’attente)"
+        description="Annuler les inscriptions sélectionnées (les personnes sont "
+        "prévenues, les places libérées vont à la liste d’attente)"
     )
     def cancel(self, request, queryset):
         now = timezone.now()
@@ -246,11 +286,14 @@ class RegistrationAdmin(admin.ModelAdmin):
         for registration in queryset.select_related("event"):
             if registration.is_cancelled:
                 continue
-            promoted += len(booking.cancel(registration, now))
+            with transaction.atomic():
+                promoted += len(booking.cancel(registration, now))
+                notices.registration_cancelled(registration, now)
             cancelled += 1
         self.message_user(
             request,
-            f"{cancelled} inscription(s) annulée(s) ; {promoted} personne(s) de la "
-            "liste d’attente confirmée(s) et prévenue(s) par courriel.",
+            f"{cancelled} inscription(s) annulée(s) et prévenue(s) par courriel ; "
+            f"{promoted} personne(s) de la liste d’attente confirmée(s) et "
+            "prévenue(s) par courriel.",
             messages.SUCCESS,
         )

@@ -9,7 +9,7 @@ class RegistrationsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from calendar_app.models import Event
-        from calendar_app.signals import event_duplicated
+        from calendar_app.signals import event_duplicated, event_rescheduled
         from dues.sending import register_other_sender
 
         from .invoice_emails import send_document
@@ -45,4 +45,20 @@ class RegistrationsConfig(AppConfig):
             sender=Event,
             weak=False,
             dispatch_uid="registrations-duplicate",
+        )
+
+        def tell_registrants(sender, event, before, **kwargs):
+            """A cancelled or postponed event emails its registrants and
+            waiting list, once (registrations/notices.py)."""
+            from django.utils import timezone
+
+            from . import notices
+
+            notices.event_rescheduled(event, before, timezone.now())
+
+        event_rescheduled.connect(
+            tell_registrants,
+            sender=Event,
+            weak=False,
+            dispatch_uid="registrations-notices",
         )

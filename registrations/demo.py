@@ -1,9 +1,11 @@
 """Demo registrations (load_demo): the next Rencontres nationales open with
 about sixty registrations from real member cities (the people are made up), a
-full webinar with three people waiting, a past working group with attendance
-marked, and an earlier paying working group whose invoices are issued (member
-cities billed from their record, a non-member city and a partner from the
-data they typed, confirmed by the secretariat), to be read without clicking.
+full webinar with three people waiting (its visio link for the confirmed
+ones), a past working group with attendance marked, last month's cancelled
+working group whose registrants were told, and an earlier paying working
+group whose invoices are issued (member cities billed from their record, a
+non-member city and a partner from the data they typed, confirmed by the
+secretariat), to be read without clicking.
 
 The demo agenda follows today's date and drops its stale events, which a
 registration protects: load_demo calls unload() before the agenda, then
@@ -27,6 +29,7 @@ from members.validators import with_luhn_key
 from . import orders
 from .models import (
     BillingProposal,
+    Notice,
     Order,
     Question,
     Rate,
@@ -76,6 +79,9 @@ WEBINAR_CAPACITY = 25
 WEBINAR_WAITING = 3
 PAST_REGISTRATIONS = 14
 PAST_ABSENT = 2
+WEBINAR_VISIO = "https://visio.example.org/rfve/webinaire-tarification-sociale"
+CANCELLED_REGISTRATIONS = 9
+CANCELLED_WAITING = 1
 
 
 def unload(today: dt.date | None = None) -> int:
@@ -199,7 +205,15 @@ def load(today: dt.date) -> int:
         orders.attach(registration, {})  # billed from the member's record
     count += len(paying)
 
-    settings = _settings(webinar, WEBINAR_CAPACITY, is_open=True)
+    settings = _settings(
+        webinar,
+        WEBINAR_CAPACITY,
+        is_open=True,
+        # Confirmed registrants only: their emails and personal page.
+        visio_url=WEBINAR_VISIO,
+        access="Connexion ouverte dès 12 h 15 ; les questions se posent par "
+        "écrit pendant le webinaire.",
+    )
     count += len(
         _register(
             settings,
@@ -235,6 +249,19 @@ def load(today: dt.date) -> int:
         registration.attended_days.add(day)
     count += len(registrations)
 
+    cancelled = (
+        Event.objects.filter(
+            is_demo=True,
+            status=Event.Status.CANCELLED,
+            title="Groupe de travail Cités éducatives",
+            ends_at__lt=now,
+        )
+        .order_by("-starts_at")
+        .first()
+    )
+    if cancelled is not None:
+        count += _cancelled_past_event(cancelled, members, people)
+
     paying_past = (
         demo_events.filter(title="Groupe de travail petite enfance", ends_at__lt=now)
         .exclude(pk=past.pk)
@@ -247,6 +274,40 @@ def load(today: dt.date) -> int:
     ):
         count += _paying_past_event(paying_past, members, people, now)
     return count
+
+
+def _cancelled_past_event(event, members, people) -> int:
+    """Last month's cancelled working group: its registrants and its waiting
+    list were told a week before it, once each (the Notice rows the admin
+    shows on each registration). Recorded, not sent: a demo never writes to
+    its made-up people, so the outbox holds none of these."""
+    settings = _settings(event, CANCELLED_REGISTRATIONS, is_open=False)
+    told_at = event.starts_at - dt.timedelta(days=7)
+    registered = _register(
+        settings,
+        members,
+        people,
+        CANCELLED_REGISTRATIONS,
+        status=Registration.Status.CONFIRMED,
+        now=told_at - dt.timedelta(days=5),
+    ) + _register(
+        settings,
+        members[3:],
+        people,
+        CANCELLED_WAITING,
+        status=Registration.Status.WAITING,
+        now=told_at,
+    )
+    Notice.objects.bulk_create(
+        Notice(
+            registration=registration,
+            kind=Notice.Kind.EVENT_CANCELLED,
+            event_starts_at=event.starts_at,
+            sent_at=told_at,
+        )
+        for registration in registered
+    )
+    return len(registered)
 
 
 # Buyers that are not member cities, with the billing data they typed:

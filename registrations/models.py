@@ -9,7 +9,8 @@ import datetime as dt
 import secrets
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import models
+from django.core.validators import MaxValueValidator
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -86,6 +87,31 @@ class RegistrationSettings(models.Model):
     )
     ask_accessibility = _question_field("question : besoins d’accessibilité")
     ask_dietary = _question_field("question : régime alimentaire", default=Question.OFF)
+    # What follows the registration (registrations/notices.py): the reminder
+    # before the event, and what only confirmed registrants read (their
+    # emails and personal page; never the public page, the calendar files,
+    # the search or the sitemap, which read calendar_app's event only).
+    reminder_days = models.PositiveSmallIntegerField(
+        "rappel (jours avant)",
+        default=2,
+        validators=[MaxValueValidator(30)],
+        help_text="Les inscrits confirmés reçoivent un rappel (date, lieu, accès, "
+        "lien de visioconférence) autant de jours avant l’événement. 0 : pas de "
+        "rappel.",
+    )
+    access = MultiLineField(
+        "accès",
+        blank=True,
+        help_text="Transports, stationnement, entrée, accessibilité du lieu : "
+        "dans le rappel et la page personnelle des inscrits confirmés.",
+    )
+    visio_url = models.URLField(
+        "lien de visioconférence",
+        max_length=500,
+        blank=True,
+        help_text="Réservé aux inscrits confirmés (courriels et page personnelle) ; "
+        "jamais sur la page publique, dans les agendas ni la recherche.",
+    )
     invitation_code = OneLineField(
         "code d’invitation",
         max_length=40,
@@ -109,19 +135,19 @@ class RegistrationSettings(models.Model):
     def sync_days(self) -> None:
         """One EventDay per day the event covers. An event moved before
         anyone registered takes its days, their places and its opening dates
-        along (day by day, as many days as it now has). Otherwise days the
-        event no longer covers go (unless someone registered for them), new
-        days come with the capacity of the first day."""
+        along (day by day, as many days as it now has). One moved with
+        registrations to as many days (postponed) takes them along too, each
+        day with its registrations. Otherwise days the event no longer
+        covers go (unless someone registered for them), new days come with
+        the capacity of the first day."""
         dates = list(self.event.days())
         existing = list(self.days.all())
-        if (
-            existing
-            and dates
-            and dates[0] != existing[0].date
-            and not Registration.objects.filter(event=self.event_id).exists()
-        ):
-            self._move(dates, existing)
-            return
+        if existing and dates and dates[0] != existing[0].date:
+            if not Registration.objects.filter(event=self.event_id).exists():
+                self._move(dates, existing)
+                return
+            if len(dates) == len(existing) and self._shift(dates, existing):
+                return
         by_date = {day.date: day for day in existing}
         capacity = existing[0].capacity if existing else None
         EventDay.objects.bulk_create(
@@ -147,6 +173,26 @@ class RegistrationSettings(models.Model):
                 for index, date in enumerate(dates)
             ]
         )
+        self._shift_opening(shift)
+
+    def _shift(self, dates: list, existing: list) -> bool:
+        """Each day row takes its new date, keeping its places and the
+        registrations (and attendance) linked to it; False, nothing changed,
+        if a date is taken by a day left from an earlier move."""
+        pairs = list(zip(existing, dates, strict=True))
+        if dates[0] > existing[0].date:
+            pairs.reverse()  # later days first: none lands on one not moved yet
+        try:
+            with transaction.atomic():
+                for day, date in pairs:
+                    day.date = date
+                    day.save(update_fields=["date", "updated_at"])
+        except IntegrityError:
+            return False
+        self._shift_opening(dates[0] - existing[0].date)
+        return True
+
+    def _shift_opening(self, shift: dt.timedelta) -> None:
         for name in ("opens_at", "closes_at"):
             moment = getattr(self, name)
             if moment is not None:  # same local time, so many days later
@@ -474,12 +520,66 @@ class Registration(models.Model):
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
 
+    def waiting_position(self) -> int | None:
+        """Rank on the event's waiting list in order of arrival (1: the
+        next one), None if not waiting."""
+        if not self.is_waiting:
+            return None
+        ahead = (
+            Registration.objects.waiting()
+            .filter(event=self.event_id)
+            .filter(
+                Q(created_at__lt=self.created_at)
+                | Q(created_at=self.created_at, pk__lt=self.pk)
+            )
+        )
+        return ahead.count() + 1
+
     @property
     def structure(self) -> str:
         """Where the person comes from, as lists and badges print it."""
         if self.authority_id:
             return self.authority.name
         return self.organisation
+
+
+class Notice(models.Model):
+    """An email about the event sent to one registration, recorded in the
+    transaction that writes it to the outbox: the unique row is the proof it
+    was sent, so that a second save of the event, a job run twice or resumed
+    after a crash never sends it again (registrations/notices.py). The
+    event's start is part of the key: an event postponed to a new date, or a
+    reminder of an event moved, is a new message."""
+
+    class Kind(models.TextChoices):
+        EVENT_CANCELLED = "evenement-annule", "Événement annulé"
+        EVENT_POSTPONED = "evenement-reporte", "Événement reporté"
+        REGISTRATION_CANCELLED = "inscription-annulee", "Inscription annulée"
+        REMINDER = "rappel", "Rappel avant l’événement"
+
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name="inscription",
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    kind = models.CharField("courriel", max_length=20, choices=Kind)
+    event_starts_at = models.DateTimeField("début de l’événement annoncé")
+    sent_at = models.DateTimeField("envoyé le", default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = "courriel aux inscrits"
+        verbose_name_plural = "courriels aux inscrits"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "kind", "event_starts_at"],
+                name="one_notice_per_registration_kind_and_date",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} : {self.registration}"
 
 
 class Order(models.Model):

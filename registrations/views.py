@@ -9,7 +9,7 @@ from django.utils import timezone
 from calendar_app.models import Event
 from rfve_site.client_address import client_key
 
-from . import booking, links, orders, rates
+from . import booking, emails, links, orders, rates
 from .forms import ChangeForm, RegistrationForm
 from .models import Registration, RegistrationSettings
 from .purge import REGISTRATION_RETENTION
@@ -136,12 +136,16 @@ def manage(request, slug: str, token: str):
         message = "Votre inscription est annulée. Merci de nous avoir prévenus."
     elif request.GET.get("modifiee"):
         message = "Vos modifications sont enregistrées."
+    position = registration.waiting_position()
     context = {
         "event": registration.event,
         "registration": registration,
         "days": list(registration.days.all()),
         "form": form,
         "message": message,
+        "position": emails.ordinal(position) if position else "",
+        # What only a confirmed registration reads.
+        "practical": settings if registration.is_confirmed else None,
     }
     response = render(request, "registrations/manage.html", context, status=status)
     # A personal page: never in a shared cache, never indexed.

@@ -3,7 +3,7 @@ a bound on what any text costs to render."""
 
 import pytest
 
-from rfve_site.markup import render_markdown
+from rfve_site.markup import markdown_to_text, render_markdown
 from tests.deadline import within
 
 
@@ -62,3 +62,36 @@ def test_search_excerpts_of_hostile_markdown_are_bounded(client):
     with within(2.0, "search"):
         response = client.get("/recherche/", {"q": "crochets"})
     assert response.status_code == 200
+
+
+def test_markdown_as_plain_text_for_calendar_files():
+    text = markdown_to_text(
+        "## Programme\n\n- Le cadre national\n- Trois villes *témoignent*\n"
+        "    - Lyon\n\n1. Accueil\n2. Débat\n\nInscription sur [le site](/agenda/), "
+        "questions à [contact@villes.example](mailto:contact@villes.example) "
+        "ou <https://exemple.fr>.\n\n| Heure | Quoi |\n|---|---|\n| 9 h | Accueil |\n"
+        "\nFin & suite<script>alert(1)</script>",
+        "https://villeseducatrices.fr",
+    )
+    assert text == (
+        "Programme\n\n"
+        "• Le cadre national\n• Trois villes témoignent\n  • Lyon\n\n"
+        "1. Accueil\n2. Débat\n\n"
+        "Inscription sur le site (https://villeseducatrices.fr/agenda/), questions à "
+        "contact@villes.example ou https://exemple.fr.\n\n"
+        "Heure – Quoi\n9 h – Accueil\n\n"
+        "Fin & suite"
+    )
+
+
+def test_text_without_markdown_stays_as_typed():
+    assert markdown_to_text("Une réunion.\nDeux lignes.  ") == (
+        "Une réunion.\nDeux lignes."
+    )
+    assert markdown_to_text("   ") == ""
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_markdown_as_text_costs_time_proportional_to_its_length(text):
+    with within(1.5, "Markdown as text"):
+        markdown_to_text(text)

@@ -421,3 +421,25 @@ def test_subscribe_page_names_the_window(client):
     page = client.get(reverse("calendar:subscribe")).content.decode()
 
     assert "les 3 derniers mois et les 12 prochains" in page
+
+
+def test_description_is_plain_text_in_the_file_and_the_feed(client):
+    """Calendar clients show DESCRIPTION as typed: the Markdown is rendered
+    to text (headings, one line per item, links with their address)."""
+    event = EventFactory(
+        title="Webinaire",
+        starts_at=soon(days=3),
+        ends_at=soon(days=3, hours=1),
+        summary="Retours d’expérience.",
+        description="## Programme\n\n- Le cadre national\n- Trois villes "
+        "**témoignent**\n\nVoir [la note](https://exemple.fr/note).",
+    )
+    expected = (
+        "Retours d’expérience.\n\nProgramme\n\n"
+        "• Le cadre national\n• Trois villes témoignent\n\n"
+        "Voir la note (https://exemple.fr/note).\n\n"
+        f"https://villeseducatrices.fr/agenda/evenements/{event.slug}/"
+    )
+    in_file = str(only_vevent(client.get(ics_url(event)))["DESCRIPTION"])
+    in_feed = str(vevents(client.get(FEED_URL))["Webinaire"]["DESCRIPTION"])
+    assert in_file == in_feed == expected

@@ -24,12 +24,18 @@ def test_cancel_action_promotes_the_first_waiting(staff_client):
         follow=True,
     )
     assert (
-        typeset("1 inscription(s) annulée(s) ; 1 personne(s)")
+        typeset(
+            "1 inscription(s) annulée(s) et prévenue(s) par courriel ; 1 personne(s)"
+        )
         in response.content.decode()
     )
     waiting.refresh_from_db()
     assert waiting.is_confirmed and waiting.promoted_at
-    assert [message.to for message in mail.outbox] == [[waiting.email]]
+    # The person cancelled is told (tests/registrations/test_notices.py), the
+    # person promoted too.
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [taken.email, waiting.email]
+    )
 
 
 def test_waiting_list_is_filtered_per_event_and_day(staff_client):
@@ -77,6 +83,7 @@ def test_saving_settings_follows_the_event_days_and_fills_raised_capacity(
         "ask_days": "obligatoire",
         "ask_accessibility": "facultatif",
         "ask_dietary": "non",
+        "reminder_days": 2,
         "days-TOTAL_FORMS": 2,
         "days-INITIAL_FORMS": 2,
         "days-0-id": first.pk,

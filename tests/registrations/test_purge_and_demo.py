@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from calendar_app.models import Event
 from registrations import purge
-from registrations.models import Registration
+from registrations.models import Notice, Registration
 from rfve_site.formats import duration
 from rfve_site.typography import french_html as typeset
 from tests.factories import RegistrationFactory, paris
@@ -71,8 +72,16 @@ def test_demo_registrations(demo):
     settings = webinar.first().event.registration_settings
     assert webinar.confirmed().count() == settings.days.get().capacity
     assert webinar.waiting().count() == 3
+    assert settings.visio_url.startswith("https://visio.example.org/")
     past = Registration.objects.exclude(attended_days=None)
     assert past.count() == 12
+    # Last month's cancelled working group: everyone was told, once.
+    cancelled = Registration.objects.filter(event__status=Event.Status.CANCELLED)
+    assert cancelled.count() == 10 and cancelled.waiting().count() == 1
+    told = Notice.objects.filter(kind=Notice.Kind.EVENT_CANCELLED)
+    assert told.count() == 10
+    assert {notice.sent_at < notice.event_starts_at for notice in told} == {True}
     load_demo()  # again: nothing doubles
-    # Rencontres, webinar, past working group, paying past working group.
-    assert Registration.objects.filter(is_demo=True).count() == 60 + 28 + 14 + 7
+    # Rencontres, webinar, past working group, cancelled one, paying past one.
+    assert Registration.objects.filter(is_demo=True).count() == (60 + 28 + 14 + 10 + 7)
+    assert Notice.objects.count() == 10
