@@ -284,6 +284,10 @@ class Person(models.Model):
     """An elected official or an officer of a member city. Contact details are
     private: only name, role and city appear on public pages."""
 
+    class Kind(models.TextChoices):
+        ELECTED = "elu", "Élue, élu"
+        AGENT = "agent", "Agent, agente"
+
     first_name = OneLineField("prénom", max_length=100)
     last_name = OneLineField("nom", max_length=100)
     member = models.ForeignKey(
@@ -299,6 +303,10 @@ class Person(models.Model):
         max_length=200,
         blank=True,
         help_text="Par exemple : adjointe au maire chargée de l’éducation.",
+    )
+    # Who the mailings write to (mailings.audiences: elected officials, agents).
+    kind = models.CharField(
+        "qualité", max_length=10, choices=Kind, default=Kind.ELECTED
     )
     email = models.EmailField("courriel", blank=True)
     phone = OneLineField(
