@@ -40,13 +40,13 @@ def read_confirmation(token: str) -> tuple[str, list[int]] | None:
 
 
 def preferences_token(email: str) -> str:
-    return signing.Signer(salt=_PREFERENCES).sign(email.lower())
+    return signing.Signer(salt=_PREFERENCES).sign_object(email.lower())
 
 
 def read_preferences(token: str) -> str | None:
     try:
-        return signing.Signer(salt=_PREFERENCES).unsign(token)
-    except signing.BadSignature:
+        return str(signing.Signer(salt=_PREFERENCES).unsign_object(token))
+    except (signing.BadSignature, ValueError):
         return None
 
 
