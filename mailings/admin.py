@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from calendar_app.models import Event
 from rfve_site.markup import render_markdown
@@ -134,6 +135,11 @@ class MailingAdmin(admin.ModelAdmin):
             return self.sent_fieldsets
         return self.fieldsets
 
+    def get_prepopulated_fields(self, request, obj=None):
+        if obj is not None and obj.started_at:
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.started_at:
             return ["kind", "subject", "slug", "body", "started_at", "finished_at"] + [
@@ -206,7 +212,8 @@ class MailingAdmin(admin.ModelAdmin):
             "suppressed": audiences.suppressed_count(mailing)
             if mailing.is_draft
             else 0,
-            "html": french_html(render_markdown(mailing.body)),
+            # Sanitised by render_markdown; french_html only changes text nodes.
+            "html": mark_safe(french_html(render_markdown(mailing.body))),  # noqa: S308
             "text": message.body,
             "subject": french(mailing.subject),
             "headers": {
