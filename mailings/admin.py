@@ -156,8 +156,6 @@ class MailingAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        if obj.kind == Mailing.Kind.MAILING and not obj.slug:
-            obj.slug = None
         super().save_model(request, obj, form, change)
 
     def get_urls(self):

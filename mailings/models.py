@@ -10,6 +10,7 @@ groups chosen from the data and stays private."""
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -46,8 +47,8 @@ class Subscriber(models.Model):
 
     class Meta:
         ordering = ["email"]
-        verbose_name = "abonné·e à la lettre"
-        verbose_name_plural = "abonnés à la lettre"
+        verbose_name = "personne abonnée à la lettre"
+        verbose_name_plural = "personnes abonnées à la lettre"
 
     def __str__(self):
         return self.email
@@ -157,6 +158,14 @@ class Mailing(models.Model):
 
     def get_absolute_url(self):
         return reverse("mailings:letter", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if not self.slug:
+            self.slug = None  # unique, and only letters need one
+        if self.kind == self.Kind.LETTER and not self.slug:
+            raise ValidationError(
+                {"slug": "Une lettre a besoin d’une adresse dans les archives."}
+            )
 
     @property
     def is_letter(self) -> bool:

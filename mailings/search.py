@@ -14,6 +14,7 @@ class Found:
     title: str
     url: str
     markdown: str  # the text, shown as an excerpt
+    detail: str
     when: object
 
 
@@ -34,7 +35,13 @@ def letter_hits(query: str, words: list[str], limit: int):
         )[: limit + 1]
     )
     found = [
-        Found(letter.subject, letter.get_absolute_url(), letter.body, letter.started_at)
+        Found(
+            letter.subject,
+            letter.get_absolute_url(),
+            letter.body,
+            "Lettre d’information",
+            letter.started_at,
+        )
         for letter in letters[:limit]
     ]
     return "letters", LABEL, found, len(letters) > limit

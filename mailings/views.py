@@ -3,11 +3,11 @@ each letter, the subscription (double opt-in), preferences and the
 unsubscription reached from every message."""
 
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
 from rfve_site.client_address import client_key
 from rfve_site.markup import render_markdown
@@ -108,6 +108,7 @@ def preferences(request, token: str):
 
 
 @csrf_exempt  # RFC 8058: the signed address in the URL is the credential
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token: str):
     """POST unsubscribes at once (the one-click of List-Unsubscribe-Post, or
     the page's button); GET only shows the button: mail scanners follow
@@ -123,6 +124,4 @@ def unsubscribe(request, token: str):
     if request.method == "POST":
         subscriptions.unsubscribe(email, mailing_id, timezone.now())
         context["done"] = True
-    elif request.method != "GET":
-        raise Http404
     return render(request, "mailings/unsubscribe.html", context)

@@ -271,7 +271,7 @@ def _city_hits(query: str, words: list[str]) -> Group:
 
 def _other_apps_hits(query: str, words: list[str]) -> list[Group]:
     """Hits of the apps that offer their own (AppConfig.site_search): each
-    gives its kind, label, items (title, url, Markdown text, date) and
+    gives its kind, label, items (title, url, Markdown text, detail, date) and
     whether there are more."""
     groups = []
     for config in apps.get_app_configs():
@@ -283,6 +283,7 @@ def _other_apps_hits(query: str, words: list[str]) -> list[Group]:
                 item.title,
                 item.url,
                 excerpt(plain_text(item.markdown), words),
+                detail=item.detail,
                 when=item.when,
             )
             for item in found

@@ -90,3 +90,14 @@ def test_the_bureau_cannot_open_mailings(client, django_user_model):
     client.force_login(user)
     mailing = MailingFactory()
     assert client.get(_preview(mailing)).status_code in (302, 403)
+
+
+def test_composing_a_mailing_and_a_letter(staff_client):
+    add = reverse("admin:mailings_mailing_add")
+    data = {"kind": "envoi", "subject": "Point d’étape", "slug": "", "body": "Bonjour"}
+    assert staff_client.post(add, data).status_code == 302
+    assert staff_client.post(add, {**data, "subject": "Autre"}).status_code == 302
+    assert list(Mailing.objects.values_list("slug", flat=True)) == [None, None]
+    response = staff_client.post(add, {**data, "kind": "lettre"})
+    assert response.status_code == 200
+    assert "Une lettre a besoin d’une adresse" in response.content.decode()

@@ -114,7 +114,8 @@ def test_a_get_never_unsubscribes(client):
     assert response.status_code == 200
     assert "Confirmer la désinscription" in response.text
     assert Subscriber.objects.filter(email="lea@exemple.fr").exists()
-    client.head(url)
+    assert client.head(url).status_code == 200
+    assert client.put(url).status_code == 405
     assert Subscriber.objects.filter(email="lea@exemple.fr").exists()
 
 
