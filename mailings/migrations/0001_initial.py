@@ -73,8 +73,8 @@ class Migration(migrations.Migration):
                 ('topics', models.ManyToManyField(blank=True, related_name='subscribers', to='mailings.topic', verbose_name='thèmes')),
             ],
             options={
-                'verbose_name': 'abonné·e à la lettre',
-                'verbose_name_plural': 'abonnés à la lettre',
+                'verbose_name': 'personne abonnée à la lettre',
+                'verbose_name_plural': 'personnes abonnées à la lettre',
                 'ordering': ['email'],
             },
         ),
