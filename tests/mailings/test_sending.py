@@ -233,3 +233,23 @@ def test_the_report_counts_what_happened(client):
         "bounced": 1,
         "unsubscribed": 1,
     }
+
+
+def test_batches_keep_to_the_configured_rate(settings):
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}
+    }
+    settings.MAILINGS_BATCH_SIZE = 2
+    settings.MAILINGS_PER_MINUTE = 4  # two messages, then half a minute
+    PersonFactory.create_batch(3)
+    mailing = MailingFactory()
+    sending.start(mailing, timezone.now())
+    backend = tasks.send_batch.get_backend()
+    backend.results.clear()
+    before = timezone.now()
+    assert tasks.send_batch.call(mailing.pk) == "continued"
+    assert OutboxMessage.objects.count() == 2
+    [following] = [r for r in backend.results if r.task.name == "send_batch"]
+    assert following.task.run_after >= before + dt.timedelta(seconds=30)
+    assert tasks.send_batch.call(mailing.pk) == "done"
+    assert OutboxMessage.objects.count() == 3
