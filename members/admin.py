@@ -155,7 +155,8 @@ class MemberAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "member", "position"]
+    list_display = ["__str__", "member", "position", "kind"]
+    list_filter = ["kind"]
     list_select_related = ["member__authority"]
     search_fields = ["first_name", "last_name", "email", "member__authority__name"]
     autocomplete_fields = ["member"]

@@ -297,6 +297,11 @@ class Person(models.Model):
         blank=True,
         help_text="Donne à la personne son titre : « présidente » ou « président ».",
     )
+
+    class Kind(models.TextChoices):
+        ELECTED = "elu", "Élue, élu"
+        AGENT = "agent", "Agent, agente"
+
     first_name = OneLineField("prénom", max_length=100)
     last_name = OneLineField("nom", max_length=100)
     member = models.ForeignKey(
@@ -312,6 +317,10 @@ class Person(models.Model):
         max_length=200,
         blank=True,
         help_text="Par exemple : adjointe au maire chargée de l’éducation.",
+    )
+    # Who the mailings write to (mailings.audiences: elected officials, agents).
+    kind = models.CharField(
+        "qualité", max_length=10, choices=Kind, default=Kind.ELECTED
     )
     email = models.EmailField("courriel", blank=True)
     phone = OneLineField(

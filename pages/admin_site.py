@@ -57,6 +57,9 @@ NOUNS: dict[str, tuple[str, str]] = {
     "dues.issuerun": ("une émission de factures", "l’émission de factures"),
     "dues.reminderrun": ("un envoi de relances", "l’envoi de relances"),
     "outbox.outboxmessage": ("un courriel", "le courriel"),
+    "mailings.topic": ("un thème de la lettre", "le thème de la lettre"),
+    "mailings.subscriber": ("une personne abonnée", "la personne abonnée"),
+    "mailings.mailing": ("une lettre ou un envoi", "la lettre ou l’envoi"),
     "outbox.suppressedaddress": (
         "une adresse exclue des envois",
         "l’adresse exclue des envois",

@@ -5,6 +5,7 @@ Retention periods are read from the constants that the daily purge applies
 import datetime as dt
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings as django_settings
 
 from association.models import SiteSettings
@@ -170,4 +171,11 @@ def processings(association: SiteSettings) -> list[Processing]:
             f"{duration(outbox_purge.SUPPRESSION_RETENTION)}.",
         )
     )
+    # Apps beside this one (the newsletter and mailings) state theirs through
+    # their AppConfig; the host and mail provider are added here.
+    for config in apps.get_app_configs():
+        if hasattr(config, "privacy_processings"):
+            for item in config.privacy_processings(association):
+                item["recipients"] = recipients(association, item["recipients"])
+                items.append(Processing(**item))
     return items

@@ -13,6 +13,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db.models import QuerySet
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -38,6 +39,13 @@ SEARCHED_MODELS = (
     Page,
     Member,
     LocalAuthority,
+)
+# Apps beside this one (the newsletter's archive) add their tables and hits
+# through their AppConfig (searched_models, site_search), without an import.
+SEARCHED_MODELS += tuple(
+    label
+    for config in apps.get_app_configs()
+    for label in getattr(config, "searched_models", ())
 )
 # The columns a hit shows (.only(): rows are read whole otherwise).
 EVENT_FIELDS = ("title", "slug", "summary", "description", "place", "starts_at")
@@ -261,6 +269,29 @@ def _city_hits(query: str, words: list[str]) -> Group:
     return Group("cities", "Villes adhérentes", hits, more)
 
 
+def _other_apps_hits(query: str, words: list[str]) -> list[Group]:
+    """Hits of the apps that offer their own (AppConfig.site_search): each
+    gives its kind, label, items (title, url, Markdown text, detail, date) and
+    whether there are more."""
+    groups = []
+    for config in apps.get_app_configs():
+        if not hasattr(config, "site_search"):
+            continue
+        key, label, found, more = config.site_search(query, words, RESULTS_PER_KIND)
+        hits = [
+            Hit(
+                item.title,
+                item.url,
+                excerpt(plain_text(item.markdown), words),
+                detail=item.detail,
+                when=item.when,
+            )
+            for item in found
+        ]
+        groups.append(Group(key, label, hits, more))
+    return groups
+
+
 def site_search(query: str) -> list[Group]:
     """Hits for the query grouped by kind (events, articles, documents, pages,
     cities), empty groups left out. Five SQL queries."""
@@ -269,4 +300,5 @@ def site_search(query: str) -> list[Group]:
         return []
     finders = (_event_hits, _article_hits, _document_hits, _page_hits, _city_hits)
     groups = [find(query, words) for find in finders]
+    groups += _other_apps_hits(query, words)
     return [group for group in groups if group.hits]

@@ -1,4 +1,4 @@
-"""Access logs without the registrations' personal links: a link
+"""Access logs without the registrations' (and the newsletter's) personal links: a link
 (/agenda/evenements/<slug>/inscription/<signed token>/) opens a person's
 registration, so it is a credential, and logs are read by more people and
 kept longer than the database. gunicorn uses `Logger` below (--logger-class);
@@ -11,8 +11,11 @@ from gunicorn.glogging import Logger as GunicornLogger
 
 # The registration's own pages are the only segments after /inscription/
 # that are not a token.
+# The newsletter's signed links (/lettre/confirmer/<token>/, preferences/,
+# desinscription/) carry an address and act for its owner: masked too.
 PERSONAL_LINK = re.compile(
-    r"(/inscription/)(?!(?:confirmee|liste-attente|deja-inscrit)(?:/|$|\?))"
+    r"(/inscription/(?!(?:confirmee|liste-attente|deja-inscrit)(?:/|$|\?))"
+    r"|/lettre/(?:confirmer|preferences|desinscription)/)"
     r"[^/?#\s\"]+"
 )
 MASK = r"\1[lien-personnel]"

@@ -45,6 +45,7 @@ VERSIONED_MODELS = (
     "registrations.EventDay",
     "registrations.Registration",
     "pages.Page",
+    "mailings.Mailing",
 )
 
 

@@ -70,6 +70,10 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         # The outbox: every email sent; failed ones sent again.
         "outbox.outboxmessage": ("view", "resend"),
         "outbox.suppressedaddress": ALL,
+        # The newsletter and the mailings: composed and sent by the secretariat.
+        "mailings.topic": ALL,
+        "mailings.subscriber": ALL,
+        "mailings.mailing": ALL,
         "registrations.registrationsettings": ALL,
         "registrations.eventday": ALL,
         "registrations.rate": ALL,

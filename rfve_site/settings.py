@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "dues",
     "news",
     "registrations",
+    "mailings",
     "pages",
 ]
 
@@ -382,6 +383,10 @@ OUTBOX_STALE_SECONDS = env.int("OUTBOX_STALE_SECONDS", default=600)
 # certificates) runs as Django tasks, stored in the database and run by
 # `manage.py db_worker` (django-tasks-db): no broker, SQLite or PostgreSQL.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Mailings and letters (app mailings) go out in batches of this many messages,
+# at most this many a minute (the mail provider's or server's limits).
+MAILINGS_BATCH_SIZE = env.int("MAILINGS_BATCH_SIZE", default=50)
+MAILINGS_PER_MINUTE = env.int("MAILINGS_PER_MINUTE", default=120)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="site@villeseducatrices.fr")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

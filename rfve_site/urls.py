@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, register_converter
 
+from mailings.sitemaps import SITEMAPS as LETTER_SITEMAPS
 from pages import views as pages_views
 from pages.models import PATH_PATTERN
 from pages.sitemaps import SITEMAPS
@@ -39,8 +40,14 @@ urlpatterns = [
     path("", include("news.urls")),
     path("sante/", views.health, name="health"),
     path("sante/pret/", views.ready, name="ready"),
+    path("lettre/", include("mailings.urls")),
     path("", include("pages.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {**SITEMAPS, **LETTER_SITEMAPS}},
+        name="sitemap",
+    ),
     path("robots.txt", pages_views.robots_txt, name="robots"),
     path(".well-known/security.txt", pages_views.security_txt, name="security-txt"),
     # Sign-in, second factor, password (django-allauth: rfve_site/accounts.py).

@@ -6,6 +6,7 @@ import factory
 
 from calendar_app.models import Event, EventType
 from dues.models import DuesBracket, DuesCall, DuesScale, Payment
+from mailings.models import Mailing, Subscriber, Topic
 from members.communes import normalise_name
 from members.models import (
     LocalAuthority,
@@ -264,3 +265,49 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
                 if extracted is not None
                 else self.event.registration_settings.days.all()
             )
+
+
+# --- Newsletter and mailings --------------------------------------------------
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    name = factory.Sequence(lambda n: f"Thème {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subscriber
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"abonne{n}@exemple.fr")
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
+
+
+class MailingFactory(factory.django.DjangoModelFactory):
+    """A draft mailing to the member cities' people."""
+
+    class Meta:
+        model = Mailing
+
+    subject = factory.Sequence(lambda n: f"Information aux villes {n}")
+    body = "Bonjour,\n\nL'assemblée générale aura lieu le 12 mars : à bientôt !"
+    to_representatives = True
+
+
+class LetterFactory(MailingFactory):
+    """A letter, sent (in the archive) unless started_at=None."""
+
+    kind = Mailing.Kind.LETTER
+    subject = factory.Sequence(lambda n: f"La lettre du réseau n° {n}")
+    slug = factory.Sequence(lambda n: f"lettre-{n}")
+    to_representatives = False
+    started_at = dt.datetime(2026, 10, 5, 9, tzinfo=ZoneInfo("Europe/Paris"))
+    finished_at = factory.LazyAttribute(lambda o: o.started_at)

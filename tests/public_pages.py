@@ -11,6 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from calendar_app.models import Event
+from mailings import links as letter_links
+from mailings.models import Mailing, Subscriber, Topic
 from members.models import Member, WorkingGroup
 from news.models import Article, Category, Document
 from registrations.links import personal_token
@@ -97,6 +99,19 @@ def _registration_token() -> dict:
     return {"slug": registration.event.slug, "token": personal_token(registration)}
 
 
+def _subscriber_email() -> str:
+    return Subscriber.objects.order_by("pk")[0].email
+
+
+def _confirmation_token() -> dict:
+    topics = list(Topic.objects.order_by("pk").values_list("pk", flat=True)[:2])
+    return {"token": letter_links.confirmation_token("lea@exemple.fr", topics)}
+
+
+def _latest_letter() -> str:
+    return Mailing.objects.archived_letters().order_by("-started_at", "pk")[0].slug
+
+
 # How to build a real URL for each route that takes parameters. Called with
 # the demo data loaded.
 SAMPLE_KWARGS = {
@@ -118,6 +133,14 @@ SAMPLE_KWARGS = {
     "registrations:done": lambda: {"slug": _rencontres_slug()},
     "registrations:waiting": lambda: {"slug": _rencontres_slug()},
     "registrations:manage": _registration_token,
+    "mailings:letter": lambda: {"slug": _latest_letter()},
+    "mailings:confirm": _confirmation_token,
+    "mailings:preferences": lambda: {
+        "token": letter_links.preferences_token(_subscriber_email())
+    },
+    "mailings:unsubscribe": lambda: {
+        "token": letter_links.unsubscribe_token(_subscriber_email())
+    },
 }
 
 # Most SQL queries a page may run, whatever the amount of data. Asserted with
@@ -155,11 +178,12 @@ QUERY_BUDGETS = {
     "pages:privacy": 3,
     "pages:accessibility": 3,
     "pages:site-map": 6,
-    "sitemap": 14,
+    "sitemap": 15,  # +1: the newsletter's letters
     "robots": 0,
     "security-txt": 3,
-    # +2 for the page cache: the searched tables' version, the next scheduled article.
-    "pages:search": 10,
+    # +2 for the page cache: the searched tables' version, the next scheduled article;
+    # +1 for the newsletter's letters.
+    "pages:search": 11,
     "pages:contact": 3,
     "pages:contact-sent": 3,
     "page": 6,
@@ -181,6 +205,16 @@ QUERY_BUDGETS = {
     "registrations:waiting": 4,
     # The registration, its days, the event's days (to choose them again).
     "registrations:manage": 8,
+    # The newsletter: the letters (+1 count, +1 page of them); the form's
+    # topics; a confirmation's topics; a subscriber and its topics (+1 the
+    # list to choose from); the unsubscription's page reads nothing.
+    "mailings:letters": 5,
+    "mailings:letter": 4,
+    "mailings:subscribe": 4,
+    "mailings:subscribe-sent": 3,
+    "mailings:confirm": 4,
+    "mailings:preferences": 6,
+    "mailings:unsubscribe": 3,
     # The sign-in (django-allauth): the chrome only.
     "account_login": 4,
     "account_reset_password": 4,
@@ -194,6 +228,9 @@ SAMPLE_QUERIES = {"pages:search": "q=%C3%A9ducation"}
 # token; the probes answer before the middleware (rfve_site.middleware).
 UNCACHEABLE = {
     "pages:contact",
+    "mailings:subscribe",
+    "mailings:confirm",
+    "mailings:preferences",
     "registrations:register",
     "registrations:manage",
     "account_login",

@@ -24,6 +24,8 @@ from tests.deploy.test_units import unit
 
 TOKEN = "42:Xq3b8sJd9kLmN0pQrStUvWxYz_-AbCdEfGh"
 LINK = f"/agenda/evenements/rencontres-2027/inscription/{TOKEN}/"
+# The newsletter's signed links (mailings.links) act for an address too.
+LETTER_LINK = f"/lettre/desinscription/{TOKEN}/"
 
 
 @pytest.mark.parametrize(
@@ -51,6 +53,17 @@ LINK = f"/agenda/evenements/rencontres-2027/inscription/{TOKEN}/"
             "/agenda/evenements/x/inscription/liste-attente/",
             "/agenda/evenements/x/inscription/liste-attente/",
         ),
+        (
+            f"POST {LETTER_LINK} HTTP/1.1",
+            "POST /lettre/desinscription/[lien-personnel]/ HTTP/1.1",
+        ),
+        (f"/lettre/confirmer/{TOKEN}/", "/lettre/confirmer/[lien-personnel]/"),
+        (
+            f"/lettre/preferences/{TOKEN}/?enregistre=1",
+            "/lettre/preferences/[lien-personnel]/?enregistre=1",
+        ),
+        ("/lettre/lettre-automne/", "/lettre/lettre-automne/"),
+        ("/lettre/inscription/", "/lettre/inscription/"),
     ],
 )
 def test_mask(logged, masked):

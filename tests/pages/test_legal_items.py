@@ -123,7 +123,7 @@ def test_privacy_page_describes_each_processing(client, complete):
         assert "Hébergeur Exemple SAS" in section
         assert "Courriels Exemple, France" in section
     # Data not collected from the person: where it comes from (art. 14).
-    assert main.count("<dt>Origine des données</dt>") == 2
+    assert main.count("<dt>Origine des données</dt>") == 3  # + mailings' contacts
     assert "La ville adhérente" in main
     assert "Aucune donnée n’est transférée hors de l’Union européenne." in main
     assert "directives sur le sort de vos données après votre décès" in main

@@ -168,9 +168,9 @@ def test_search_runs_five_queries_however_many_hits(
     for n in range(30):
         EventFactory(title=f"Atelier éducation {n}")
     client.get("/")  # warm the header's cache (its version is one query)
-    # Events, articles, documents, pages, cities: one query each; the page
-    # cache's version and the next scheduled article's time (page_cache.py).
-    with django_assert_max_num_queries(5 + 1 + 2):
+    # Events, articles, documents, pages, cities, letters: one query each; the
+    # page cache's version and the next scheduled article's time (page_cache.py).
+    with django_assert_max_num_queries(6 + 1 + 2):
         main = _main(client.get("/recherche/", {"q": "éducation"}))
     assert "20 premiers" in main
 

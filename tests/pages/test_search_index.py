@@ -32,6 +32,7 @@ INDEXED_TABLES = [
     "news_article",
     "news_document",
     "pages_page",
+    "mailings_mailing",
 ]
 
 

@@ -33,11 +33,14 @@ from tests.factories import (
     EventFactory,
     EventTypeFactory,
     LocalAuthorityFactory,
+    MailingFactory,
     MemberFactory,
     PageFactory,
     PaymentFactory,
     PersonFactory,
     RegistrationFactory,
+    SubscriberFactory,
+    TopicFactory,
     WorkingGroupFactory,
 )
 
@@ -76,6 +79,9 @@ EXPECTED = {
         "dues.reminderrun": "v",  # the same, for reminders
         "outbox.outboxmessage": "v",  # as sent; a failed one is sent again
         "outbox.suppressedaddress": "vacd",
+        "mailings.topic": "vacd",
+        "mailings.subscriber": "vacd",
+        "mailings.mailing": "vacd",
     },
     "Trésorerie": {
         "calendar_app.event": "v",
@@ -132,6 +138,8 @@ CUSTOM_VIEWS = {
     "admin:registrations_registrationsettings_badges": {"Secrétariat", "Trésorerie"},
     "admin:registrations_registrationsettings_sheet": {"Secrétariat", "Trésorerie"},
     "admin:registrations_registrationsettings_attendance": {"Secrétariat"},
+    # A mailing's preview lists its recipients: for those who write them.
+    "admin:mailings_mailing_preview": {"Secrétariat"},
 }
 
 MEMBER_EMAIL = "tresor.prive@ville.example"
@@ -203,6 +211,9 @@ def objects(django_user_model, issuer):
         "outbox.suppressedaddress": SuppressedAddress.objects.create(
             email="parti@ville.example", reason=SuppressedAddress.Reason.BOUNCED
         ),
+        "mailings.topic": TopicFactory(),
+        "mailings.subscriber": SubscriberFactory(),
+        "mailings.mailing": MailingFactory(),
         # Superusers only: the background worker's bookkeeping.
         "django_tasks_database.dbtaskresult": DBTaskResult.objects.create(
             args_kwargs={"args": [], "kwargs": {}},
@@ -295,6 +306,7 @@ def test_reach_over_custom_admin_views(group, login, objects):
             "admin:dues_duescall_certificate": [call.pk],
             "admin:dues_invoice_pdf": [invoice.pk],
             "admin:dues_invoice_credit": [invoice.pk],
+            "admin:mailings_mailing_preview": [objects["mailings.mailing"].pk],
         }.get(name, [])
         status = client.get(reverse(name, args=args)).status_code
         assert status == (200 if group in groups else 403), name

@@ -7,6 +7,7 @@ and publications (linked to events and groups), the pages."""
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -63,6 +64,14 @@ class Command(BaseCommand):
         )
         pages = pages_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Demo pages: {len(pages)} pages."))
+        # Apps beside pages (the newsletter and mailings) load theirs through
+        # their AppConfig.
+        for config in apps.get_app_configs():
+            if hasattr(config, "load_demo"):
+                summary = config.load_demo(today)
+                self.stdout.write(
+                    self.style.SUCCESS(f"Demo {config.label}: {summary}.")
+                )
         if settings.DEBUG:
             self._demo_account()
 
