@@ -56,6 +56,14 @@ NOUNS: dict[str, tuple[str, str]] = {
     "dues.reminder": ("une relance envoyée", "la relance envoyée"),
     "dues.issuerun": ("une émission de factures", "l’émission de factures"),
     "outbox.outboxmessage": ("un courriel", "le courriel"),
+    "assembly.assembly": ("une assemblée générale", "l’assemblée générale"),
+    "assembly.rollentry": (
+        "une ville sur la liste d’émargement",
+        "la ville sur la liste d’émargement",
+    ),
+    "assembly.proxy": ("un pouvoir", "le pouvoir"),
+    "assembly.resolution": ("une résolution", "la résolution"),
+    "assembly.minutes": ("un procès-verbal", "le procès-verbal"),
     "outbox.suppressedaddress": (
         "une adresse exclue des envois",
         "l’adresse exclue des envois",

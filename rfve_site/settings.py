@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "news",
     "registrations",
     "pages",
+    "assembly",
 ]
 
 MIDDLEWARE = [
