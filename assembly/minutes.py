@@ -54,13 +54,13 @@ def draft_text(assembly: Assembly) -> str:
         + f", les villes adhérentes du {rules.name} se sont réunies en "
         f"{assembly.get_kind_display().lower()}"
         + (" sur seconde convocation" if assembly.round == 2 else "")
-        + f", convoquées par {rules.ag_convened_by}"
-        + _article(rules.ag_convened_by_article)
+        + ", convoquées"
         + (
-            f" le {timezone.localdate(assembly.convened_at):%d/%m/%Y}."
+            f" le {timezone.localdate(assembly.convened_at):%d/%m/%Y}"
             if assembly.convened_at
-            else "."
-        ),
+            else ""
+        )
+        + f" par {rules.ag_convened_by}{_article(rules.ag_convened_by_article)}.",
         "",
         "## Liste d’émargement et quorum",
         "",
