@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 import factory
 
+from assembly.models import Assembly
 from calendar_app.models import Event, EventType
 from dues.models import DuesBracket, DuesCall, DuesScale, Payment
 from members.communes import normalise_name
@@ -264,3 +265,28 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
                 if extracted is not None
                 else self.event.registration_settings.days.all()
             )
+
+
+# --- General assembly ---------------------------------------------------------
+
+
+def assembly_event_type() -> EventType:
+    return EventType.objects.get_or_create(
+        slug="assemblee-generale", defaults={"name": "Assemblée générale"}
+    )[0]
+
+
+class AssemblyFactory(factory.django.DjangoModelFactory):
+    """An assembly on 12 June 2027, roll cut off on 12 May (not convened)."""
+
+    class Meta:
+        model = Assembly
+
+    event = factory.SubFactory(
+        EventFactory,
+        title="Assemblée générale 2027",
+        event_type=factory.LazyFunction(assembly_event_type),
+        starts_at=paris(2027, 6, 12, 10),
+    )
+    dues_year = 2027
+    cutoff_date = dt.date(2027, 5, 12)

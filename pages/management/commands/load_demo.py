@@ -7,9 +7,11 @@ and publications (linked to events and groups), the pages."""
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -49,6 +51,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo members: {len(members)} cities."))
         # Registrations protect their event: cleared before the agenda moves.
         registrations_demo.unload()
+        # The assembly app sits above pages: reached by its command's name.
+        if apps.is_installed("assembly"):
+            call_command("load_demo_assembly", unload=True)
         kept, stale = calendar_demo.load(members, today)
         self.stdout.write(
             self.style.SUCCESS(f"Demo agenda: {kept} events ({stale} stale removed).")
@@ -63,6 +68,8 @@ class Command(BaseCommand):
         )
         pages = pages_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Demo pages: {len(pages)} pages."))
+        if apps.is_installed("assembly"):
+            call_command("load_demo_assembly", stdout=self.stdout)
         if settings.DEBUG:
             self._demo_account()
 
