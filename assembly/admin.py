@@ -282,7 +282,7 @@ class AssemblyAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda a: len(convocation.send_convocation(a, request.user)),
-            "convocation envoyée à {outcome} représentant·e(s).",
+            "convocation envoyée à {outcome} représentants.",
         )
 
     @admin.action(description="Ouvrir la séance (arrête le quorum)")
@@ -388,6 +388,10 @@ class ProxyForm(forms.ModelForm):
         except proxies.ProxyError as error:
             raise ValidationError(str(error)) from None
         return data
+
+    def validate_unique(self):
+        """give_proxy checked the rules under a lock and saved the proxy: the
+        form's own check would find it as a duplicate of itself."""
 
 
 @admin.register(Proxy)

@@ -118,9 +118,10 @@ def send_convocation(assembly: Assembly, sent_by=None) -> list[ConvocationSendin
     rules = SiteSettings.load()
     now = timezone.now()
     if assembly.is_convened:
-        sent_on = timezone.localdate(assembly.convened_at)
+        sent_on = to_local(assembly.convened_at).date()
         raise ConvocationError(f"La convocation est déjà partie le {sent_on:%d/%m/%Y}.")
-    check_notice(assembly, timezone.localdate(now), rules)
+    # Today as the rest of the site reads it (tests set it).
+    check_notice(assembly, timezone.localdate(), rules)
     compute_roll(assembly)
     Assembly.objects.filter(pk=assembly.pk).update(convened_at=now, convened_by=sent_by)
     assembly.refresh_from_db()

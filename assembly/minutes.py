@@ -56,7 +56,7 @@ def draft_text(assembly: Assembly) -> str:
         + (" sur seconde convocation" if assembly.round == 2 else "")
         + ", convoquées"
         + (
-            f" le {timezone.localdate(assembly.convened_at):%d/%m/%Y}"
+            f" le {to_local(assembly.convened_at):%d/%m/%Y}"
             if assembly.convened_at
             else ""
         )

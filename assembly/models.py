@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from association.models import AssemblyMajority
+from calendar_app.dates import to_local
 from calendar_app.models import Event
 from members.models import Member, Person
 from news.models import Document
@@ -107,7 +108,7 @@ class Assembly(models.Model):
 
     @property
     def date(self):
-        return timezone.localdate(self.event.starts_at)
+        return to_local(self.event.starts_at).date()
 
     @property
     def is_convened(self) -> bool:
@@ -160,7 +161,7 @@ class RollEntry(models.Model):
     excluded_reason = OneLineField("motif de l’exclusion", max_length=300, blank=True)
     representative = models.ForeignKey(
         Person,
-        verbose_name="représentant·e",
+        verbose_name="représentant ou représentante",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -168,9 +169,11 @@ class RollEntry(models.Model):
     )
     # Snapshot: the roll says who was designated, even if the person leaves.
     representative_name = OneLineField(
-        "représentant·e (nom)", max_length=200, blank=True
+        "représentant ou représentante (nom)", max_length=200, blank=True
     )
-    representative_email = models.EmailField("représentant·e (courriel)", blank=True)
+    representative_email = models.EmailField(
+        "représentant ou représentante (courriel)", blank=True
+    )
     present = models.BooleanField("présente", default=False)
     attendee_name = OneLineField(
         "personne présente",

@@ -5,10 +5,12 @@ frozen at issue."""
 import datetime as dt
 import hashlib
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.core import mail
 from django.db import models
+from django.urls import reverse
 
 from assembly import convocation, minutes, proxies, roll, session, voting
 from assembly.models import (
@@ -542,3 +544,89 @@ def test_a_changed_minutes_file_is_refused(in_session, settings):
         stored.write(b"%PDF-1.7 forged")
     with pytest.raises(minutes.MinutesIntegrityError, match="SHA-256"):
         minutes.read_pdf(issued)
+
+
+# --- The secretariat's admin -------------------------------------------------
+
+
+def text_of(response) -> str:
+    """The page's text with French typography's fixed spaces as spaces."""
+    return (
+        unescape(response.content.decode())
+        .replace("\u202f", " ")
+        .replace("\u00a0", " ")
+    )
+
+
+def test_the_admin_shows_the_live_quorum_and_the_holders(
+    convened, cities, staff_client
+):
+    amiens, brest, caen, *_ = cities["voting"]
+    proxies.give_proxy(convened, caen, amiens)
+    mark_present(convened, amiens)
+
+    page = text_of(
+        staff_client.get(reverse("admin:assembly_assembly_change", args=[convened.pk]))
+    )
+
+    assert "1 voix présentes + 1 représentées = 2 sur 5" in page
+    assert "quorum requis : 3 ; non atteint (en direct)" in page
+    assert "cotisation 2027 non soldée au 12/05/2027" in page
+    roll_page = staff_client.get(
+        reverse("admin:assembly_rollentry_changelist"),
+        {"assembly__id__exact": convened.pk},
+    ).content.decode()
+    assert "Quorum" in roll_page and "Amiens" in roll_page
+
+
+def test_the_admin_refuses_a_proxy_over_the_cap_in_french(
+    convened, cities, staff_client
+):
+    amiens, brest, caen, dijon, evry = cities["voting"]
+    proxies.give_proxy(convened, brest, amiens)
+    proxies.give_proxy(convened, caen, amiens)
+    url = reverse("admin:assembly_proxy_add")
+    entries = {e.member_id: e.pk for e in convened.roll.all()}
+
+    response = staff_client.post(
+        url,
+        {
+            "assembly": convened.pk,
+            "principal": entries[dijon.pk],
+            "holder": entries[amiens.pk],
+            "signed_by": "Maire de Dijon",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "les statuts en permettent 2 au plus par ville" in text_of(response)
+    assert convened.proxies.count() == 2
+
+    response = staff_client.post(
+        url,
+        {
+            "assembly": convened.pk,
+            "principal": entries[dijon.pk],
+            "holder": entries[evry.pk],
+            "signed_by": "Maire de Dijon",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    proxy = convened.proxies.get(principal__member=dijon)
+    assert (proxy.holder.member, proxy.source) == (evry, "papier")
+
+
+def test_the_admin_action_says_why_a_convocation_is_refused(
+    assembly, clock, staff_client
+):
+    # 10 days before the assembly (clock: 20 May); the statutes want 15.
+    assembly.event.starts_at = paris(2027, 5, 30, 10)
+    assembly.event.ends_at = paris(2027, 5, 30, 12)
+    assembly.event.save()
+    response = staff_client.post(
+        reverse("admin:assembly_assembly_changelist"),
+        {"action": "send_convocation", "_selected_action": [assembly.pk]},
+        follow=True,
+    )
+    assert "Convocation refusée : les statuts (article 11)" in text_of(response)
+    assert not OutboxMessage.objects.exists()
