@@ -428,8 +428,10 @@ class ProxyAdmin(admin.ModelAdmin):
         return form.proxy if not change else super().save_form(request, form, change)
 
     def save_model(self, request, obj, form, change):
-        if change:  # nothing is editable once recorded
-            return
+        """Saved by give_proxy (add); nothing is editable once recorded."""
+
+    def save_related(self, request, form, formsets, change):
+        """A proxy has no related rows to save."""
 
     def has_delete_permission(self, request, obj=None):
         return False
