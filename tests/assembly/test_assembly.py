@@ -630,3 +630,19 @@ def test_the_admin_action_says_why_a_convocation_is_refused(
     )
     assert "Convocation refusée : les statuts (article 11)" in text_of(response)
     assert not OutboxMessage.objects.exists()
+
+
+def test_the_live_quorum_costs_the_same_queries_whatever_the_roll(
+    convened, cities, django_assert_max_num_queries
+):
+    amiens, brest, caen, *_ = cities["voting"]
+    proxies.give_proxy(convened, caen, amiens)
+    with django_assert_max_num_queries(3):
+        small = session.live_quorum(convened, SiteSettings.load())
+    for index in range(30):
+        convened.roll.create(
+            member=MemberFactory(), city_name=f"Ville {index}", votes=1
+        )
+    with django_assert_max_num_queries(3):
+        large = session.live_quorum(convened, SiteSettings.load())
+    assert (small.voters, large.voters) == (5, 35)
