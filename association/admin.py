@@ -46,6 +46,28 @@ class SiteSettingsAdmin(admin.ModelAdmin):
             },
         ),
         (
+            "Assemblée générale (statuts)",
+            {
+                "description": "Ce que disent les statuts, chaque règle avec "
+                "l’article dont elle vient (repris dans le procès-verbal).",
+                "fields": [
+                    ("ag_convened_by", "ag_convened_by_article"),
+                    ("ag_notice_days", "ag_notice_article"),
+                    ("ag_vote_basis", "ag_vote_article"),
+                    "ag_cutoff_days",
+                    ("ag_weight_population", "ag_weight_max"),
+                    ("ag_max_proxies", "ag_proxies_article"),
+                    ("ag_quorum_first", "ag_quorum_second", "ag_quorum_article"),
+                    (
+                        "ag_ordinary_majority",
+                        "ag_statutes_majority",
+                        "ag_majority_article",
+                    ),
+                    ("ag_electronic_voting", "ag_electronic_voting_article"),
+                ],
+            },
+        ),
+        (
             "Mentions légales",
             {
                 "description": "Tous ces champs sont exigés par la loi : "

@@ -23,6 +23,19 @@ UNPAID_DUES_TEXT = (
 )
 
 
+class AssemblyVoteBasis(models.TextChoices):
+    ONE_PER_MEMBER = "une-voix", "Une voix par ville adhérente à jour de sa cotisation"
+    WEIGHTED = "pondere", "Voix pondérées par la population"
+
+
+class AssemblyMajority(models.TextChoices):
+    """How a resolution passes; exact integer comparisons (assembly/results.py)."""
+
+    SIMPLE = "simple", "Majorité simple des suffrages exprimés"
+    ABSOLUTE = "absolue", "Majorité absolue des voix présentes et représentées"
+    TWO_THIRDS = "deux-tiers", "Deux tiers des suffrages exprimés"
+
+
 def validate_iban(value: str):
     """An IBAN whose check digits are right (ISO 13616, modulo 97): a typo
     in the bank details would send members' payments nowhere."""
@@ -289,6 +302,101 @@ class SiteSettings(models.Model):
         blank=True,
         help_text="Courriel ou adresse pour signaler un obstacle "
         "(le courriel de contact à défaut).",
+    )
+    # The general assembly: what the statutes say, each rule beside the
+    # article it comes from (shown with it in the admin and printed in the
+    # minutes). Read by the assembly app (assembly/rules.py).
+    ag_convened_by = OneLineField(
+        "AG : qui convoque",
+        max_length=200,
+        default="la présidente ou le président, sur décision du conseil "
+        "d’administration",
+    )
+    ag_convened_by_article = OneLineField(
+        "article (convocation)", max_length=60, blank=True, default="article 11"
+    )
+    ag_notice_days = models.PositiveSmallIntegerField(
+        "AG : délai de convocation (jours)",
+        default=15,
+        validators=[MaxValueValidator(120)],
+        help_text="La convocation part au moins ce nombre de jours avant "
+        "l’assemblée ; le site refuse de l’envoyer plus tard.",
+    )
+    ag_notice_article = OneLineField(
+        "article (délai)", max_length=60, blank=True, default="article 11"
+    )
+    ag_vote_basis = models.CharField(
+        "AG : droit de vote",
+        max_length=20,
+        choices=AssemblyVoteBasis,
+        default=AssemblyVoteBasis.ONE_PER_MEMBER,
+    )
+    ag_weight_population = models.PositiveIntegerField(
+        "AG : habitants par voix supplémentaire",
+        default=50_000,
+        help_text="Vote pondéré seulement : une voix, plus une voix par "
+        "tranche entière de ce nombre d’habitants.",
+    )
+    ag_weight_max = models.PositiveSmallIntegerField(
+        "AG : voix au plus par ville",
+        default=5,
+        help_text="Vote pondéré seulement.",
+    )
+    ag_cutoff_days = models.PositiveSmallIntegerField(
+        "AG : date d’arrêt de la liste (jours avant l’assemblée)",
+        default=30,
+        validators=[MaxValueValidator(365)],
+        help_text="Votent les villes adhérentes ayant réglé la cotisation de "
+        "l’année à cette date.",
+    )
+    ag_vote_article = OneLineField(
+        "article (droit de vote)", max_length=60, blank=True, default="article 7"
+    )
+    ag_max_proxies = models.PositiveSmallIntegerField(
+        "AG : pouvoirs au plus par ville mandataire", default=2
+    )
+    ag_proxies_article = OneLineField(
+        "article (pouvoirs)", max_length=60, blank=True, default="article 12"
+    )
+    ag_quorum_first = models.PositiveSmallIntegerField(
+        "AG : quorum en première convocation (%)",
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="Part des voix des villes votantes, présentes ou "
+        "représentées ; 0 : pas de quorum.",
+    )
+    ag_quorum_second = models.PositiveSmallIntegerField(
+        "AG : quorum en seconde convocation (%)",
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text="0 : l’assemblée délibère quel que soit le nombre de présents.",
+    )
+    ag_quorum_article = OneLineField(
+        "article (quorum)", max_length=60, blank=True, default="article 13"
+    )
+    ag_ordinary_majority = models.CharField(
+        "AG : majorité des décisions ordinaires",
+        max_length=20,
+        choices=AssemblyMajority,
+        default=AssemblyMajority.SIMPLE,
+    )
+    ag_statutes_majority = models.CharField(
+        "AG : majorité des modifications des statuts et de la dissolution",
+        max_length=20,
+        choices=AssemblyMajority,
+        default=AssemblyMajority.TWO_THIRDS,
+    )
+    ag_majority_article = OneLineField(
+        "article (majorités)", max_length=60, blank=True, default="article 14"
+    )
+    ag_electronic_voting = models.BooleanField(
+        "AG : vote électronique permis",
+        default=False,
+        help_text="Seulement si les statuts ou le règlement intérieur le "
+        "prévoient : sinon le site refuse d’ouvrir un vote électronique.",
+    )
+    ag_electronic_voting_article = OneLineField(
+        "article (vote électronique)", max_length=60, blank=True
     )
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 

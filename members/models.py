@@ -395,6 +395,9 @@ class Mandate(models.Model):
         BUREAU = "bureau", "Bureau"
         BOARD = "ca", "Conseil d’administration"
         WORKING_GROUP = "groupe", "Groupe de travail"
+        # The person the city's council designated to represent it (and vote)
+        # at the general assembly: one running mandate per city.
+        ASSEMBLY = "ag", "Représentation à l’assemblée générale"
 
     person = models.ForeignKey(
         Person,

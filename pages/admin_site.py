@@ -60,6 +60,14 @@ NOUNS: dict[str, tuple[str, str]] = {
     "mailings.topic": ("un thème de la lettre", "le thème de la lettre"),
     "mailings.subscriber": ("une personne abonnée", "la personne abonnée"),
     "mailings.mailing": ("une lettre ou un envoi", "la lettre ou l’envoi"),
+    "assembly.assembly": ("une assemblée générale", "l’assemblée générale"),
+    "assembly.rollentry": (
+        "une ville sur la liste d’émargement",
+        "la ville sur la liste d’émargement",
+    ),
+    "assembly.proxy": ("un pouvoir", "le pouvoir"),
+    "assembly.resolution": ("une résolution", "la résolution"),
+    "assembly.minutes": ("un procès-verbal", "le procès-verbal"),
     "outbox.suppressedaddress": (
         "une adresse exclue des envois",
         "l’adresse exclue des envois",

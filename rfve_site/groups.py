@@ -81,6 +81,13 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "registrations.order": ALL,
         # The audit trail: read only, for everybody (audit/models.py).
         "audit.auditentry": VIEW,
+        # The general assembly: proxies are never deleted (revoked), issued
+        # minutes never change (assembly/models.py).
+        "assembly.assembly": ("view", "add", "change"),
+        "assembly.rollentry": EDIT,
+        "assembly.proxy": ("view", "add", "change"),
+        "assembly.resolution": ALL,
+        "assembly.minutes": ("view", "add", "change"),
     },
     "Trésorerie": {
         "calendar_app.event": VIEW,

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "registrations",
     "mailings",
     "pages",
+    "assembly",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 import factory
 
+from assembly.models import Assembly
 from calendar_app.models import Event, EventType
 from dues.models import DuesBracket, DuesCall, DuesScale, Payment
 from mailings.models import Mailing, Subscriber, Topic
@@ -311,3 +312,26 @@ class LetterFactory(MailingFactory):
     to_representatives = False
     started_at = dt.datetime(2026, 10, 5, 9, tzinfo=ZoneInfo("Europe/Paris"))
     finished_at = factory.LazyAttribute(lambda o: o.started_at)
+# --- General assembly ---------------------------------------------------------
+
+
+def assembly_event_type() -> EventType:
+    return EventType.objects.get_or_create(
+        slug="assemblee-generale", defaults={"name": "Assemblée générale"}
+    )[0]
+
+
+class AssemblyFactory(factory.django.DjangoModelFactory):
+    """An assembly on 12 June 2027, roll cut off on 12 May (not convened)."""
+
+    class Meta:
+        model = Assembly
+
+    event = factory.SubFactory(
+        EventFactory,
+        title="Assemblée générale 2027",
+        event_type=factory.LazyFunction(assembly_event_type),
+        starts_at=paris(2027, 6, 12, 10),
+    )
+    dues_year = 2027
+    cutoff_date = dt.date(2027, 5, 12)

@@ -28,6 +28,7 @@ LAYERS = {
     "registrations": 3,
     "pages": 4,
     "mailings": 4,  # beside pages: neither imports the other
+    "assembly": 5,
 }
 # rfve_site modules that wire the apps together; its other modules are
 # helpers every app may use, so they import none.

@@ -7,26 +7,31 @@ EXPECTED is the decision, written out (rfve_site/groups.py implements it): a
 model registered later fails test_every_model_is_covered until it is listed."""
 
 import datetime as dt
+import hashlib
 
 import pytest
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from assembly.models import Minutes, Proxy, Resolution, RollEntry
 from audit.models import AuditEntry
 from calendar_app.models import Event
 from dues import invoices
+from dues.documents import storage
 from dues.models import DuesCall, IssueRun, Reminder, ReminderRun, ReminderStep
 from outbox.models import OutboxMessage, SuppressedAddress
 from pages.models import ContactMessage, LegacyRedirect, PageRedirect
 from registrations.models import Order
 from tests.factories import (
     ArticleFactory,
+    AssemblyFactory,
     DocumentFactory,
     DuesCallFactory,
     DuesScaleFactory,
@@ -82,6 +87,13 @@ EXPECTED = {
         "mailings.topic": "vacd",
         "mailings.subscriber": "vacd",
         "mailings.mailing": "vacd",
+        # The general assembly: proxies revoked, never deleted; the roll
+        # computed, never typed in; minutes never deleted.
+        "assembly.assembly": "vac",
+        "assembly.rollentry": "vc",
+        "assembly.proxy": "vac",
+        "assembly.resolution": "vacd",
+        "assembly.minutes": "vac",
     },
     "Trésorerie": {
         "calendar_app.event": "v",
@@ -132,6 +144,7 @@ CUSTOM_VIEWS = {
     "admin:dues_duescall_treasury_zip": {"Secrétariat", "Trésorerie"},
     "admin:dues_invoice_pdf": {"Secrétariat", "Trésorerie"},
     "admin:dues_invoice_credit": {"Trésorerie"},
+    "admin:assembly_minutes_pdf": {"Secrétariat"},
     # An event's documents name people: for those who see registrations.
     "admin:registrations_registrationsettings_documents": {"Secrétariat", "Trésorerie"},
     "admin:registrations_registrationsettings_csv": {"Secrétariat", "Trésorerie"},
@@ -157,7 +170,9 @@ def objects(django_user_model, issuer):
     step = ReminderStep.objects.first()
     page = PageFactory()
     registration = RegistrationFactory()
+    assembly = assembly_objects(member)
     return {
+        **assembly,
         "audit.auditentry": AuditEntry.objects.get_for_object(member).first(),
         "mfa.authenticator": RecoveryCodes.activate(
             django_user_model.objects.create_user("enrole", password="x")
@@ -221,6 +236,37 @@ def objects(django_user_model, issuer):
             backend_name="default",
             run_after=timezone.now(),
         ),
+    }
+
+
+def assembly_objects(member) -> dict:
+    """An assembly with two cities on its roll, a proxy, a resolution and
+    issued minutes (their file written as issuing would)."""
+    assembly = AssemblyFactory()
+    first, second = (
+        RollEntry.objects.create(
+            assembly=assembly, member=city, city_name=str(city), votes=1
+        )
+        for city in (member, MemberFactory())
+    )
+    text = "Procès-verbal."
+    minutes = Minutes.objects.create(assembly=assembly, text=text)
+    name = storage().save("assemblees/pv.pdf", ContentFile(b"%PDF-1.7 pv"))
+    Minutes.objects.filter(pk=minutes.pk).update(
+        file=name,
+        sha256=hashlib.sha256(b"%PDF-1.7 pv").hexdigest(),
+        issued_at=timezone.now(),
+    )
+    return {
+        "assembly.assembly": assembly,
+        "assembly.rollentry": first,
+        "assembly.proxy": Proxy.objects.create(
+            assembly=assembly, principal=first, holder=second
+        ),
+        "assembly.resolution": Resolution.objects.create(
+            assembly=assembly, title="Comptes", text="Approuvés."
+        ),
+        "assembly.minutes": minutes,
     }
 
 
@@ -307,6 +353,7 @@ def test_reach_over_custom_admin_views(group, login, objects):
             "admin:dues_invoice_pdf": [invoice.pk],
             "admin:dues_invoice_credit": [invoice.pk],
             "admin:mailings_mailing_preview": [objects["mailings.mailing"].pk],
+            "admin:assembly_minutes_pdf": [objects["assembly.minutes"].pk],
         }.get(name, [])
         status = client.get(reverse(name, args=args)).status_code
         assert status == (200 if group in groups else 403), name

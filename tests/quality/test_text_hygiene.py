@@ -147,6 +147,8 @@ NOT_TYPED_TEXT = {
     "dues.Invoice.number",
     "dues.Invoice.file",
     "dues.Invoice.sha256",
+    "assembly.Minutes.file",
+    "assembly.Minutes.sha256",
     "dues.InvoiceSequence.kind",
     "pages.Page.path",
     "pages.PageRedirect.old_path",

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -50,6 +51,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo members: {len(members)} cities."))
         # Registrations protect their event: cleared before the agenda moves.
         registrations_demo.unload()
+        # The assembly app sits above pages: reached by its command's name.
+        if apps.is_installed("assembly"):
+            call_command("load_demo_assembly", unload=True)
         kept, stale = calendar_demo.load(members, today)
         self.stdout.write(
             self.style.SUCCESS(f"Demo agenda: {kept} events ({stale} stale removed).")
@@ -72,6 +76,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     self.style.SUCCESS(f"Demo {config.label}: {summary}.")
                 )
+        if apps.is_installed("assembly"):
+            call_command("load_demo_assembly", stdout=self.stdout)
         if settings.DEBUG:
             self._demo_account()
 
