@@ -312,6 +312,8 @@ class LetterFactory(MailingFactory):
     to_representatives = False
     started_at = dt.datetime(2026, 10, 5, 9, tzinfo=ZoneInfo("Europe/Paris"))
     finished_at = factory.LazyAttribute(lambda o: o.started_at)
+
+
 # --- General assembly ---------------------------------------------------------
 
 
