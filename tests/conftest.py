@@ -32,6 +32,13 @@ ENGINE_SENSITIVE_MODULES = (
     "tests/quality/test_faults.py",
     "tests/quality/test_budgets.py",
     "tests/outbox/",
+    # Runs resumed after a crash: conditional updates, row locks, unique keys.
+    "tests/dues/test_issue_runs.py",
+    "tests/dues/test_reminder_runs.py",
+    "tests/mailings/test_sending.py",
+    "tests/registrations/test_notices.py",
+    # Votes: one ballot per city under a unique key, ballots in no order.
+    "tests/assembly/test_assembly.py",
 )
 
 
