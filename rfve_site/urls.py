@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("dues.urls")),
     path("", include("news.urls")),
+    path("espace/", include("espace.urls")),
     path("sante/", views.health, name="health"),
     path("sante/pret/", views.ready, name="ready"),
     path("", include("pages.urls")),

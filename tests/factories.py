@@ -264,3 +264,14 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
                 if extracted is not None
                 else self.event.registration_settings.days.all()
             )
+
+
+# --- Members' area ------------------------------------------------------------
+
+
+class AreaAccessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "espace.AreaAccess"
+
+    person = factory.SubFactory(PersonFactory)
+    status = "active"

@@ -27,6 +27,7 @@ LAYERS = {
     "news": 3,
     "registrations": 3,
     "pages": 4,
+    "espace": 5,
 }
 # rfve_site modules that wire the apps together; its other modules are
 # helpers every app may use, so they import none.
