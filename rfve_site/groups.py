@@ -76,6 +76,10 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "registrations.order": ALL,
         # The audit trail: read only, for everybody (audit/models.py).
         "audit.auditentry": VIEW,
+        # The members' area: who has access; the cities' proposals, decided
+        # (accepted or refused) by changing them.
+        "espace.areaaccess": ALL,
+        "espace.changeproposal": EDIT,
     },
     "Trésorerie": {
         "calendar_app.event": VIEW,

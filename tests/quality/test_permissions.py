@@ -75,6 +75,8 @@ EXPECTED = {
         "dues.issuerun": "v",  # made by the calls' action, followed here
         "outbox.outboxmessage": "v",  # as sent; a failed one is sent again
         "outbox.suppressedaddress": "vacd",
+        "espace.areaaccess": "vacd",
+        "espace.changeproposal": "vc",  # made by the cities, decided here
     },
     "Trésorerie": {
         "calendar_app.event": "v",
