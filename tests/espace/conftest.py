@@ -15,8 +15,12 @@ def access(db):
 
 
 @pytest.fixture
-def area_client(client, access):
-    """A client signed in to the area as that person."""
+def area_client(access):
+    """A client signed in to the area as that person (its own: `client` and
+    staff_client are the secretariat's)."""
+    from django.test import Client
+
+    client = Client()
     client.force_login(user_for_sign_in(access))
     return client
 
