@@ -63,6 +63,8 @@ class Command(BaseCommand):
         )
         pages = pages_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Demo pages: {len(pages)} pages."))
+        for load in pages_demo.LATER_LOADERS:
+            self.stdout.write(self.style.SUCCESS(load(today)))
         if settings.DEBUG:
             self._demo_account()
 
