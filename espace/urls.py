@@ -13,4 +13,6 @@ urlpatterns = [
     path("fiche/", views.record, name="record"),
     path("fiche/personnes/<int:pk>/", views.person, name="person"),
     path("fiche/inviter/", views.invite, name="invite"),
+    path("inscriptions/", views.registrations, name="registrations"),
+    path("inscriptions/<slug:slug>/", views.register_group, name="register-group"),
 ]

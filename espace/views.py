@@ -18,11 +18,15 @@ from dues import documents
 from dues.certificates import certificate_filename, certificate_pdf
 from dues.errors import DuesError
 from dues.models import DuesCall
+from registrations import booking
+from registrations.models import RegistrationSettings
 
-from . import access, proposals, signin
+from . import access, group_registration, proposals, signin
 from .access import member_required, referent_required
 from .forms import (
+    AttendeeFormSet,
     CodeForm,
+    GroupOrderForm,
     InviteForm,
     MemberRecordForm,
     PersonRecordForm,
@@ -241,3 +245,100 @@ def _told(request, made) -> None:
         )
     else:
         messages.info(request, "Aucune modification : rien n’a été proposé.")
+
+
+@member_required
+def registrations(request):
+    """The events open to registration, and the city's registrations to come
+    and past (attendance, certificates)."""
+    now = timezone.now()
+    open_settings = [
+        settings
+        for settings in RegistrationSettings.objects.filter(
+            is_open=True, event__starts_at__gt=now
+        )
+        .select_related("event")
+        .order_by("event__starts_at")
+        if settings.is_open_at(now)
+    ]
+    mine = (
+        access.registrations_of(request.area.member)
+        .select_related("event", "rate")
+        .prefetch_related("days", "attended_days")
+        .order_by("event__starts_at", "last_name")
+    )
+    context = {
+        "area": request.area,
+        "open_settings": open_settings,
+        "upcoming": [r for r in mine if r.event.ends_at >= now],
+        "past": [r for r in mine if r.event.ends_at < now],
+    }
+    return render(request, "espace/registrations.html", context)
+
+
+@member_required
+def register_group(request, slug: str):
+    member = request.area.member
+    settings = get_object_or_404(
+        RegistrationSettings.objects.select_related("event"), event__slug=slug
+    )
+    now = timezone.now()
+    if not settings.is_open_at(now):
+        messages.error(
+            request, "Les inscriptions à cet événement ne sont pas ouvertes."
+        )
+        return redirect("espace:registrations")
+    rates = group_registration.eligible_rates(settings)
+    days = [place.day for place in booking.places(settings)]
+    people = access.people_of(member).exclude(email="").order_by("last_name")
+    formset = AttendeeFormSet(
+        request.POST or None,
+        form_kwargs={"people": people, "rates": rates, "days": days},
+    )
+    order_form = GroupOrderForm(
+        request.POST or None, required=member.commitment_number_required
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if formset.is_valid() and order_form.is_valid():
+            attendees = [
+                group_registration.Attendee(
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                    email=form.cleaned_data["email"],
+                    function=form.cleaned_data["function"],
+                    rate=form.chosen_rate,
+                    days=form.chosen_days,
+                )
+                for form in formset.forms
+                if form.has_changed()
+            ]
+            try:
+                made = group_registration.register_group(
+                    settings,
+                    member,
+                    attendees,
+                    agent=request.area.person,
+                    commitment_number=order_form.cleaned_data["commitment_number"],
+                )
+            except group_registration.GroupRefused as refusal:
+                formset._non_form_errors = formset.error_class([str(refusal)])
+                status = 409
+            else:
+                messages.success(
+                    request,
+                    f"{len(made)} personne(s) inscrite(s) à « "
+                    f"{settings.event.title} » : chacune reçoit sa confirmation, "
+                    "vous recevez un récapitulatif.",
+                )
+                return redirect("espace:registrations")
+    context = {
+        "area": request.area,
+        "event": settings.event,
+        "formset": formset,
+        "order_form": order_form,
+        "rates": rates,
+        "places": booking.places(settings),
+    }
+    return render(request, "espace/register_group.html", context, status=status)
