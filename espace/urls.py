@@ -13,6 +13,12 @@ urlpatterns = [
     path("fiche/", views.record, name="record"),
     path("fiche/personnes/<int:pk>/", views.person, name="person"),
     path("fiche/inviter/", views.invite, name="invite"),
+    path("publications/", views.publications, name="publications"),
+    path(
+        "publications/<slug:slug>/telecharger/",
+        views.publication_download,
+        name="publication-download",
+    ),
     path("inscriptions/", views.registrations, name="registrations"),
     path("inscriptions/<slug:slug>/", views.register_group, name="register-group"),
 ]

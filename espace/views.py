@@ -6,7 +6,7 @@ from allauth.core.internal.cryptokit import compare_user_code
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from dues import documents
 from dues.certificates import certificate_filename, certificate_pdf
 from dues.errors import DuesError
 from dues.models import DuesCall
+from news.models import Document
 from registrations import booking
 from registrations.models import RegistrationSettings
 
@@ -342,3 +343,27 @@ def register_group(request, slug: str):
         "places": booking.places(settings),
     }
     return render(request, "espace/register_group.html", context, status=status)
+
+
+@member_required
+def publications(request):
+    context = {"area": request.area, "documents": Document.objects.for_members()}
+    return render(request, "espace/publications.html", context)
+
+
+@member_required
+def publication_download(request, slug: str):
+    """As news' download (real type, title as name), for members only."""
+    document = get_object_or_404(Document.objects.for_members(), slug=slug)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Ce fichier n’est plus disponible.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.download_name,
+        content_type=document.format.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
