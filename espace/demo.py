@@ -4,6 +4,8 @@ load_demo (registered in apps.py: pages may not import this app)."""
 
 import datetime as dt
 
+from dues import invoices
+from dues.models import DuesCall
 from members.models import Member, Person
 
 from .models import AreaAccess, ChangeProposal
@@ -18,8 +20,8 @@ def load(today: dt.date) -> str:
     referente, _ = Person.objects.update_or_create(
         email=REFERENTE_EMAIL,
         defaults={
-            "first_name": "Nadia",
-            "last_name": "Benali",
+            "first_name": "Aurore",
+            "last_name": "Vidal",
             "member": villeurbanne,
             "position": "Directrice de l’éducation",
             "is_demo": True,
@@ -31,13 +33,13 @@ def load(today: dt.date) -> str:
     )
     for first, last, position in [
         ("Sophie", "Lambert", "Animatrice périscolaire"),
-        ("Thomas", "Girard", "Coordinateur du projet éducatif"),
-        ("Inès", "Moreau", "Chargée de mission petite enfance"),
+        ("Théo", "Garnier", "Coordinateur du projet éducatif"),
+        ("Inès", "Roux", "Chargée de mission petite enfance"),
     ]:
         Person.objects.update_or_create(
             email=f"{first.lower()}.{last.lower()}@villeurbanne.example".replace(
-                "è", "e"
-            ),
+                "é", "e"
+            ).replace("è", "e"),
             defaults={
                 "first_name": first,
                 "last_name": last,
@@ -47,10 +49,10 @@ def load(today: dt.date) -> str:
             },
         )
     invited, _ = Person.objects.update_or_create(
-        email="julien.morel@villeurbanne.example",
+        email="julien.mercier@villeurbanne.example",
         defaults={
             "first_name": "Julien",
-            "last_name": "Morel",
+            "last_name": "Mercier",
             "member": villeurbanne,
             "position": "Service des finances",
             "is_demo": True,
@@ -72,6 +74,16 @@ def load(today: dt.date) -> str:
             "proposer_email": referente.email,
         },
     )
+    # An invoice to download from the area (the dues demo issues the first
+    # cities' only), issued on the campaign's day.
+    call = DuesCall.objects.filter(member=villeurbanne, year=today.year).first()
+    if call is not None and not call.is_issued:
+        if villeurbanne.commitment_number_required and not call.commitment_number:
+            call.commitment_number = f"EJ-{today.year}-69266"
+            call.save(update_fields=["commitment_number"])
+        invoices.issue_invoice(
+            call, today=min(dt.date(today.year, 2, 1), today - dt.timedelta(days=60))
+        )
     return (
         f"Demo members' area: {REFERENTE_EMAIL} signs in at /espace/connexion/ "
         "(the code is in the worker's console output)."
