@@ -142,3 +142,16 @@ def test_the_registration_pages_refuse_people_without_access(
         reverse("espace:register-group", args=[settings_.event.slug]),
     ):
         assert no_access_client.get(url).status_code == 403
+
+
+def test_the_public_form_points_members_to_the_area(client, settings_, access):
+    from registrations import emails
+
+    url = reverse("registrations:register", args=[settings_.event.slug])
+    assert 'href="/espace/"' in client.get(url).text
+    # The confirmation of a member city's person tells them (the page never
+    # says whose address is known).
+    mine = RegistrationFactory(event=settings_.event, email=access.person.email)
+    assert "espace adhérents" in emails.build(mine, "confirmation").body
+    other = RegistrationFactory(event=settings_.event, email="x@ailleurs.example")
+    assert "espace adhérents" not in emails.build(other, "confirmation").body
