@@ -22,10 +22,12 @@ from audit.models import AuditEntry
 from calendar_app.models import Event
 from dues import invoices
 from dues.models import DuesCall, IssueRun, Reminder, ReminderStep
+from espace.models import ChangeProposal
 from outbox.models import OutboxMessage, SuppressedAddress
 from pages.models import ContactMessage, LegacyRedirect, PageRedirect
 from registrations.models import Order
 from tests.factories import (
+    AreaAccessFactory,
     ArticleFactory,
     DocumentFactory,
     DuesCallFactory,
@@ -198,6 +200,10 @@ def objects(django_user_model, issuer):
             event=registration.event, organisation="Partenaire"
         ),
         "dues.issuerun": IssueRun.objects.create(),
+        "espace.areaaccess": AreaAccessFactory(person__member=member),
+        "espace.changeproposal": ChangeProposal.objects.create(
+            member=member, field="website", new_value="https://ville.example"
+        ),
         "outbox.outboxmessage": _stored_email(),
         "outbox.suppressedaddress": SuppressedAddress.objects.create(
             email="parti@ville.example", reason=SuppressedAddress.Reason.BOUNCED
