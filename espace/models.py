@@ -152,8 +152,8 @@ class ChangeProposal(models.Model):
 
     class Meta:
         ordering = ["-created_at", "pk"]
-        verbose_name = "modification proposée"
-        verbose_name_plural = "modifications proposées"
+        verbose_name = "changement proposé"
+        verbose_name_plural = "changements proposés"
 
     def __str__(self):
         return f"{self.field_label} – {self.target}"

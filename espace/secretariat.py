@@ -13,7 +13,7 @@ def pending_figures(today: dt.date) -> list[Figure]:
     invitations = AreaAccess.objects.invited().count()
     return [
         Figure(
-            "Modifications proposées par les villes",
+            "Changements proposés par les villes",
             str(proposals),
             changelist(ChangeProposal, status__exact=ChangeProposal.Status.PENDING),
         ),

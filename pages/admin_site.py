@@ -50,10 +50,7 @@ NOUNS: dict[str, tuple[str, str]] = {
         "un accès à l’espace adhérents",
         "l’accès à l’espace adhérents",
     ),
-    "espace.changeproposal": (
-        "une modification proposée",
-        "la modification proposée",
-    ),
+    "espace.changeproposal": ("un changement proposé", "le changement proposé"),
     "members.workinggroup": ("un groupe de travail", "le groupe de travail"),
     "calendar_app.eventtype": ("un type d’événement", "le type d’événement"),
     "calendar_app.event": ("un événement", "l’événement"),

@@ -50,8 +50,8 @@ class Migration(migrations.Migration):
                 ('proposed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='proposals_made', to='members.person', verbose_name='proposée par')),
             ],
             options={
-                'verbose_name': 'modification proposée',
-                'verbose_name_plural': 'modifications proposées',
+                'verbose_name': 'changement proposé',
+                'verbose_name_plural': 'changements proposés',
                 'ordering': ['-created_at', 'pk'],
             },
         ),

@@ -2,17 +2,29 @@
 
 from django.db import migrations, models
 
+from rfve_site.fulltext import SearchIndex
+
+# Adding a column rebuilds the table on SQLite, which drops its search
+# triggers: the index is made again (what is missing) after it.
+DOCUMENT_INDEX = SearchIndex(
+    table="news_document", title="title", text=["summary", "body"]
+)
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('news', '0003_category_updated_at'),
+        ("news", "0003_category_updated_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='document',
-            name='members_only',
-            field=models.BooleanField(default=False, help_text='Listé et téléchargeable seulement dans l’espace adhérents ; jamais dans les listes publiques, la recherche, le plan du site ou les flux.', verbose_name='réservé aux adhérents'),
+            model_name="document",
+            name="members_only",
+            field=models.BooleanField(
+                default=False,
+                help_text="Listé et téléchargeable seulement dans l’espace adhérents ; jamais dans les listes publiques, la recherche, le plan du site ou les flux.",
+                verbose_name="réservé aux adhérents",
+            ),
         ),
+        migrations.RunPython(DOCUMENT_INDEX._create, migrations.RunPython.noop),
     ]

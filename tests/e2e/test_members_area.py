@@ -77,7 +77,7 @@ def test_referente_signs_in_downloads_proposes_registers_and_secretariat_accepts
         "marie", "marie@example.org", PASSWORD, is_staff=True, is_superuser=True
     )
     sign_in(page, site, user, PASSWORD)
-    page.get_by_role("link", name="Modifications proposées par les villes").click()
+    page.get_by_role("link", name="Changements proposés par les villes").click()
     row = page.get_by_role("row").filter(has_text="Service finances et budget")
     row.get_by_role("link").first.click()
     page.get_by_role("button", name="Accepter et appliquer").click()

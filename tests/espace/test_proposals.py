@@ -216,10 +216,10 @@ def test_the_secretariats_dashboard_counts_pending_proposals_and_invitations(
     )
     user = staff_client.get(reverse("admin:index")).wsgi_request.user
     figures = {f.label: f.value for s in sections_for(user, today) for f in s.figures}
-    assert figures["Modifications proposées par les villes"] == "1"
+    assert figures["Changements proposés par les villes"] == "1"
     assert figures["Invitations à l’espace adhérents à confirmer"] == "1"
     page = staff_client.get(reverse("admin:index"))
-    assert "Modifications proposées par les villes" in page.text
+    assert "Changements proposés par les villes" in page.text
 
 
 def test_the_citys_admin_page_shows_its_area(area_client, access, staff_client):
