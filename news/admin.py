@@ -76,7 +76,14 @@ class DocumentAdmin(admin.ModelAdmin):
         "in_press_kit",
         "is_demo",
     ]
-    list_filter = ["is_published", "kind", "in_press_kit", "date", "is_demo"]
+    list_filter = [
+        "is_published",
+        "members_only",
+        "kind",
+        "in_press_kit",
+        "date",
+        "is_demo",
+    ]
     search_fields = ["title", "summary", "body"]
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title"]}
@@ -87,7 +94,10 @@ class DocumentAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "kind", "date", "summary"]}),
         ("Fichier", {"fields": ["file", "format_and_size"]}),
         ("Version accessible", {"fields": ["body"]}),
-        ("Publication", {"fields": ["is_published", "in_press_kit"]}),
+        (
+            "Publication",
+            {"fields": ["is_published", "members_only", "in_press_kit"]},
+        ),
         ("Liens", {"fields": ["events", "working_groups"]}),
         ("Historique", {"classes": ["collapse"], "fields": ["is_demo", "updated_at"]}),
     ]

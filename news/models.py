@@ -235,7 +235,17 @@ class Article(models.Model):
 
 class DocumentQuerySet(StampedQuerySet):
     def published(self):
-        return self.filter(is_published=True).order_by("-date", "title")
+        """What the public site shows (lists, search, sitemap, feeds, links
+        from events and groups): members-only publications never."""
+        return self.filter(is_published=True, members_only=False).order_by(
+            "-date", "title"
+        )
+
+    def for_members(self):
+        """Members-only publications, listed and served in the members' area."""
+        return self.filter(is_published=True, members_only=True).order_by(
+            "-date", "title"
+        )
 
 
 def document_path(document: "Document", filename: str) -> str:
@@ -294,6 +304,13 @@ class Document(models.Model):
         "les publications principales.",
     )
     is_published = models.BooleanField("publié", default=False)
+    members_only = models.BooleanField(
+        "réservé aux adhérents",
+        default=False,
+        help_text="Listé et téléchargeable seulement dans l’espace adhérents ; "
+        "jamais dans les listes publiques, la recherche, le plan du site ou "
+        "les flux.",
+    )
     in_press_kit = models.BooleanField(
         "dans le kit de presse",
         default=False,

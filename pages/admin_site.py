@@ -46,6 +46,11 @@ NOUNS: dict[str, tuple[str, str]] = {
     "members.localauthority": ("une collectivité", "la collectivité"),
     "members.member": ("une ville adhérente", "la ville adhérente"),
     "members.person": ("une personne", "la personne"),
+    "espace.areaaccess": (
+        "un accès à l’espace adhérents",
+        "l’accès à l’espace adhérents",
+    ),
+    "espace.changeproposal": ("un changement proposé", "le changement proposé"),
     "members.workinggroup": ("un groupe de travail", "le groupe de travail"),
     "calendar_app.eventtype": ("un type d’événement", "le type d’événement"),
     "calendar_app.event": ("un événement", "l’événement"),

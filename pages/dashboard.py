@@ -23,6 +23,15 @@ from rfve_site import formats
 from .models import ContactMessage
 
 SECRETARIAT, TREASURY, BUREAU = "Secrétariat", "Trésorerie", "Bureau"
+# Figures that apps above this one add to a group's section (the members'
+# area's pending proposals and invitations), registered from their
+# AppConfig.ready(): this app may not import them. Each is called with today.
+EXTRA_FIGURES: dict[str, list] = {}
+
+
+def register_figures(group: str, build) -> None:
+    if build not in EXTRA_FIGURES.setdefault(group, []):
+        EXTRA_FIGURES[group].append(build)
 
 
 @dataclass(frozen=True)
@@ -180,4 +189,11 @@ def sections_for(user, today: dt.date) -> list[Section]:
     else:
         groups = set(user.groups.values_list("name", flat=True))
     builders = [(SECRETARIAT, secretariat), (TREASURY, treasury), (BUREAU, bureau)]
-    return [build(today) for name, build in builders if name in groups]
+    sections = []
+    for name, build in builders:
+        if name in groups:
+            section = build(today)
+            for extra in EXTRA_FIGURES.get(name, []):
+                section.figures.extend(extra(today))
+            sections.append(section)
+    return sections

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 
 from association.models import SiteSettings
 from calendar_app import ical
+from members.models import Member, Person
 from rfve_site.text import one_line
 
 from .links import personal_url
@@ -69,6 +70,15 @@ def build(
         # Only a confirmed registration reads the visio link.
         "visio_url": registration_settings.visio_url
         if registration.is_confirmed
+        else "",
+        # A member city's person registered through the public form: told
+        # here (to the address's owner only, never on the page) that the
+        # members' area registers colleagues at once.
+        "member_area_url": f"https://{settings.SITE_DOMAIN}/espace/"
+        if kind == "confirmation"
+        and Person.objects.filter(
+            email__iexact=registration.email, member__status=Member.Status.ACTIVE
+        ).exists()
         else "",
         **extra,
     }

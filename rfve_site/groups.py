@@ -88,6 +88,10 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "assembly.proxy": ("view", "add", "change"),
         "assembly.resolution": ALL,
         "assembly.minutes": ("view", "add", "change"),
+        # The members' area: who has access; the cities' proposals, decided
+        # (accepted or refused) by changing them.
+        "espace.areaaccess": ALL,
+        "espace.changeproposal": EDIT,
     },
     "Trésorerie": {
         "calendar_app.event": VIEW,

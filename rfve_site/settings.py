@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "mailings",
     "pages",
     "assembly",
+    "espace",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,11 @@ ACCOUNT_SESSION_REMEMBER = False  # the session rules of rfve_site/sessions.py
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# People of member cities sign in to /espace/ with a code sent by email
+# (espace/signin.py starts allauth's login by code for them only; allauth's
+# own request form stays off, so staff cannot skip their second factor).
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60  # town halls' mail can be slow
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 5
 # Failed logins are throttled by django-axes (below), per address and
 # username; allauth's other limits stay, reading the client's address as
 # rfve_site.client_address does.
@@ -269,6 +275,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
             "registrations.RegistrationSettings",
             "registrations.Rate",
             "registrations.Order",
+            "espace.AreaAccess",
+            "espace.ChangeProposal",
         )
     ),
     {

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("dues.urls")),
     path("", include("news.urls")),
+    path("espace/", include("espace.urls")),
     path("sante/", views.health, name="health"),
     path("sante/pret/", views.ready, name="ready"),
     path("lettre/", include("mailings.urls")),

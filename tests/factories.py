@@ -337,3 +337,14 @@ class AssemblyFactory(factory.django.DjangoModelFactory):
     )
     dues_year = 2027
     cutoff_date = dt.date(2027, 5, 12)
+
+
+# --- Members' area ------------------------------------------------------------
+
+
+class AreaAccessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "espace.AreaAccess"
+
+    person = factory.SubFactory(PersonFactory)
+    status = "active"

@@ -24,6 +24,10 @@ PRIVATE_NAMESPACES = {"admin"}
 # or steps of a flow, except these.
 ACCOUNT_PREFIX = "compte/"
 PUBLIC_ACCOUNT_ROUTES = {"account_login", "account_reset_password"}
+# The members' area (/espace/) is behind its sign-in, whose first page is
+# public (tests/espace checks the others, signed in).
+AREA_PREFIX = "espace/"
+PUBLIC_AREA_ROUTES = {"espace:sign-in"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,8 @@ def iter_routes(patterns=None, prefix="", namespace=None, params=()):
             name = f"{namespace}:{pattern.name}" if namespace else pattern.name
             path = prefix + str(pattern.pattern)
             if path.startswith(ACCOUNT_PREFIX) and name not in PUBLIC_ACCOUNT_ROUTES:
+                continue
+            if path.startswith(AREA_PREFIX) and name not in PUBLIC_AREA_ROUTES:
                 continue
             yield Route(name, prefix + str(pattern.pattern), params + converters)
 
@@ -218,6 +224,7 @@ QUERY_BUDGETS = {
     # The sign-in (django-allauth): the chrome only.
     "account_login": 4,
     "account_reset_password": 4,
+    "espace:sign-in": 4,
 }
 
 # Query strings that make a route show what it is for (search results rather
@@ -235,6 +242,7 @@ UNCACHEABLE = {
     "registrations:manage",
     "account_login",
     "account_reset_password",
+    "espace:sign-in",
     "health",
     "ready",
 }

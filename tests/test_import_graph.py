@@ -29,6 +29,7 @@ LAYERS = {
     "pages": 4,
     "mailings": 4,  # beside pages: neither imports the other
     "assembly": 5,
+    "espace": 5,
 }
 # rfve_site modules that wire the apps together; its other modules are
 # helpers every app may use, so they import none.

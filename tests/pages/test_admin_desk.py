@@ -144,6 +144,9 @@ def test_secretariat_figures_count_what_their_lists_show(login):
         "Événements cette semaine et la suivante": "2",
         "Villes adhérentes sans SIRET ou contact finances": "2",
         "Courriels en échec ou interrompus": "1",
+        # The members' area (espace/secretariat.py).
+        "Changements proposés par les villes": "0",
+        "Invitations à l’espace adhérents à confirmer": "0",
     }
     for value, url in shown.values():
         assert listed(client, url) == int(value), url

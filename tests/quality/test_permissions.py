@@ -26,10 +26,12 @@ from calendar_app.models import Event
 from dues import invoices
 from dues.documents import storage
 from dues.models import DuesCall, IssueRun, Reminder, ReminderRun, ReminderStep
+from espace.models import ChangeProposal
 from outbox.models import OutboxMessage, SuppressedAddress
 from pages.models import ContactMessage, LegacyRedirect, PageRedirect
 from registrations.models import Order
 from tests.factories import (
+    AreaAccessFactory,
     ArticleFactory,
     AssemblyFactory,
     DocumentFactory,
@@ -94,6 +96,8 @@ EXPECTED = {
         "assembly.proxy": "vac",
         "assembly.resolution": "vacd",
         "assembly.minutes": "vac",
+        "espace.areaaccess": "vacd",
+        "espace.changeproposal": "vc",  # made by the cities, decided here
     },
     "Trésorerie": {
         "calendar_app.event": "v",
@@ -222,6 +226,10 @@ def objects(django_user_model, issuer):
         ),
         "dues.issuerun": IssueRun.objects.create(),
         "dues.reminderrun": ReminderRun.objects.create(day=dt.date(2027, 6, 1)),
+        "espace.areaaccess": AreaAccessFactory(person__member=member),
+        "espace.changeproposal": ChangeProposal.objects.create(
+            member=member, field="website", new_value="https://ville.example"
+        ),
         "outbox.outboxmessage": _stored_email(),
         "outbox.suppressedaddress": SuppressedAddress.objects.create(
             email="parti@ville.example", reason=SuppressedAddress.Reason.BOUNCED

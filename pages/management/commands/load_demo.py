@@ -78,6 +78,8 @@ class Command(BaseCommand):
                 )
         if apps.is_installed("assembly"):
             call_command("load_demo_assembly", stdout=self.stdout)
+        for load in pages_demo.LATER_LOADERS:
+            self.stdout.write(self.style.SUCCESS(load(today)))
         if settings.DEBUG:
             self._demo_account()
 
