@@ -14,12 +14,14 @@ from django.utils import timezone
 
 from association.models import SiteSettings
 from calendar_app.dates import local_midnight
+from calendar_app.demo import save_if_changed
 from calendar_app.models import Event, EventType
 from dues.models import Payment
 from members.models import Mandate, Member, Person
 from outbox.models import OutboxMessage
 
 from . import convocation, minutes, proxies, roll, session, voting
+from .apps import PAST_DEMO_SLUG
 from .models import (
     AgendaItem,
     Assembly,
@@ -34,7 +36,6 @@ from .models import (
 
 FIRST_NAMES = ["Nadia", "Julien", "Aurélie", "Mathieu", "Inès", "Olivier", "Léa"]
 LAST_NAMES = ["Garnier", "Roussel", "Benoît", "Masson", "Colin", "Vidal", "Leclerc"]
-PAST_SLUG = "assemblee-generale-demo-passee"
 AGENDA = [
     ("Rapport moral de la présidente", ""),
     ("Rapport financier et approbation des comptes", "Comptes de l’exercice clos."),
@@ -55,8 +56,7 @@ def unload() -> None:
     ).delete()
     sent.delete()
     Minutes.objects.filter(assembly__in=demo).delete()  # rows, not the files
-    demo.delete()
-    Event.objects.filter(slug=PAST_SLUG).delete()
+    demo.delete()  # its past event stays, unchanged unless its date moves
 
 
 def _representatives(since: dt.date) -> None:
@@ -125,16 +125,18 @@ def _past(today: dt.date, admin_user) -> Assembly:
     cutoff = min(last_payment + dt.timedelta(days=1), today - dt.timedelta(days=3))
     day = min(cutoff + dt.timedelta(days=30), today - dt.timedelta(days=1))
     starts_at = local_midnight(day) + dt.timedelta(hours=14)
-    event = Event.objects.create(
-        title=f"Assemblée générale {today.year}",
-        slug=PAST_SLUG,
-        event_type=EventType.objects.get(slug="assemblee-generale"),
-        starts_at=starts_at,
-        ends_at=starts_at + dt.timedelta(hours=3),
-        place="Hôtel de ville de Villeurbanne",
-        status=Event.Status.PUBLISHED,
-        visibility=Event.Visibility.INTERNAL,
-        is_demo=True,
+    event = save_if_changed(
+        PAST_DEMO_SLUG,
+        {
+            "title": f"Assemblée générale {today.year}",
+            "event_type_id": EventType.objects.get(slug="assemblee-generale").pk,
+            "starts_at": starts_at,
+            "ends_at": starts_at + dt.timedelta(hours=3),
+            "place": "Hôtel de ville de Villeurbanne",
+            "status": Event.Status.PUBLISHED,
+            "visibility": Event.Visibility.INTERNAL,
+            "is_demo": True,
+        },
     )
     assembly = Assembly.objects.create(
         event=event, dues_year=today.year, cutoff_date=cutoff, is_demo=True

@@ -222,9 +222,11 @@ def _host_of(row: dict, villeurbanne) -> int | None:
 
 
 @transaction.atomic
-def load(members: dict, today: dt.date) -> tuple[int, int]:
+def load(members: dict, today: dt.date, keep=()) -> tuple[int, int]:
     """Create or refresh the demo events; `members` by INSEE code (the seat
-    hosts some). Returns (events kept, stale events removed)."""
+    hosts some); `keep`: the slugs of demo events other apps make (their
+    AppConfig's `demo_event_slugs`). Returns (events kept, stale events
+    removed)."""
     groups = {group.slug: group for group in WorkingGroup.objects.all()}
     types = {}
     for order, (name, slug, colour) in enumerate(EVENT_TYPES, start=1):
@@ -265,14 +267,16 @@ def load(members: dict, today: dt.date) -> tuple[int, int]:
                 "is_demo": True,
             }
         )
-        _save_if_changed(slug, values)
+        save_if_changed(slug, values)
         kept.add(slug)
     # The living agenda follows today's date: drop what an earlier run left.
-    stale, _ = Event.objects.filter(is_demo=True).exclude(slug__in=kept).delete()
+    stale, _ = (
+        Event.objects.filter(is_demo=True).exclude(slug__in=kept | set(keep)).delete()
+    )
     return len(kept), stale
 
 
-def _save_if_changed(slug: str, values: dict):
+def save_if_changed(slug: str, values: dict) -> Event:
     """Create or update; an unchanged event is not saved again, so its
     iCalendar SEQUENCE and the feed's ETag stay put."""
     event = Event.objects.filter(slug=slug).first() or Event(slug=slug)
@@ -284,3 +288,4 @@ def _save_if_changed(slug: str, values: dict):
     if changed:
         event.full_clean()
         event.save()
+    return event

@@ -54,7 +54,13 @@ class Command(BaseCommand):
         # The assembly app sits above pages: reached by its command's name.
         if apps.is_installed("assembly"):
             call_command("load_demo_assembly", unload=True)
-        kept, stale = calendar_demo.load(members, today)
+        # Demo events made by the apps above (the past general assembly).
+        others = [
+            slug
+            for config in apps.get_app_configs()
+            for slug in getattr(config, "demo_event_slugs", ())
+        ]
+        kept, stale = calendar_demo.load(members, today, keep=others)
         self.stdout.write(
             self.style.SUCCESS(f"Demo agenda: {kept} events ({stale} stale removed).")
         )
