@@ -1,8 +1,86 @@
+from django import forms
 from django.contrib import admin
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.html import format_html
 
-from .models import Event, EventType
+from .models import Event, EventPhoto, EventType
+
+
+class EventPhotoForm(forms.ModelForm):
+    """A photo is published with its file, its alternative text, its credit
+    and the consent of the people shown (droit à l'image): all required."""
+
+    class Meta:
+        model = EventPhoto
+        fields = ["image", "alt", "credit", "licence", "consent", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].required = True
+        self.fields["consent"].required = True
+        self.fields["consent"].error_messages["required"] = (
+            "Une photo n’est publiée qu’avec l’accord des personnes "
+            "reconnaissables : cochez cette case une fois leur accord obtenu."
+        )
+
+
+class EventPhotoInline(admin.StackedInline):
+    """The event's gallery. "Supprimer" takes a photo down with its files;
+    "Photos d'événements" lists them all and keeps a trace of those taken
+    down."""
+
+    model = EventPhoto
+    form = EventPhotoForm
+    extra = 0
+    verbose_name = "photo de la galerie"
+    verbose_name_plural = "galerie de photos"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).shown()
+
+
+@admin.register(EventPhoto)
+class EventPhotoAdmin(admin.ModelAdmin):
+    form = EventPhotoForm
+    list_display = ["preview", "alt", "event", "credit", "consent", "withdrawn_at"]
+    list_filter = [("withdrawn_at", admin.EmptyFieldListFilter), "event"]
+    list_select_related = ["event"]
+    search_fields = ["alt", "credit", "event__title"]
+    autocomplete_fields = ["event"]
+    actions = ["withdraw"]
+
+    def get_fields(self, request, obj=None):
+        return ["event", *EventPhotoForm.Meta.fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_withdrawn:
+            return [*self.get_fields(request, obj), "withdrawn_at"]
+        return ["withdrawn_at"]
+
+    @admin.display(description="aperçu")
+    def preview(self, photo):
+        if not photo.renditions:
+            return "retirée"
+        thumbnail = photo.thumbnail
+        return format_html(
+            '<img src="{}" alt="" width="96" height="{}">',
+            thumbnail["url"],
+            round(96 * thumbnail["height"] / thumbnail["width"]),
+        )
+
+    @admin.action(
+        description="Retirer immédiatement du site (droit à l’image) : "
+        "photos et fichiers supprimés",
+        permissions=["change"],
+    )
+    def withdraw(self, request, queryset):
+        count = queryset.withdraw()
+        self.message_user(
+            request,
+            f"{count} photo(s) retirée(s) du site : elles n’apparaissent plus sur "
+            "aucune page et leurs fichiers sont supprimés.",
+        )
 
 
 @admin.register(EventType)
@@ -68,6 +146,7 @@ class EventAdmin(admin.ModelAdmin):
         ),
     ]
     actions = ["publish", "unpublish", "duplicate"]
+    inlines = [EventPhotoInline]
 
     def save_model(self, request, obj, form, change):
         """A copy re-dated takes a slug from its new date (its address no

@@ -88,6 +88,16 @@ def _rencontres_slug() -> str:
     return Event.objects.rencontres().upcoming().order_by("starts_at", "pk")[0].slug
 
 
+def _event_with_gallery() -> Event:
+    """A past Rencontres nationales with its photos (the demo's gallery)."""
+    return (
+        Event.objects.public()
+        .filter(photos__withdrawn_at__isnull=True)
+        .order_by("starts_at", "pk")
+        .first()
+    )
+
+
 def _registration_token() -> dict:
     registration = (
         Registration.objects.confirmed()
@@ -120,6 +130,15 @@ SAMPLE_KWARGS = {
     "registrations:manage": _registration_token,
 }
 
+# Pages that show a route in another state than its sample, checked by every
+# gate too: {name: (route name, sample kwargs)}.
+EXTRA_SAMPLES = {
+    "calendar:event+galerie": (
+        "calendar:event",
+        lambda: {"slug": _event_with_gallery().slug},
+    ),
+}
+
 # Most SQL queries a page may run, whatever the amount of data. Asserted with
 # the demo data and with ten times more.
 QUERY_BUDGETS = {
@@ -140,7 +159,8 @@ QUERY_BUDGETS = {
     "calendar:archives": 9,
     # +2 for the registration box (settings, places per day), +1 for the next
     # scheduled article linked to the event (its related publications).
-    "calendar:event": 10,
+    "calendar:event": 11,
+    "calendar:event+galerie": 11,  # +1: the gallery's photos
     "calendar:event-ical": 3,
     "calendar:feed": 4,
     "calendar:subscribe": 4,
@@ -150,7 +170,7 @@ QUERY_BUDGETS = {
     "pages:governance": 6,
     "pages:groups": 7,
     "pages:group": 12,  # +1: the next scheduled article linked to the group
-    "pages:rencontres": 8,
+    "pages:rencontres": 9,  # +1: the past editions' photos
     "pages:legal-notice": 3,
     "pages:privacy": 3,
     "pages:accessibility": 3,
@@ -218,4 +238,6 @@ def public_urls() -> dict[str, str]:
             urls[route.name] = reverse(route.name)
         if route.name in SAMPLE_QUERIES:
             urls[route.name] += "?" + SAMPLE_QUERIES[route.name]
+    for name, (route_name, kwargs) in EXTRA_SAMPLES.items():
+        urls[name] = reverse(route_name, kwargs=kwargs())
     return urls
