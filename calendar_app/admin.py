@@ -17,12 +17,15 @@ class EventPhotoForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["image"].required = True
-        self.fields["consent"].required = True
-        self.fields["consent"].error_messages["required"] = (
-            "Une photo n’est publiée qu’avec l’accord des personnes "
-            "reconnaissables : cochez cette case une fois leur accord obtenu."
-        )
+        # Absent when read only (the Bureau, a photo taken down).
+        if "image" in self.fields:
+            self.fields["image"].required = True
+        if "consent" in self.fields:
+            self.fields["consent"].required = True
+            self.fields["consent"].error_messages["required"] = (
+                "Une photo n’est publiée qu’avec l’accord des personnes "
+                "reconnaissables : cochez cette case une fois leur accord obtenu."
+            )
 
 
 class EventPhotoInline(admin.StackedInline):
