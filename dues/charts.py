@@ -224,6 +224,10 @@ def members_by_year(today: dt.date) -> Table:
 # ---------------------------------------------------------------------------
 
 BAR_ROW = 44  # px: a line of text, then the bar
+LINE = 18  # px: a second line of text (the figure under a long label)
+# Label and figure on one line up to this many characters: about 260 px at
+# 13 px, what a 320 px screen leaves the chart.
+ONE_LINE_CHARACTERS = 34
 BAR_HEIGHT = 14
 COLUMNS_HEIGHT = 150  # px: the tallest column
 COLUMN_LABELS = 8  # at most, under the columns
@@ -245,6 +249,7 @@ class BarRow:
     label: str
     value: str
     label_y: int
+    value_y: int
     bar_y: int
     segments: list[Segment]
 
@@ -254,6 +259,7 @@ class Column:
     label: str  # shown under it, or "" (one in a few)
     x: str
     label_x: str
+    anchor: str  # the label's text-anchor: kept inside the chart at its ends
     width: str
     y: int
     height: int
@@ -264,29 +270,29 @@ def _bar_total(table: Table, row: Row):
 
 
 def bars(table: Table) -> dict:
-    """Horizontal bars, each split in `table.parts`, scaled to the largest."""
+    """Horizontal bars, each split in `table.parts`, scaled to the largest.
+    A row's label and figure share a line when both are short, else the
+    figure goes under its label (long bracket names on a phone)."""
     largest = max((_bar_total(table, row) for row in table.rows), default=0) or 1
+    values = [table.formatted(_bar_total(table, row)) for row in table.rows]
+    longest = max((len(row.label) for row in table.rows), default=0)
+    two_lines = longest + max(map(len, values), default=0) > ONE_LINE_CHARACTERS
+    row_height = BAR_ROW + (LINE if two_lines else 0)
     drawn = []
-    for index, row in enumerate(table.rows):
+    for index, (row, value) in enumerate(zip(table.rows, values, strict=True)):
         x, segments = 0.0, []
         for key, _ in table.parts:
             width = float(row.values[key]) / float(largest) * 100
             if width > 0:
                 segments.append(Segment(key, _percent(x), _percent(width)))
             x += width
-        top = index * BAR_ROW
-        drawn.append(
-            BarRow(
-                row.label,
-                table.formatted(_bar_total(table, row)),
-                top + 16,
-                top + 22,
-                segments,
-            )
-        )
+        top = index * row_height
+        value_y = top + 16 + (LINE if two_lines else 0)
+        drawn.append(BarRow(row.label, value, top + 16, value_y, value_y + 6, segments))
     return {
         "rows": drawn,
-        "height": len(table.rows) * BAR_ROW,
+        "two_lines": two_lines,
+        "height": len(table.rows) * row_height,
         "bar_height": BAR_HEIGHT,
         "legend": table.parts if len(table.parts) > 1 else [],
     }
@@ -304,11 +310,19 @@ def columns(table: Table) -> dict:
     for index, row in enumerate(table.rows):
         height = round(row.values[key] / largest * COLUMNS_HEIGHT)
         shown = (count - 1 - index) % every == 0  # always the last one
+        left, right = index * step, (index + 1) * step
+        if right > 90:
+            label_x, anchor = right, "end"
+        elif left < 10:
+            label_x, anchor = left, "start"
+        else:
+            label_x, anchor = left + step / 2, "middle"
         drawn.append(
             Column(
                 row.label if shown else "",
-                _percent(index * step + step * 0.1),
-                _percent(index * step + step / 2),
+                _percent(left + step * 0.1),
+                _percent(label_x),
+                anchor,
                 _percent(step * 0.8),
                 COLUMNS_HEIGHT - height + 20,
                 height,
