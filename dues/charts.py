@@ -230,7 +230,7 @@ LINE = 18  # px: a second line of text (the figure under a long label)
 ONE_LINE_CHARACTERS = 34
 BAR_HEIGHT = 14
 COLUMNS_HEIGHT = 150  # px: the tallest column
-COLUMN_LABELS = 8  # at most, under the columns
+COLUMN_LABELS = 6  # at most, under the columns (apart on a 320 px phone)
 
 
 def _percent(value: float) -> str:
