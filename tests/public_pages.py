@@ -158,9 +158,10 @@ QUERY_BUDGETS = {
     "calendar:atom": 1,
     "calendar:archives": 9,
     # +2 for the registration box (settings, places per day), +1 for the next
-    # scheduled article linked to the event (its related publications).
+    # scheduled article linked to the event (its related publications), +1
+    # for its gallery's photos.
     "calendar:event": 11,
-    "calendar:event+galerie": 11,  # +1: the gallery's photos
+    "calendar:event+galerie": 11,
     "calendar:event-ical": 3,
     "calendar:feed": 4,
     "calendar:subscribe": 4,
