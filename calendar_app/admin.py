@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
 from django.db import models, transaction
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -26,21 +28,6 @@ class EventPhotoForm(forms.ModelForm):
                 "Une photo n’est publiée qu’avec l’accord des personnes "
                 "reconnaissables : cochez cette case une fois leur accord obtenu."
             )
-
-
-class EventPhotoInline(admin.StackedInline):
-    """The event's gallery. "Supprimer" takes a photo down with its files;
-    "Photos d'événements" lists them all and keeps a trace of those taken
-    down."""
-
-    model = EventPhoto
-    form = EventPhotoForm
-    extra = 0
-    verbose_name = "photo de la galerie"
-    verbose_name_plural = "galerie de photos"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).shown()
 
 
 @admin.register(EventPhoto)
@@ -117,7 +104,7 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title", "place", "summary"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["is_demo", "created_at", "updated_at", "sequence"]
+    readonly_fields = ["gallery", "is_demo", "created_at", "updated_at", "sequence"]
     save_on_top = True
     fieldsets = [
         (
@@ -140,6 +127,7 @@ class EventAdmin(admin.ModelAdmin):
         ),
         ("Réseau", {"fields": ["working_group", "host"]}),
         ("Publication", {"fields": ["status", "visibility"]}),
+        ("Galerie de photos", {"fields": ["gallery"]}),
         (
             "Historique",
             {
@@ -149,7 +137,28 @@ class EventAdmin(admin.ModelAdmin):
         ),
     ]
     actions = ["publish", "unpublish", "duplicate"]
-    inlines = [EventPhotoInline]
+
+    @admin.display(description="photos")
+    def gallery(self, event):
+        """Links to the event's photos ("Photos d'événements"), where they are
+        added and taken down: a separate form, so that the event's own form
+        posts no photo."""
+        if event.pk is None:
+            return "Enregistrez l’événement, puis ajoutez ses photos."
+        count = event.photos.shown().count()
+        photos = reverse("admin:calendar_app_eventphoto_changelist")
+        add = reverse("admin:calendar_app_eventphoto_add")
+        return format_html(
+            '<a href="{}?event__id__exact={}">{} photo{} publiée{}</a> · '
+            '<a href="{}?event={}">Ajouter une photo</a>',
+            photos,
+            event.pk,
+            count,
+            pluralize(count),
+            pluralize(count),
+            add,
+            event.pk,
+        )
 
     def save_model(self, request, obj, form, change):
         """A copy re-dated takes a slug from its new date (its address no

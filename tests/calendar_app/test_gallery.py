@@ -232,3 +232,15 @@ def test_the_demo_gallery_is_made_here_and_cleaned(demo):
     # The drawings carried a GPS position, as a camera's would.
     with Image.open(io.BytesIO(demo_drawings.jpeg("banner"))) as drawing:
         assert drawing.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+
+
+def test_the_events_form_leads_to_its_gallery(secretariat, rencontres):
+    _photo(rencontres)
+    page = secretariat.get(
+        reverse("admin:calendar_app_event_change", args=[rencontres.pk])
+    ).content.decode()
+    add = f"{reverse('admin:calendar_app_eventphoto_add')}?event={rencontres.pk}"
+
+    assert "1 photo publiée" in page and f'href="{add}"' in page
+    form = secretariat.get(add).context["adminform"].form
+    assert form.initial["event"] == str(rencontres.pk)
