@@ -92,7 +92,7 @@ def _event_with_gallery() -> Event:
     """A past Rencontres nationales with its photos (the demo's gallery)."""
     return (
         Event.objects.public()
-        .filter(photos__withdrawn_at__isnull=True)
+        .filter(photos__isnull=False, photos__withdrawn_at__isnull=True)
         .order_by("starts_at", "pk")
         .first()
     )
