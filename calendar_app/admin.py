@@ -1,8 +1,76 @@
+from django import forms
 from django.contrib import admin
 from django.db import models, transaction
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
-from .models import Event, EventType
+from .models import Event, EventPhoto, EventType
+
+
+class EventPhotoForm(forms.ModelForm):
+    """A photo is published with its file, its alternative text, its credit
+    and the consent of the people shown (droit à l'image): all required."""
+
+    class Meta:
+        model = EventPhoto
+        fields = ["image", "alt", "credit", "licence", "consent", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Absent when read only (the Bureau, a photo taken down).
+        if "image" in self.fields:
+            self.fields["image"].required = True
+        if "consent" in self.fields:
+            self.fields["consent"].required = True
+            self.fields["consent"].error_messages["required"] = (
+                "Une photo n’est publiée qu’avec l’accord des personnes "
+                "reconnaissables : cochez cette case une fois leur accord obtenu."
+            )
+
+
+@admin.register(EventPhoto)
+class EventPhotoAdmin(admin.ModelAdmin):
+    form = EventPhotoForm
+    list_display = ["preview", "alt", "event", "credit", "consent", "withdrawn_at"]
+    list_filter = [("withdrawn_at", admin.EmptyFieldListFilter), "event"]
+    list_select_related = ["event"]
+    search_fields = ["alt", "credit", "event__title"]
+    autocomplete_fields = ["event"]
+    actions = ["withdraw"]
+
+    def get_fields(self, request, obj=None):
+        return ["event", *EventPhotoForm.Meta.fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_withdrawn:
+            return [*self.get_fields(request, obj), "withdrawn_at"]
+        return ["withdrawn_at"]
+
+    @admin.display(description="aperçu")
+    def preview(self, photo):
+        if not photo.renditions:
+            return "retirée"
+        thumbnail = photo.thumbnail
+        return format_html(
+            '<img src="{}" alt="" width="96" height="{}">',
+            thumbnail["url"],
+            round(96 * thumbnail["height"] / thumbnail["width"]),
+        )
+
+    @admin.action(
+        description="Retirer immédiatement du site (droit à l’image) : "
+        "photos et fichiers supprimés",
+        permissions=["change"],
+    )
+    def withdraw(self, request, queryset):
+        count = queryset.withdraw()
+        self.message_user(
+            request,
+            f"{count} photo(s) retirée(s) du site : elles n’apparaissent plus sur "
+            "aucune page et leurs fichiers sont supprimés.",
+        )
 
 
 @admin.register(EventType)
@@ -36,7 +104,7 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title", "place", "summary"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["is_demo", "created_at", "updated_at", "sequence"]
+    readonly_fields = ["gallery", "is_demo", "created_at", "updated_at", "sequence"]
     save_on_top = True
     fieldsets = [
         (
@@ -59,6 +127,7 @@ class EventAdmin(admin.ModelAdmin):
         ),
         ("Réseau", {"fields": ["working_group", "host"]}),
         ("Publication", {"fields": ["status", "visibility"]}),
+        ("Galerie de photos", {"fields": ["gallery"]}),
         (
             "Historique",
             {
@@ -68,6 +137,28 @@ class EventAdmin(admin.ModelAdmin):
         ),
     ]
     actions = ["publish", "unpublish", "cancel", "postpone", "duplicate"]
+
+    @admin.display(description="photos")
+    def gallery(self, event):
+        """Links to the event's photos ("Photos d'événements"), where they are
+        added and taken down: a separate form, so that the event's own form
+        posts no photo."""
+        if event.pk is None:
+            return "Enregistrez l’événement, puis ajoutez ses photos."
+        count = event.photos.shown().count()
+        photos = reverse("admin:calendar_app_eventphoto_changelist")
+        add = reverse("admin:calendar_app_eventphoto_add")
+        return format_html(
+            '<a href="{}?event__id__exact={}">{} photo{} publiée{}</a> · '
+            '<a href="{}?event={}">Ajouter une photo</a>',
+            photos,
+            event.pk,
+            count,
+            pluralize(count),
+            pluralize(count),
+            add,
+            event.pk,
+        )
 
     def save_model(self, request, obj, form, change):
         """A copy re-dated takes a slug from its new date (its address no

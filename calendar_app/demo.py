@@ -160,6 +160,18 @@ def living_agenda(today: dt.date) -> list[dict]:
         description="## Programme\n\n- Le cadre national\n- Trois villes témoignent\n"
         "- Questions des participants",
     )
+    # Last year's edition, with its gallery (load_gallery).
+    last_edition = nth_weekday(add_months(this_month, -10), 3, 2)
+    add(
+        "Rencontres nationales des villes éducatrices",
+        "rencontres-nationales",
+        at(last_edition, 0),
+        at(last_edition + dt.timedelta(days=1), 0),
+        all_day=True,
+        place="Villeurbanne",
+        summary="Deux journées sur la place des enfants dans la ville : "
+        "tables rondes, ateliers et visites des écoles de Villeurbanne.",
+    )
     meetings = nth_weekday(add_months(this_month, 2), 3, 2)
     add(
         "Rencontres nationales des villes éducatrices",
@@ -269,11 +281,72 @@ def load(members: dict, today: dt.date, keep=()) -> tuple[int, int]:
         )
         save_if_changed(slug, values)
         kept.add(slug)
-    # The living agenda follows today's date: drop what an earlier run left.
+    # The living agenda follows today's date: drop what an earlier run left
+    # (a gallery's photos and their files with their event).
     stale, _ = (
         Event.objects.filter(is_demo=True).exclude(slug__in=kept | set(keep)).delete()
     )
+    load_gallery(today)
     return len(kept), stale
+
+
+# The gallery of last year's Rencontres: drawings made here with Pillow (no
+# download), described as what they are. (alternative text, drawing)
+DEMO_CREDIT = "Illustration de démonstration dessinée par le site"
+DEMO_PHOTOS = [
+    (
+        "Dessin de démonstration : une salle de conférence vue du fond, des "
+        "rangées de participants face à une scène où parle une oratrice.",
+        "plenary",
+    ),
+    (
+        "Dessin de démonstration : six participants autour d’une table ronde, "
+        "carnets ouverts.",
+        "round_table",
+    ),
+    (
+        "Dessin de démonstration : une banderole « Rencontres nationales » "
+        "au-dessus de l’entrée d’un bâtiment.",
+        "banner",
+    ),
+    (
+        "Dessin de démonstration : un groupe d’enfants et d’adultes dans la "
+        "cour d’une école, sous des arbres.",
+        "schoolyard",
+    ),
+]
+
+
+def load_gallery(today: dt.date) -> int:
+    """Photos for the last past Rencontres nationales of the demo, made once
+    (its files are kept while the edition is)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from . import demo_drawings
+    from .models import EventPhoto
+
+    edition = (
+        Event.objects.rencontres()
+        .filter(is_demo=True, ends_at__lt=at(today, 0))
+        .order_by("-starts_at")
+        .first()
+    )
+    if edition is None or edition.photos.exists():
+        return 0
+    for order, (alt, drawing) in enumerate(DEMO_PHOTOS, start=1):
+        content = demo_drawings.jpeg(drawing)
+        photo = EventPhoto(
+            event=edition,
+            image=SimpleUploadedFile(f"rencontres-{order}.jpg", content),
+            alt=alt,
+            credit=DEMO_CREDIT,
+            licence=EventPhoto.Licence.CC_BY,
+            consent=True,
+            order=order,
+        )
+        photo.full_clean()
+        photo.save()
+    return len(DEMO_PHOTOS)
 
 
 def save_if_changed(slug: str, values: dict) -> Event:

@@ -3,7 +3,8 @@ import re
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import F, Min, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +15,7 @@ from rfve_site.markup import render_markdown
 from rfve_site.text import MultiLineField, OneLineField, one_line
 from rfve_site.uploads import PublicImageField
 
-from . import dates
+from . import dates, photos
 from .signals import event_duplicated, event_rescheduled
 
 # A copy's slug ends in "-copie" or "-copie-2"; slugs may end with a date.
@@ -475,3 +476,145 @@ class Event(models.Model):
     def uid(self) -> str:
         """Stable iCalendar UID: the primary key never changes, the slug might."""
         return f"evenement-{self.pk}@{settings.SITE_DOMAIN}"
+
+
+class EventPhotoQuerySet(StampedQuerySet):
+    def shown(self):
+        """On the public pages: not taken down."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    @transaction.atomic
+    def withdraw(self) -> int:
+        """Take these photos down at once: off every page (the table's
+        version moves, so no cached page shows them again) and their files
+        deleted when the change is committed. The row stays, without its
+        files, as the record of what was shown and taken down."""
+        taken = list(self.shown().select_for_update())
+        for photo in taken:
+            photos.delete_files_on_commit(photo.image.storage, photos.file_names(photo))
+        return self.filter(pk__in=[photo.pk for photo in taken]).update(
+            withdrawn_at=timezone.now(), image="", renditions=[]
+        )
+
+
+class EventPhoto(models.Model):
+    """A photo of an event's gallery (the Rencontres nationales' notably)."""
+
+    class Licence(models.TextChoices):
+        RESERVED = "reserve", "Tous droits réservés"
+        CC_BY = "cc-by", "Licence Creative Commons BY 4.0"
+        CC_BY_SA = "cc-by-sa", "Licence Creative Commons BY-SA 4.0"
+
+    LICENCE_URLS = {
+        Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/deed.fr",
+        Licence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/deed.fr",
+    }
+
+    event = models.ForeignKey(
+        Event,
+        verbose_name="événement",
+        on_delete=models.CASCADE,
+        related_name="photos",
+    )
+    image = PublicImageField(
+        "photo",
+        upload_to="galeries/%Y/",
+        blank=True,  # empty once taken down; required in the admin's form
+        help_text="JPEG, PNG ou WebP, 5 Mo au maximum. Les métadonnées (EXIF, "
+        "position GPS, appareil) sont supprimées à l’envoi.",
+    )
+    alt = OneLineField(
+        "texte alternatif",
+        max_length=300,
+        help_text="Ce que la photo montre, pour qui ne la voit pas : qui, "
+        "quoi, où (« Les élus de Lyon et de Nantes lors de la table ronde »).",
+    )
+    credit = OneLineField(
+        "crédit", max_length=150, help_text="Auteur ou autrice de la photo."
+    )
+    licence = models.CharField(
+        "licence", max_length=20, choices=Licence, default=Licence.RESERVED
+    )
+    consent = models.BooleanField(
+        "droit à l’image : les personnes reconnaissables ont donné leur accord",
+        default=False,
+        help_text="Obligatoire pour publier la photo.",
+    )
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+    # Set by the upload (calendar_app/photos.py): the cleaned photo's size
+    # and its resized copies [{"name", "width", "height"}], smallest first.
+    width = models.PositiveIntegerField("largeur", null=True, editable=False)
+    height = models.PositiveIntegerField("hauteur", null=True, editable=False)
+    renditions = models.JSONField("tailles", default=list, editable=False)
+    withdrawn_at = models.DateTimeField(
+        "retirée le", null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField("ajoutée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = EventPhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "order", "pk"]
+        verbose_name = "photo d’événement"
+        verbose_name_plural = "photos d’événements"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consent=True) | Q(withdrawn_at__isnull=False),
+                name="event_photo_shown_with_consent",
+                violation_error_message="Cochez le droit à l’image : une photo "
+                "n’est publiée qu’avec l’accord des personnes reconnaissables.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.alt
+
+    def save(self, *args, **kwargs):
+        if self.image and not self.image._committed:
+            replaced = None
+            if self.pk is not None:
+                replaced = type(self).objects.filter(pk=self.pk).first()
+            photos.store(self)
+            if replaced is not None:
+                photos.delete_files_on_commit(
+                    replaced.image.storage, photos.file_names(replaced)
+                )
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if not self.consent and self.withdrawn_at is None:
+            errors["consent"] = (
+                "Une photo n’est publiée qu’avec l’accord des personnes "
+                "reconnaissables : cochez cette case une fois leur accord obtenu."
+            )
+        if not self.image and self.withdrawn_at is None:
+            errors["image"] = "Choisissez la photo à publier."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def licence_url(self) -> str:
+        return self.LICENCE_URLS.get(self.licence, "")
+
+    def _url(self, rendition: dict) -> str:
+        return self.image.storage.url(rendition["name"])
+
+    @property
+    def thumbnail(self) -> dict:
+        """The smallest size: the `src`, and the `width` and `height` that
+        reserve the photo's place before it loads."""
+        return self.renditions[0] | {"url": self._url(self.renditions[0])}
+
+    @property
+    def srcset(self) -> str:
+        return ", ".join(f"{self._url(r)} {r['width']}w" for r in self.renditions)
+
+    @property
+    def large_url(self) -> str:
+        return self._url(self.renditions[-1])

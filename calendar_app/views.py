@@ -163,6 +163,7 @@ def _visible_event_or_404(request, slug: str) -> Event:
 # box (registrations' places: calendar_app does not import that app).
 EVENT_PAGE_MODELS = (
     *AGENDA_MODELS,
+    "calendar_app.EventPhoto",
     "news.Article",
     "news.Category",
     "news.Document",
@@ -177,6 +178,7 @@ def event_detail(request, slug: str):
     event = _visible_event_or_404(request, slug)
     context = {
         "event": event,
+        "photos": list(event.photos.shown()),
         "structured_data": event.structured_data(
             request.build_absolute_uri("/").rstrip("/")
         ),

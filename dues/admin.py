@@ -28,6 +28,7 @@ from rfve_site.text import MultiLineFormField
 
 from . import (
     campaign,
+    charts,
     credit_notes,
     documents,
     invoice_lines,
@@ -640,11 +641,18 @@ class DuesCallAdmin(admin.ModelAdmin):
             set(DuesCall.objects.values_list("year", flat=True)) | {year},
             reverse=True,
         )
+        today = timezone.localdate()
+        summary = treasury.year_summary(year, today=today)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": f"Trésorerie {year}",
-            "summary": treasury.year_summary(year, today=timezone.localdate()),
+            "summary": summary,
+            "charts": [
+                charts.by_bracket(summary),
+                charts.by_month(summary),
+                charts.members_by_year(today),
+            ],
             "years": years,
             "year": year,
             "can_export": self.has_change_permission(request),

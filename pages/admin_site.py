@@ -54,6 +54,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "members.workinggroup": ("un groupe de travail", "le groupe de travail"),
     "calendar_app.eventtype": ("un type d’événement", "le type d’événement"),
     "calendar_app.event": ("un événement", "l’événement"),
+    "calendar_app.eventphoto": ("une photo d’événement", "la photo d’événement"),
     "dues.duesscale": ("un barème de cotisation", "le barème de cotisation"),
     "dues.duescall": ("un appel de cotisation", "l’appel de cotisation"),
     "dues.invoice": ("une facture ou un avoir", "la facture ou l’avoir"),

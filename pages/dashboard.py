@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calendar_app.models import Event
+from dues import charts
 from dues.models import DuesCall
 from dues.reminders import reminders_due
 from dues.treasury import YearSummary, year_summary
@@ -54,6 +55,8 @@ class Section:
     # A short list of rows to act on (the reminders to send), with its title.
     items_title: str = ""
     items: list[Link] = field(default_factory=list)
+    # dues.charts Tables, drawn with their figures.
+    charts: list = field(default_factory=list)
 
 
 def changelist(model, **params) -> str:
@@ -177,6 +180,11 @@ def bureau(today: dt.date) -> Section:
             ),
             events_this_week_and_next(today),
             *_money_figures(summary),
+        ],
+        charts=[
+            charts.by_bracket(summary),
+            charts.by_month(summary),
+            charts.members_by_year(today),
         ],
     )
 

@@ -4,13 +4,13 @@ Rencontres nationales), legal pages and machine-readable files."""
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from calendar_app.models import Event, EventType
+from calendar_app.models import Event, EventPhoto, EventType
 from calendar_app.months import WEEKDAY_NAMES, month_weeks
 from members.map import city_map
 from members.models import LocalAuthority, Mandate, Member, Person, WorkingGroup
@@ -202,7 +202,7 @@ def working_group(request, slug: str):
     return _data_page(request, "pages/working_group.html", context)
 
 
-@cached_page(Event, EventType)
+@cached_page(Event, EventType, EventPhoto)
 def rencontres(request):
     """The Rencontres nationales: the next edition and the archive."""
     now = timezone.now()
@@ -214,8 +214,15 @@ def rencontres(request):
     keep_until(request, editions.upcoming(now).next_end())  # from upcoming to past
     context = {
         "upcoming": list(editions.upcoming(now)),
-        "past": editions.filter(ends_at__lt=now).order_by("-starts_at"),
+        "past": list(
+            editions.filter(ends_at__lt=now)
+            .order_by("-starts_at")
+            .prefetch_related(
+                Prefetch("photos", EventPhoto.objects.shown(), to_attr="shown_photos")
+            )
+        ),
     }
+    context["has_photos"] = any(event.shown_photos for event in context["past"])
     return _data_page(request, "pages/rencontres.html", context)
 
 

@@ -38,6 +38,7 @@ VERSIONED_MODELS = (
     "members.Mandate",
     "calendar_app.EventType",
     "calendar_app.Event",
+    "calendar_app.EventPhoto",
     "news.Category",
     "news.Article",
     "news.Document",

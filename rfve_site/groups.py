@@ -42,6 +42,8 @@ ALL = ("view", "add", "change", "delete")
 GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
     "Secrétariat": {
         "calendar_app.event": ALL,
+        # Galleries: uploads, and taking a photo down at once (change).
+        "calendar_app.eventphoto": ALL,
         "calendar_app.eventtype": ALL,
         "members.localauthority": VIEW,  # official data: superusers only
         "members.member": ALL,
@@ -118,6 +120,7 @@ GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "Bureau": {
         "calendar_app.event": VIEW,
+        "calendar_app.eventphoto": VIEW,
         "calendar_app.eventtype": VIEW,
         "members.localauthority": VIEW,
         "members.member": VIEW,

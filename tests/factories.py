@@ -1,11 +1,14 @@
 import datetime as dt
+import io
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from assembly.models import Assembly
-from calendar_app.models import Event, EventType
+from calendar_app.models import Event, EventPhoto, EventType
 from dues.models import DuesBracket, DuesCall, DuesScale, Payment
 from mailings.models import Mailing, Subscriber, Topic
 from members.communes import normalise_name
@@ -47,6 +50,25 @@ class EventFactory(factory.django.DjangoModelFactory):
     starts_at = paris(2023, 2, 14, 10)
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=2))
     status = Event.Status.PUBLISHED
+
+
+def _small_jpeg(width: int = 64, height: int = 48) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 90, 160)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+class EventPhotoFactory(factory.django.DjangoModelFactory):
+    """A gallery's photo (stored in MEDIA_ROOT, with its sizes)."""
+
+    class Meta:
+        model = EventPhoto
+
+    event = factory.SubFactory(EventFactory)
+    image = factory.LazyFunction(lambda: SimpleUploadedFile("photo.jpg", _small_jpeg()))
+    alt = factory.Sequence(lambda n: f"Photo {n} de la table ronde")
+    credit = "Camille Martin"
+    consent = True
 
 
 class LocalAuthorityFactory(factory.django.DjangoModelFactory):

@@ -96,6 +96,16 @@ def _rencontres_slug() -> str:
     return Event.objects.rencontres().upcoming().order_by("starts_at", "pk")[0].slug
 
 
+def _event_with_gallery() -> Event:
+    """A past Rencontres nationales with its photos (the demo's gallery)."""
+    return (
+        Event.objects.public()
+        .filter(photos__isnull=False, photos__withdrawn_at__isnull=True)
+        .order_by("starts_at", "pk")
+        .first()
+    )
+
+
 def _registration_token() -> dict:
     registration = (
         Registration.objects.confirmed()
@@ -149,6 +159,15 @@ SAMPLE_KWARGS = {
     },
 }
 
+# Pages that show a route in another state than its sample, checked by every
+# gate too: {name: (route name, sample kwargs)}.
+EXTRA_SAMPLES = {
+    "calendar:event+galerie": (
+        "calendar:event",
+        lambda: {"slug": _event_with_gallery().slug},
+    ),
+}
+
 # Most SQL queries a page may run, whatever the amount of data. Asserted with
 # the demo data and with ten times more.
 QUERY_BUDGETS = {
@@ -168,8 +187,10 @@ QUERY_BUDGETS = {
     "calendar:atom": 1,
     "calendar:archives": 9,
     # +2 for the registration box (settings, places per day), +1 for the next
-    # scheduled article linked to the event (its related publications).
-    "calendar:event": 10,
+    # scheduled article linked to the event (its related publications), +1
+    # for its gallery's photos.
+    "calendar:event": 11,
+    "calendar:event+galerie": 11,
     "calendar:event-ical": 3,
     "calendar:feed": 4,
     "calendar:subscribe": 4,
@@ -179,7 +200,7 @@ QUERY_BUDGETS = {
     "pages:governance": 6,
     "pages:groups": 7,
     "pages:group": 12,  # +1: the next scheduled article linked to the group
-    "pages:rencontres": 8,
+    "pages:rencontres": 9,  # +1: the past editions' photos
     "pages:legal-notice": 3,
     "pages:privacy": 3,
     "pages:accessibility": 3,
@@ -263,4 +284,6 @@ def public_urls() -> dict[str, str]:
             urls[route.name] = reverse(route.name)
         if route.name in SAMPLE_QUERIES:
             urls[route.name] += "?" + SAMPLE_QUERIES[route.name]
+    for name, (route_name, kwargs) in EXTRA_SAMPLES.items():
+        urls[name] = reverse(route_name, kwargs=kwargs())
     return urls

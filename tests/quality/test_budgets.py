@@ -6,9 +6,15 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.public_pages import QUERY_BUDGETS, UNCACHEABLE, iter_routes, public_urls
+from tests.public_pages import (
+    EXTRA_SAMPLES,
+    QUERY_BUDGETS,
+    UNCACHEABLE,
+    iter_routes,
+    public_urls,
+)
 
-ROUTES = sorted(route.name for route in iter_routes())
+ROUTES = sorted(route.name for route in iter_routes()) + sorted(EXTRA_SAMPLES)
 PAGE_WEIGHT_LIMIT = 60 * 1024  # HTML + CSS + JS, before compression
 
 

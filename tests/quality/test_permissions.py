@@ -38,6 +38,7 @@ from tests.factories import (
     DuesCallFactory,
     DuesScaleFactory,
     EventFactory,
+    EventPhotoFactory,
     EventTypeFactory,
     LocalAuthorityFactory,
     MailingFactory,
@@ -60,6 +61,7 @@ NO_GROUP = "(staff sans groupe)"
 EXPECTED = {
     "Secrétariat": {
         "calendar_app.event": "vacd",
+        "calendar_app.eventphoto": "vacd",
         "calendar_app.eventtype": "vacd",
         "members.localauthority": "v",  # official data: superusers only
         "members.member": "vacd",
@@ -119,6 +121,7 @@ EXPECTED = {
     },
     "Bureau": {
         "calendar_app.event": "v",
+        "calendar_app.eventphoto": "v",
         "calendar_app.eventtype": "v",
         "members.localauthority": "v",
         "members.member": "v",
@@ -205,6 +208,7 @@ def objects(django_user_model, issuer):
         ),
         "calendar_app.eventtype": EventTypeFactory(),
         "calendar_app.event": EventFactory(),
+        "calendar_app.eventphoto": EventPhotoFactory(),
         "news.article": ArticleFactory(),
         "news.category": ArticleFactory().category,
         "news.document": DocumentFactory(),
