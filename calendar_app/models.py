@@ -582,15 +582,23 @@ class EventPhoto(models.Model):
                 )
         super().save(*args, **kwargs)
 
-    def clean(self):
+    def clean_fields(self, exclude=None):
+        """The consent and the picture, checked with the fields (a form that
+        does not show them, e.g. one editing the credit, leaves them out)."""
+        exclude = set(exclude or ())
         errors = {}
-        if not self.consent and self.withdrawn_at is None:
-            errors["consent"] = (
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        shown = self.withdrawn_at is None
+        if "consent" not in exclude and shown and not self.consent:
+            errors.setdefault("consent", []).append(
                 "Une photo n’est publiée qu’avec l’accord des personnes "
                 "reconnaissables : cochez cette case une fois leur accord obtenu."
             )
-        if not self.image and self.withdrawn_at is None:
-            errors["image"] = "Choisissez la photo à publier."
+        if "image" not in exclude and shown and not self.image:
+            errors.setdefault("image", []).append("Choisissez la photo à publier.")
         if errors:
             raise ValidationError(errors)
 

@@ -83,7 +83,8 @@ def referent_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.area.is_referent:
             raise PermissionDenied(
-                "Seul·e le ou la référent·e de la ville peut inviter des collègues."
+                "Seules les personnes référentes de la ville peuvent inviter "
+                "des collègues."
             )
         return view(request, *args, **kwargs)
 

@@ -65,7 +65,7 @@ def register_group(
             except booking.AlreadyRegistered:
                 raise GroupRefused(
                     f"{attendee.first_name} {attendee.last_name} "
-                    f"({attendee.email}) est déjà inscrit·e à cet événement : "
+                    f"({attendee.email}) a déjà une inscription à cet événement : "
                     "personne n’a été inscrit. Retirez cette ligne et validez "
                     "à nouveau."
                 ) from None

@@ -2,16 +2,17 @@
 propose to their city's record.
 
 Access belongs to a person of a member city (members.Person), set by the
-secretariat or proposed by the city's référent·e (an invitation the
+secretariat or proposed by the city's référent (an invitation the
 secretariat confirms). The Django user the sign-in needs is made at the first
 sign-in (access.py): nobody types a password here."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from members.models import Member, Person
+from rfve_site import formats
+from rfve_site.text import MultiLineField
 
 
 class AreaAccessQuerySet(models.QuerySet):
@@ -41,7 +42,7 @@ class AreaAccess(models.Model):
         "état", max_length=10, choices=Status, default=Status.ACTIVE
     )
     is_referent = models.BooleanField(
-        "référent·e",
+        "personne référente",
         default=False,
         help_text="Peut inviter des collègues de sa ville (invitations à confirmer).",
     )
@@ -125,7 +126,7 @@ class ChangeProposal(models.Model):
     )
     field = models.CharField("champ", max_length=50)
     old_value = models.TextField("avant", blank=True)
-    new_value = models.TextField("après", blank=True)
+    new_value = MultiLineField("après", blank=True)
     proposed_by = models.ForeignKey(
         Person,
         verbose_name="proposée par",
@@ -172,6 +173,6 @@ class ChangeProposal(models.Model):
 
     @property
     def provenance(self) -> str:
-        when = date_format(timezone.localtime(self.created_at), "j F Y à G \\h i")
+        when = formats.date(timezone.localtime(self.created_at), "j F Y à G \\h i")
         who = str(self.proposed_by) if self.proposed_by_id else self.proposer_email
         return f"proposée le {when} par {who}"

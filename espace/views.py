@@ -100,7 +100,7 @@ def confirm_code(request):
 @require_POST
 def sign_out(request):
     logout(request)
-    messages.success(request, "Vous êtes déconnecté·e de l’espace adhérents.")
+    messages.success(request, "Votre session de l’espace adhérents est fermée.")
     return redirect("espace:sign-in")
 
 

@@ -6,7 +6,11 @@ before the owner acts.
   works for CONFIRMATION_DAYS.
 - Preferences (in every letter): the address.
 - Unsubscribing (every letter and mailing, and its List-Unsubscribe header):
-  the address and the mailing it came with (0 from the preferences page)."""
+  the address and the mailing it came with (0 from the preferences page).
+
+A token that does not verify (forged, altered, made up) reads as None: the
+page is a 404. Only a genuine confirmation link past its days raises
+LinkExpired, which has its own explanation page."""
 
 from django.conf import settings
 from django.core import signing
@@ -16,6 +20,10 @@ CONFIRMATION_DAYS = 7
 _CONFIRM = "mailings.confirm"
 _PREFERENCES = "mailings.preferences"
 _UNSUBSCRIBE = "mailings.unsubscribe"
+
+
+class LinkExpired(Exception):
+    pass
 
 
 def absolute(path: str) -> str:
@@ -29,12 +37,15 @@ def confirmation_token(email: str, topic_ids: list[int]) -> str:
 
 
 def read_confirmation(token: str) -> tuple[str, list[int]] | None:
-    """(address, topic ids), or None for a forged or expired link."""
+    """(address, topic ids), or None for a forged or altered link. Raises
+    LinkExpired for a genuine one older than CONFIRMATION_DAYS."""
     try:
         data = signing.loads(
             token, salt=_CONFIRM, max_age=CONFIRMATION_DAYS * 24 * 3600
         )
         return str(data["e"]), [int(pk) for pk in data["t"]]
+    except signing.SignatureExpired:  # verified first: a genuine link
+        raise LinkExpired from None
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
 

@@ -3,6 +3,7 @@ each letter, the subscription (double opt-in), preferences and the
 unsubscription reached from every message."""
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -62,10 +63,14 @@ def subscribe_sent(request):
 
 def confirm(request, token: str):
     """GET shows a button (a mail scanner following the link subscribes
-    nobody); its POST creates the subscription."""
-    found = links.read_confirmation(token)
+    nobody); its POST creates the subscription. A link that does not verify
+    is a 404; a genuine one past its days explains how to ask again."""
+    try:
+        found = links.read_confirmation(token)
+    except links.LinkExpired:
+        return render(request, "mailings/link_expired.html", status=410)
     if found is None:
-        return render(request, "mailings/link_invalid.html", status=404)
+        raise Http404("Ce lien de confirmation n’est pas valide.")
     email, topic_ids = found
     topics = Topic.objects.filter(pk__in=topic_ids)
     if request.method == "POST":
@@ -80,7 +85,7 @@ def confirm(request, token: str):
 def preferences(request, token: str):
     email = links.read_preferences(token)
     if email is None:
-        return render(request, "mailings/link_invalid.html", status=404)
+        raise Http404("Ce lien de préférences n’est pas valide.")
     subscriber = subscriptions.find(email)
     form = PreferencesForm(
         request.POST or None,
@@ -115,7 +120,7 @@ def unsubscribe(request, token: str):
     links, and must never unsubscribe anybody."""
     found = links.read_unsubscribe(token)
     if found is None:
-        return render(request, "mailings/link_invalid.html", status=404)
+        raise Http404("Ce lien de désinscription n’est pas valide.")
     email, mailing_id = found
     mailing = Mailing.objects.filter(pk=mailing_id).first() if mailing_id else None
     if mailing_id and mailing is None:

@@ -25,15 +25,19 @@ BEFORE = [
 def _migrate_back():
     """The database before the moves; returns the models of that time."""
     executor = MigrationExecutor(connection)
-    # news and registrations came after the moves and depend on them:
-    # unapplied too.
-    moved = {"members", "pages", "dues", "association", "news", "registrations"}
+    # news, registrations and the later apps (members' area, mailings,
+    # general assembly) came after the moves and depend on them: unapplied too.
+    later = {"news", "registrations", "espace", "mailings", "assembly"}
+    moved = {"members", "pages", "dues", "association"} | later
     nodes = [
         node for node in executor.loader.graph.leaf_nodes() if node[0] not in moved
     ] + BEFORE
     executor.migrate(
         nodes
         + [
+            ("assembly", None),
+            ("mailings", None),
+            ("espace", None),
             ("registrations", None),
             ("news", None),
             ("dues", None),

@@ -5,6 +5,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+import rfve_site.text
+
 
 class Migration(migrations.Migration):
 
@@ -21,7 +23,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('active', 'accès ouvert'), ('invited', 'invitation à confirmer')], default='active', max_length=10, verbose_name='état')),
-                ('is_referent', models.BooleanField(default=False, help_text='Peut inviter des collègues de sa ville (invitations à confirmer).', verbose_name='référent·e')),
+                ('is_referent', models.BooleanField(default=False, help_text='Peut inviter des collègues de sa ville (invitations à confirmer).', verbose_name='personne référente')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
                 ('invited_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='members.person', verbose_name='invitée par')),
                 ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='area_access', to='members.person', verbose_name='personne')),
@@ -39,7 +41,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('field', models.CharField(max_length=50, verbose_name='champ')),
                 ('old_value', models.TextField(blank=True, verbose_name='avant')),
-                ('new_value', models.TextField(blank=True, verbose_name='après')),
+                ('new_value', rfve_site.text.MultiLineField(blank=True, verbose_name='après')),
                 ('proposer_email', models.EmailField(blank=True, max_length=254, verbose_name='courriel de l’auteur')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='proposée le')),
                 ('status', models.CharField(choices=[('pending', 'à examiner'), ('accepted', 'acceptée'), ('refused', 'refusée')], default='pending', max_length=10, verbose_name='état')),

@@ -89,7 +89,7 @@ def test_all_or_nothing_when_one_is_already_registered(area_client, access, sett
         ),
     )
     assert page.status_code == 409
-    assert "déjà inscrit·e" in page.text
+    assert "a déjà une inscription à cet événement" in page.text
     assert not Registration.objects.filter(email="marc@v.example").exists()
     # Marc's confirmation left the outbox with the rest (the test's task
     # backend sends at once; the database's would never see it).

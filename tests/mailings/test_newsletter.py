@@ -2,6 +2,8 @@
 unsubscribe (RFC 8058), the archive in the search and the sitemap."""
 
 import re
+import time
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -57,6 +59,30 @@ def test_a_forged_or_altered_confirmation_link_subscribes_nobody(client):
     for bad in (token[:-2] + "xx", "nimportequoi"):
         url = reverse("mailings:confirm", kwargs={"token": bad})
         assert client.post(url).status_code == 404
+    assert Subscriber.objects.count() == 0
+
+
+def test_a_link_that_does_not_verify_is_a_french_404(client):
+    tokens = {
+        "mailings:confirm": links.confirmation_token("lea@exemple.fr", [1]),
+        "mailings:preferences": links.preferences_token("lea@exemple.fr"),
+        "mailings:unsubscribe": links.unsubscribe_token("lea@exemple.fr"),
+    }
+    for name, token in tokens.items():
+        for bad in (token[:-2] + "xx", "2147483648", "nimportequoi"):
+            response = client.get(reverse(name, kwargs={"token": bad}))
+            assert response.status_code == 404, (name, bad)
+            assert "Page introuvable" in response.text, (name, bad)
+
+
+def test_an_expired_confirmation_link_explains_itself(client):
+    days_ago = time.time() - (links.CONFIRMATION_DAYS + 1) * 24 * 3600
+    with mock.patch("django.core.signing.time.time", return_value=days_ago):
+        token = links.confirmation_token("lea@exemple.fr", [TopicFactory().pk])
+    url = reverse("mailings:confirm", kwargs={"token": token})
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 410
+        assert "Ce lien a expiré" in response.text
     assert Subscriber.objects.count() == 0
 
 

@@ -79,7 +79,9 @@ def test_site_map_page_lists_the_sections(client):
 def test_sitemap_lists_the_sections(client):
     xml = ET.fromstring(client.get("/sitemap.xml").content)
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    # Nothing else in the database: only the sections.
+    # Nothing else in the database: only the sections, then the newsletter's
+    # archive and subscription page (no letter sent yet, never a signed link).
+    newsletter = ("mailings:letters", "mailings:subscribe")
     assert [loc.text for loc in xml.findall("s:url/s:loc", namespace)] == [
-        f"http://testserver{reverse(name)}" for name in SITEMAP_URL_NAMES
+        f"http://testserver{reverse(name)}" for name in SITEMAP_URL_NAMES + newsletter
     ]

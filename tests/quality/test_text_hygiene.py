@@ -154,6 +154,10 @@ NOT_TYPED_TEXT = {
     "pages.PageRedirect.old_path",
     "pages.ContactMessage.sender_key",
     "registrations.Registration.sender_key",
+    # A member's proposal: the field's name and the record's value before,
+    # written by the site (the value typed is a MultiLineField).
+    "espace.ChangeProposal.field",
+    "espace.ChangeProposal.old_value",
     # A table's name, written by the migrations.
     "table_versions.TableVersion.name",
     # A random key, made by the site.
