@@ -2,7 +2,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path, register_converter
+from django.urls import include, path, re_path, register_converter
 
 from mailings.sitemaps import SITEMAPS as LETTER_SITEMAPS
 from pages import views as pages_views
@@ -61,7 +61,10 @@ if settings.EMAIL_PROVIDER:
     urlpatterns.append(path("anymail/", include("anymail.urls")))
 
 if settings.DEBUG:
-    # In production the reverse proxy serves MEDIA_ROOT.
+    # In production the reverse proxy serves MEDIA_ROOT, publications apart:
+    # they are downloaded through their views (members-only ones in the
+    # members' area), as deploy/nginx/rfve.conf does.
+    urlpatterns += [re_path(r"^media/publications/", views.not_served)]
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Content pages (/le-reseau/adn/): last, so that it shadows no other route.

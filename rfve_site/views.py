@@ -3,7 +3,7 @@
 import sys
 
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.template import loader
 
 # How long a client should wait before retrying when the database is down.
@@ -46,3 +46,10 @@ def bad_request(request, exception):
     (DisallowedHost) would be refused again by the context processors (the
     canonical URL), and an error page needs no database."""
     return HttpResponseBadRequest(loader.render_to_string("400.html"))
+
+
+def not_served(request):
+    """The development server's answer for /media/publications/, as nginx's:
+    publications are downloaded through their views, which check who may
+    read them (members-only ones in the members' area)."""
+    raise Http404("Les publications se téléchargent depuis leur page.")

@@ -162,6 +162,23 @@ def _wait_until_sent(config, count: int, kind: str) -> list[str]:
     return [message_id for message_id, _ in rows]
 
 
+def _a_publication(config) -> tuple[str, str]:
+    """A demo publication's slug and stored file name."""
+    import psycopg
+
+    with psycopg.connect(
+        host="127.0.0.1",
+        port=config["PORT"] or 5432,
+        user=config["USER"],
+        password=config["PASSWORD"],
+        dbname=config["NAME"],
+        autocommit=True,
+    ) as db:
+        return db.execute(
+            "SELECT slug, file FROM news_document WHERE file <> '' ORDER BY id LIMIT 1"
+        ).fetchone()
+
+
 def _served_by_each_node(servers, method, path) -> list[int]:
     return [
         count_requests(servers.log(node), method, path) for node in ("node-a", "node-b")
@@ -190,6 +207,12 @@ def test_two_nodes_behind_nginx(deployment, capsys):
     assert visitor.get(nginx, "/", tls=True, headers=gzip).headers[
         "Content-Encoding"
     ] in (None, "identity")
+    # A publication's file only through its view (members-only ones are
+    # read in the members' area), never from /media/ by its guessable name.
+    slug, file = _a_publication(deployment["database"])
+    assert visitor.get(nginx, f"/media/{file}", tls=True).status == 404
+    download = visitor.get(nginx, f"/publications/{slug}/telecharger/", tls=True)
+    assert download.status == 200
     draft_pk, draft_url = deployment["draft"]
     for node in nodes:
         assert visitor.get(node, draft_url).status == 404
