@@ -9,10 +9,14 @@ class EspaceConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from pages import dashboard
-        from pages import demo as pages_demo
 
-        from . import access, demo, secretariat
+        from . import access, secretariat
 
         user_logged_in.connect(access.log_sign_in, dispatch_uid="espace_sign_in_log")
-        pages_demo.register_later_loader(demo.load)
         dashboard.register_figures(dashboard.SECRETARIAT, secretariat.pending_figures)
+
+    def load_demo(self, today):
+        """Run by `manage.py load_demo` (pages reads the hook)."""
+        from .demo import load
+
+        return load(today)

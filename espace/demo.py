@@ -16,7 +16,7 @@ REFERENTE_EMAIL = "referente@villeurbanne.example"
 def load(today: dt.date) -> str:
     villeurbanne = Member.objects.filter(authority__code="69266").first()
     if villeurbanne is None:
-        return "Demo members' area: no Villeurbanne, nothing loaded."
+        return "no Villeurbanne, nothing loaded"
     referente, _ = Person.objects.update_or_create(
         email=REFERENTE_EMAIL,
         defaults={
@@ -85,6 +85,6 @@ def load(today: dt.date) -> str:
             call, today=min(dt.date(today.year, 2, 1), today - dt.timedelta(days=60))
         )
     return (
-        f"Demo members' area: {REFERENTE_EMAIL} signs in at /espace/connexion/ "
-        "(the code is in the worker's console output)."
+        f"{REFERENTE_EMAIL} signs in at /espace/connexion/ "
+        "(the code is in the worker's console output)"
     )

@@ -7,17 +7,6 @@ from association.models import SiteSettings
 
 from .models import MEMBER_COUNT_PLACEHOLDER, ContactMessage, Page
 
-# Demo loaders of apps above this one (the members' area), run by load_demo
-# after the others; registered from their AppConfig.ready(): this app may not
-# import them. Each takes today and returns a line for the console.
-LATER_LOADERS: list = []
-
-
-def register_later_loader(load) -> None:
-    if load not in LATER_LOADERS:
-        LATER_LOADERS.append(load)
-
-
 PRESENTATION = (
     "Le Réseau français des villes éducatrices est une association loi 1901 créée "
     f"en 1998. Il rassemble {MEMBER_COUNT_PLACEHOLDER} villes de toutes tailles, "

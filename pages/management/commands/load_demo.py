@@ -74,8 +74,8 @@ class Command(BaseCommand):
         )
         pages = pages_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Demo pages: {len(pages)} pages."))
-        # Apps beside pages (the newsletter and mailings) load theirs through
-        # their AppConfig.
+        # Apps beside or above pages (mailings, the members' area) load theirs
+        # through their AppConfig's `load_demo(today)`.
         for config in apps.get_app_configs():
             if hasattr(config, "load_demo"):
                 summary = config.load_demo(today)
@@ -84,8 +84,6 @@ class Command(BaseCommand):
                 )
         if apps.is_installed("assembly"):
             call_command("load_demo_assembly", stdout=self.stdout)
-        for load in pages_demo.LATER_LOADERS:
-            self.stdout.write(self.style.SUCCESS(load(today)))
         if settings.DEBUG:
             self._demo_account()
 
